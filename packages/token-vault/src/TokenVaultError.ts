@@ -1,0 +1,214 @@
+/**
+ * The typed errors of the Token Vault exchange. Every failure of `TokenVault` is one of these,
+ * and none of them carries a subject token, a client secret or an issued access token.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+
+/**
+ * The options of a call are wrong: no connection, neither or both of `accessToken` /
+ * `refreshToken`, empty strings, wrong types. Names the argument, never its value.
+ *
+ * @example
+ * ```ts
+ * import { TokenVaultError } from "@effect-auth0/token-vault"
+ *
+ * const error = new TokenVaultError.InvalidArgumentError({
+ *   argument: "connection",
+ *   message: "connection must be a non-empty string"
+ * })
+ * console.log(error._tag) // "InvalidArgumentError"
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidArgumentError extends Schema.TaggedError<InvalidArgumentError>(
+  "@effect-auth0/token-vault/InvalidArgumentError"
+)("InvalidArgumentError", {
+  argument: Schema.String,
+  message: Schema.String
+}) {}
+
+/**
+ * The client options are wrong: a bad domain, no client id, no client authentication. Raised
+ * when `TokenVault.make` runs or its layer is built, before any request.
+ *
+ * @example
+ * ```ts
+ * import { TokenVaultError } from "@effect-auth0/token-vault"
+ *
+ * const error = new TokenVaultError.InvalidConfigurationError({
+ *   option: "domain",
+ *   message: "domain must use https"
+ * })
+ * console.log(error.option) // "domain"
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidConfigurationError extends Schema.TaggedError<InvalidConfigurationError>(
+  "@effect-auth0/token-vault/InvalidConfigurationError"
+)("InvalidConfigurationError", {
+  option: Schema.String,
+  message: Schema.String
+}) {}
+
+/**
+ * Auth0 answered the exchange with an OAuth error (`{ error, error_description }`), for example
+ * `invalid_grant` for an expired subject token or
+ * `federated_connection_refresh_token_not_found` when the user never linked the connection.
+ *
+ * @example
+ * ```ts
+ * import { TokenVaultError } from "@effect-auth0/token-vault"
+ *
+ * const error = new TokenVaultError.TokenExchangeError({
+ *   status: 401,
+ *   error: "invalid_grant",
+ *   errorDescription: "Invalid subject token",
+ *   connection: "google-oauth2"
+ * })
+ * console.log(error.message)
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TokenExchangeError extends Schema.TaggedError<TokenExchangeError>(
+  "@effect-auth0/token-vault/TokenExchangeError"
+)("TokenExchangeError", {
+  status: Schema.Number,
+  error: Schema.String,
+  errorDescription: Schema.optional(Schema.String),
+  connection: Schema.String
+}) {
+  override get message(): string {
+    const description = this.errorDescription === undefined ? "" : `: ${this.errorDescription}`
+    return `Auth0 refused the token exchange for connection "${this.connection}" (${this.status} ${this.error})${description}`
+  }
+}
+
+/**
+ * Auth0 answered `429 Too Many Requests`. Carries `Retry-After` (in seconds) and Auth0's
+ * `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-reset` headers when sent.
+ *
+ * @example
+ * ```ts
+ * import { TokenVaultError } from "@effect-auth0/token-vault"
+ *
+ * const error = new TokenVaultError.RateLimitError({ connection: "github", retryAfter: 2 })
+ * console.log(error.message) // mentions the 2 s to wait
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RateLimitError extends Schema.TaggedError<RateLimitError>(
+  "@effect-auth0/token-vault/RateLimitError"
+)("RateLimitError", {
+  connection: Schema.String,
+  retryAfter: Schema.optional(Schema.Number),
+  limit: Schema.optional(Schema.Number),
+  remaining: Schema.optional(Schema.Number),
+  reset: Schema.optional(Schema.Number),
+  error: Schema.optional(Schema.String),
+  errorDescription: Schema.optional(Schema.String)
+}) {
+  override get message(): string {
+    const wait = this.retryAfter === undefined ? "" : `; retry after ${this.retryAfter} s`
+    return `Auth0 rate-limited the token exchange for connection "${this.connection}" (429)${wait}`
+  }
+}
+
+/**
+ * No usable HTTP exchange happened: connection refused or reset, DNS, TLS, a timeout, or a body
+ * that broke off while being read.
+ *
+ * @example
+ * ```ts
+ * import { TokenVaultError } from "@effect-auth0/token-vault"
+ *
+ * const error = new TokenVaultError.TransportError({
+ *   url: "https://tenant.auth0.com/oauth/token",
+ *   description: "connect ECONNREFUSED"
+ * })
+ * console.log(error.message)
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TransportError extends Schema.TaggedError<TransportError>(
+  "@effect-auth0/token-vault/TransportError"
+)("TransportError", {
+  url: Schema.String,
+  description: Schema.String
+}) {
+  override get message(): string {
+    return `Could not complete the request to ${this.url}: ${this.description}`
+  }
+}
+
+/**
+ * A response that is neither a valid success nor an OAuth error: not JSON, HTML, missing or
+ * mistyped fields, an unexpected status. Carries the status and a short excerpt of the body with
+ * anything secret-looking removed.
+ *
+ * @example
+ * ```ts
+ * import { TokenVaultError } from "@effect-auth0/token-vault"
+ *
+ * const error = new TokenVaultError.UnexpectedResponseError({
+ *   status: 502,
+ *   description: "the body is not JSON",
+ *   excerpt: "<html>Bad gateway</html>"
+ * })
+ * console.log(error.message)
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UnexpectedResponseError extends Schema.TaggedError<UnexpectedResponseError>(
+  "@effect-auth0/token-vault/UnexpectedResponseError"
+)("UnexpectedResponseError", {
+  status: Schema.Number,
+  description: Schema.String,
+  excerpt: Schema.String
+}) {
+  override get message(): string {
+    const excerpt = this.excerpt === "" ? "" : ` (body: ${this.excerpt})`
+    return `Unexpected response from the Auth0 token endpoint (status ${this.status}): ${this.description}${excerpt}`
+  }
+}
+
+/**
+ * The union of every error of this library: `InvalidConfigurationError` when a client is built,
+ * the others when `TokenVault.getAccessTokenForConnection` runs.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { TokenVault, type TokenVaultError } from "@effect-auth0/token-vault"
+ *
+ * const program = TokenVault.getAccessTokenForConnection({
+ *   connection: "github",
+ *   accessToken: "eyJ..."
+ * }).pipe(
+ *   Effect.catchAll((error: TokenVaultError.TokenVaultError) => Effect.logWarning(error.message))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type TokenVaultError =
+  | InvalidArgumentError
+  | InvalidConfigurationError
+  | TokenExchangeError
+  | RateLimitError
+  | TransportError
+  | UnexpectedResponseError

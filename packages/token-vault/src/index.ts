@@ -1,0 +1,40 @@
+/**
+ * `@effect-auth0/token-vault`: an Effect-native client for Auth0 Token Vault.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * The options of one exchange and their Schema.
+ *
+ * @since 0.1.0
+ */
+export * as AccessTokenForConnectionOptions from "./AccessTokenForConnectionOptions.js"
+
+/**
+ * The result of an exchange.
+ *
+ * @since 0.1.0
+ */
+export * as ConnectionTokenSet from "./ConnectionTokenSet.js"
+
+/**
+ * The service, its constructors, layers and accessor.
+ *
+ * @since 0.1.0
+ */
+export * as TokenVault from "./TokenVault.js"
+
+/**
+ * The typed errors.
+ *
+ * @since 0.1.0
+ */
+export * as TokenVaultError from "./TokenVaultError.js"
+
+/**
+ * The client options and their default `Config`.
+ *
+ * @since 0.1.0
+ */
+export * as TokenVaultOptions from "./TokenVaultOptions.js"

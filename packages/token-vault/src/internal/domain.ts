@@ -1,0 +1,35 @@
+import * as Either from "effect/Either"
+
+const loopbackHosts = new Set(["127.0.0.1", "[::1]", "localhost"])
+const schemePattern = /^([a-z][a-z0-9+.-]*):\/\//i
+
+/**
+ * Turns the `domain` option into the origin of the tenant's token endpoint.
+ *
+ * Accepts `tenant.auth0.com`, `https://tenant.auth0.com`, either with a trailing slash, custom
+ * domains and ports; `http` only for a loopback host. The reason on the left never repeats the
+ * input, which may hold user-info.
+ */
+export const parseDomain = (input: string): Either.Either<string, string> => {
+  if (input.length === 0) return Either.left("domain must be a non-empty host name")
+  if (/\s/.test(input)) return Either.left("domain must not contain whitespace")
+  const scheme = schemePattern.exec(input)?.[1]?.toLowerCase()
+  if (scheme !== undefined && scheme !== "https" && scheme !== "http") {
+    return Either.left("domain must use https")
+  }
+  const rest = scheme === undefined ? input : input.slice(scheme.length + 3)
+  const authority = rest.endsWith("/") ? rest.slice(0, -1) : rest
+  if (authority.length === 0) return Either.left("domain must name a host")
+  if (authority.includes("@")) return Either.left("domain must not contain user-info")
+  if (/[/?#\\]/.test(authority)) return Either.left("domain must be a host name only: no path, query or fragment")
+  let url: URL
+  try {
+    url = new URL(`https://${authority}`)
+  } catch {
+    return Either.left("domain is not a valid host name")
+  }
+  if (scheme === "http" && !loopbackHosts.has(url.hostname)) {
+    return Either.left("domain must use https (plain http is allowed only for 127.0.0.1, [::1] and localhost)")
+  }
+  return Either.right(`${scheme ?? "https"}://${url.host}`)
+}

@@ -1,0 +1,131 @@
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import type * as Headers from "@effect/platform/Headers"
+import { ConnectionTokenSet } from "../ConnectionTokenSet.js"
+import { RateLimitError, TokenExchangeError, UnexpectedResponseError } from "../TokenVaultError.js"
+import { excerpt } from "./excerpt.js"
+
+/** The success body of Auth0's token endpoint for this grant. */
+const SuccessBody = Schema.Struct({
+  access_token: Schema.Redacted(Schema.NonEmptyString),
+  expires_in: Schema.Number.pipe(Schema.int(), Schema.nonNegative()),
+  scope: Schema.optionalWith(Schema.String, { nullable: true }),
+  token_type: Schema.optionalWith(Schema.String, { nullable: true }),
+  issued_token_type: Schema.optionalWith(Schema.String, { nullable: true })
+})
+
+/** An OAuth 2.0 error body (RFC 6749 §5.2). */
+const OAuthErrorBody = Schema.Struct({
+  error: Schema.NonEmptyString,
+  error_description: Schema.optionalWith(Schema.String, { nullable: true })
+})
+
+const decodeSuccess = Schema.decodeUnknownEither(SuccessBody, { errors: "all" })
+const decodeOAuthError = Schema.decodeUnknownOption(OAuthErrorBody)
+
+type ExchangeFailure = TokenExchangeError | RateLimitError | UnexpectedResponseError
+
+/** What the classifier needs to know of the call that produced a response. */
+export interface ExchangeContext {
+  readonly connection: string
+  readonly loginHint: string | undefined
+  /** Subject token and client secret, to keep out of excerpts. */
+  readonly secrets: ReadonlyArray<string>
+}
+
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+const headerNumber = (headers: Headers.Headers, name: string): number | undefined => {
+  const raw = headers[name]
+  if (raw === undefined || raw.trim() === "") return undefined
+  const value = Number(raw)
+  return Number.isFinite(value) ? value : undefined
+}
+
+/** `Retry-After` as seconds from now: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+const retryAfterSeconds = (headers: Headers.Headers, nowMillis: number): number | undefined => {
+  const raw = headers["retry-after"]?.trim()
+  if (raw === undefined || raw === "") return undefined
+  if (/^\d+$/.test(raw)) return Number(raw)
+  const date = Date.parse(raw)
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - nowMillis) / 1000))
+}
+
+const invalidFields = (error: ParseResult.ParseError): string => {
+  const fields = new Set(
+    ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => issue.path.map(String).join(".") || "body")
+  )
+  return `the success body has missing or invalid fields: ${[...fields].join(", ")}`
+}
+
+/**
+ * Turns the status, headers and body of a token endpoint response into a `ConnectionTokenSet`
+ * or the typed error that describes it. One JSON parse, one Schema decode.
+ */
+export const classifyResponse = (
+  status: number,
+  headers: Headers.Headers,
+  body: string,
+  context: ExchangeContext
+): Effect.Effect<ConnectionTokenSet, ExchangeFailure> =>
+  Effect.flatMap(Clock.currentTimeMillis, (now): Effect.Effect<ConnectionTokenSet, ExchangeFailure> => {
+    const json = parseJson(body)
+    const unexpected = (description: string) =>
+      Effect.fail(
+        new UnexpectedResponseError({ status, description, excerpt: excerpt(body, json, context.secrets) })
+      )
+    if (status >= 200 && status < 300) {
+      if (body.trim() === "") return unexpected("the success response has an empty body")
+      if (json === undefined) return unexpected("the success body is not JSON")
+      const decoded = decodeSuccess(json)
+      if (Either.isLeft(decoded)) return unexpected(invalidFields(decoded.left))
+      const success = decoded.right
+      return Effect.succeed(
+        new ConnectionTokenSet({
+          accessToken: success.access_token,
+          scope: success.scope,
+          expiresAt: Math.floor(now / 1000) + success.expires_in,
+          connection: context.connection,
+          loginHint: context.loginHint
+        }, { disableValidation: true })
+      )
+    }
+    const oauthError = decodeOAuthError(json)
+    if (status === 429) {
+      return Effect.fail(
+        new RateLimitError({
+          connection: context.connection,
+          retryAfter: retryAfterSeconds(headers, now),
+          limit: headerNumber(headers, "x-ratelimit-limit"),
+          remaining: headerNumber(headers, "x-ratelimit-remaining"),
+          reset: headerNumber(headers, "x-ratelimit-reset"),
+          error: Option.getOrUndefined(Option.map(oauthError, (body) => body.error)),
+          errorDescription: Option.getOrUndefined(Option.flatMapNullable(oauthError, (body) => body.error_description))
+        })
+      )
+    }
+    if (status >= 400 && Option.isSome(oauthError)) {
+      return Effect.fail(
+        new TokenExchangeError({
+          status,
+          error: oauthError.value.error,
+          errorDescription: oauthError.value.error_description,
+          connection: context.connection
+        })
+      )
+    }
+    if (body.trim() === "") return unexpected(`status ${status} with an empty body`)
+    return unexpected(
+      json === undefined ? `status ${status} with a body that is not JSON` : `status ${status} without an OAuth error body`
+    )
+  })

@@ -1,0 +1,114 @@
+import { describe, expect, it } from "@effect/vitest"
+import { ConfigProvider, Effect, Layer, Redacted } from "effect"
+import { TokenVault, TokenVaultError } from "@effect-auth0/token-vault"
+import { stubHttpClient } from "./utils/stubHttpClient.js"
+
+const success = { status: 200, body: JSON.stringify({ access_token: "federated", expires_in: 60 }) }
+const secret = Redacted.make("client-secret-value")
+
+/** The URL the client posts to for `domain`, or the configuration error. */
+const tokenUrlFor = (domain: string) =>
+  Effect.gen(function* () {
+    const stub = yield* stubHttpClient(success)
+    const vault = yield* TokenVault.make({ domain, clientId: "client", clientSecret: secret }).pipe(
+      Effect.provide(stub.layer)
+    )
+    yield* vault.getAccessTokenForConnection({ connection: "github", accessToken: "subject" })
+    const [request] = yield* stub.seen
+    return request!.url
+  })
+
+describe("client options", () => {
+  it.effect.each([
+    ["tenant.auth0.com", "https://tenant.auth0.com/oauth/token"],
+    ["https://tenant.auth0.com", "https://tenant.auth0.com/oauth/token"],
+    ["https://tenant.auth0.com/", "https://tenant.auth0.com/oauth/token"],
+    ["tenant.auth0.com/", "https://tenant.auth0.com/oauth/token"],
+    ["HTTPS://Login.Example.COM", "https://login.example.com/oauth/token"],
+    ["login.example.com:8443", "https://login.example.com:8443/oauth/token"],
+    ["http://127.0.0.1:4000", "http://127.0.0.1:4000/oauth/token"],
+    ["http://localhost:4000/", "http://localhost:4000/oauth/token"],
+    ["http://[::1]:4000", "http://[::1]:4000/oauth/token"]
+  ])("accepts the domain %s", ([domain, url]) =>
+    Effect.gen(function* () {
+      expect(yield* tokenUrlFor(domain)).toBe(url)
+    }))
+
+  it.effect.each([
+    ["", "non-empty"],
+    [" tenant.auth0.com", "whitespace"],
+    ["tenant.auth0.com\n", "whitespace"],
+    ["ten ant.auth0.com", "whitespace"],
+    ["http://tenant.auth0.com", "https"],
+    ["http://192.168.1.10", "https"],
+    ["ftp://tenant.auth0.com", "https"],
+    ["https://tenant.auth0.com/oauth", "no path"],
+    ["https://tenant.auth0.com?x=1", "no path, query"],
+    ["https://tenant.auth0.com#frag", "fragment"],
+    ["https://user:hunter2@tenant.auth0.com", "user-info"],
+    ["https://", "host"],
+    ["https://exa mple.com", "whitespace"],
+    ["https://[zz]", "valid host"]
+  ])("rejects the domain %j", ([domain, reason]) =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(tokenUrlFor(domain))
+      expect(error._tag).toBe("InvalidConfigurationError")
+      const configError = error as TokenVaultError.InvalidConfigurationError
+      expect(configError.option).toBe("domain")
+      expect(configError.message).toContain(reason)
+      expect(configError.message).not.toContain("hunter2")
+    }))
+
+  it.effect.each([
+    [{ clientId: "" }, "clientId"],
+    [{ clientId: 42 }, "clientId"],
+    [{ clientSecret: undefined }, "clientSecret"],
+    [{ clientSecret: "plain-string-secret" }, "clientSecret"],
+    [{ clientSecret: Redacted.make("") }, "clientSecret"],
+    [{ clientAuthentication: "private_key_jwt" }, "clientAuthentication"],
+    [{ telemetry: "yes" }, "telemetry"],
+    [{ domain: undefined }, "domain"]
+  ])("rejects %j as the %s option, before any request", ([override, option]) =>
+    Effect.gen(function* () {
+      const stub = yield* stubHttpClient(success)
+      const options = { domain: "tenant.auth0.com", clientId: "client", clientSecret: secret, ...override }
+      const error = yield* Effect.flip(
+        TokenVault.make(options as Parameters<typeof TokenVault.make>[0]).pipe(Effect.provide(stub.layer))
+      )
+      expect(error).toBeInstanceOf(TokenVaultError.InvalidConfigurationError)
+      expect(error.option).toBe(option)
+      expect(error.message).not.toContain("plain-string-secret")
+      expect(yield* stub.seen).toHaveLength(0)
+    }))
+
+  it.effect("layerConfig reads AUTH0_DOMAIN, AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET", () =>
+    Effect.gen(function* () {
+      const stub = yield* stubHttpClient(success)
+      const env = new Map([
+        ["AUTH0_DOMAIN", "from-config.auth0.com"],
+        ["AUTH0_CLIENT_ID", "config-client"],
+        ["AUTH0_CLIENT_SECRET", "config-secret"]
+      ])
+      yield* TokenVault.getAccessTokenForConnection({ connection: "github", accessToken: "subject" }).pipe(
+        Effect.provide(TokenVault.layerConfig().pipe(Layer.provide(stub.layer))),
+        Effect.withConfigProvider(ConfigProvider.fromMap(env))
+      )
+      const [request] = yield* stub.seen
+      expect(request!.url).toBe("https://from-config.auth0.com/oauth/token")
+      const form = new URLSearchParams(request!.body)
+      expect(form.get("client_id")).toBe("config-client")
+      expect(form.get("client_secret")).toBe("config-secret")
+    }))
+
+  it.effect("layerConfig fails with InvalidConfigurationError when a variable is missing", () =>
+    Effect.gen(function* () {
+      const stub = yield* stubHttpClient(success)
+      const error = yield* TokenVault.getAccessTokenForConnection({ connection: "github", accessToken: "subject" }).pipe(
+        Effect.provide(TokenVault.layerConfig().pipe(Layer.provide(stub.layer))),
+        Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["AUTH0_DOMAIN", "tenant.auth0.com"]]))),
+        Effect.flip
+      )
+      expect(error._tag).toBe("InvalidConfigurationError")
+      expect(error.message).toContain("AUTH0_CLIENT_ID")
+    }))
+})

@@ -1,0 +1,179 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Cause, Effect, Exit, FastCheck, Option, Redacted, TestClock } from "effect"
+import { TokenVault, TokenVaultError } from "@effect-auth0/token-vault"
+import { stubHttpClient, type StubAnswer } from "./utils/stubHttpClient.js"
+
+const subjectToken = "subject-token-4f1c2b"
+const clientSecret = "client-secret-9d8e7a"
+
+const exchangeAgainst = (answer: StubAnswer) =>
+  Effect.gen(function* () {
+    const stub = yield* stubHttpClient(answer)
+    const vault = yield* TokenVault.make({
+      domain: "tenant.auth0.com",
+      clientId: "client",
+      clientSecret: Redacted.make(clientSecret)
+    }).pipe(Effect.provide(stub.layer))
+    return yield* vault.getAccessTokenForConnection({ connection: "google-oauth2", accessToken: subjectToken })
+  })
+
+const json = (status: number, body: unknown, headers?: Record<string, string>): StubAnswer => ({
+  status,
+  body: JSON.stringify(body),
+  headers: { "content-type": "application/json", ...headers }
+})
+
+describe("token endpoint responses", () => {
+  it.effect("a success becomes a ConnectionTokenSet; expiresAt comes from the Clock", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(1_700_000_000_500)
+      const tokenSet = yield* exchangeAgainst(json(200, {
+        access_token: "ya29.federated",
+        expires_in: 3599,
+        scope: "openid email",
+        token_type: "Bearer",
+        issued_token_type: "http://auth0.com/oauth/token-type/federated-connection-access-token"
+      }))
+      expect(Redacted.value(tokenSet.accessToken)).toBe("ya29.federated")
+      expect(tokenSet.expiresAt).toBe(1_700_000_000 + 3599)
+      expect(tokenSet.scope).toBe("openid email")
+      expect(tokenSet.connection).toBe("google-oauth2")
+      expect(tokenSet.loginHint).toBeUndefined()
+    }))
+
+  it.effect("scope is undefined when Auth0 sends none", () =>
+    Effect.gen(function* () {
+      const tokenSet = yield* exchangeAgainst(json(200, { access_token: "t", expires_in: 60 }))
+      expect(tokenSet.scope).toBeUndefined()
+      expect("scope" in tokenSet).toBe(true)
+    }))
+
+  it.effect("an OAuth error becomes a TokenExchangeError", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(exchangeAgainst(json(401, {
+        error: "federated_connection_refresh_token_not_found",
+        error_description: "Federated connection Refresh Token not found."
+      })))
+      expect(error).toBeInstanceOf(TokenVaultError.TokenExchangeError)
+      const exchangeError = error as TokenVaultError.TokenExchangeError
+      expect(exchangeError.status).toBe(401)
+      expect(exchangeError.error).toBe("federated_connection_refresh_token_not_found")
+      expect(exchangeError.errorDescription).toBe("Federated connection Refresh Token not found.")
+      expect(exchangeError.connection).toBe("google-oauth2")
+      expect(exchangeError.message).toContain("google-oauth2")
+    }))
+
+  it.effect("a 429 becomes a RateLimitError with Retry-After and the x-ratelimit figures", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(exchangeAgainst(json(
+        429,
+        { error: "too_many_requests", error_description: "Global limit has been reached" },
+        { "retry-after": "2", "x-ratelimit-limit": "30", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1700000002" }
+      )))
+      expect(error).toBeInstanceOf(TokenVaultError.RateLimitError)
+      const rateLimit = error as TokenVaultError.RateLimitError
+      expect(rateLimit.retryAfter).toBe(2)
+      expect(rateLimit.limit).toBe(30)
+      expect(rateLimit.remaining).toBe(0)
+      expect(rateLimit.reset).toBe(1700000002)
+      expect(rateLimit.error).toBe("too_many_requests")
+    }))
+
+  it.effect("a Retry-After date counts from the Clock", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(Date.parse("2026-01-01T00:00:00Z"))
+      const error = yield* Effect.flip(exchangeAgainst({
+        status: 429,
+        body: "",
+        headers: { "retry-after": "Thu, 01 Jan 2026 00:00:05 GMT" }
+      }))
+      expect((error as TokenVaultError.RateLimitError).retryAfter).toBe(5)
+      expect((error as TokenVaultError.RateLimitError).error).toBeUndefined()
+    }))
+
+  it.effect.each([
+    ["HTML with 200", { status: 200, body: "<html><body>Login</body></html>" }, 200, "not JSON"],
+    ["HTML with 502", { status: 502, body: "<html>Bad gateway</html>" }, 502, "not JSON"],
+    ["plain text", { status: 200, body: "ok" }, 200, "not JSON"],
+    ["an empty 200", { status: 200, body: "" }, 200, "empty body"],
+    ["an empty 500", { status: 500, body: "" }, 500, "empty body"],
+    ["a 204", { status: 204, body: "" }, 204, "empty body"],
+    ["wrong types", json(200, { access_token: 42, expires_in: "3600" }), 200, "access_token, expires_in"],
+    ["a missing access_token", json(200, { expires_in: 3600 }), 200, "access_token"],
+    ["a negative expires_in", json(200, { access_token: "t", expires_in: -5 }), 200, "expires_in"],
+    ["a JSON array", json(200, [1, 2]), 200, "missing or invalid"],
+    ["JSON null", json(200, null), 200, "missing or invalid"],
+    ["an OAuth error with 200", json(200, { error: "invalid_grant" }), 200, "missing or invalid"],
+    ["a 500 without an OAuth body", json(500, { message: "boom" }), 500, "without an OAuth error body"],
+    ["a 302", { status: 302, body: "", headers: { location: "https://elsewhere" } }, 302, "empty body"]
+  ])("%s becomes an UnexpectedResponseError", ([_, answer, status, description]) =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(exchangeAgainst(answer))
+      expect(error).toBeInstanceOf(TokenVaultError.UnexpectedResponseError)
+      const unexpected = error as TokenVaultError.UnexpectedResponseError
+      expect(unexpected.status).toBe(status)
+      expect(unexpected.description).toContain(description)
+    }))
+
+  it.effect("excerpts leave out issued tokens and anything the server echoes of the request", () =>
+    Effect.gen(function* () {
+      const wrongTypes = yield* Effect.flip(exchangeAgainst(json(200, { access_token: "issued-token-77", expires_in: "soon" })))
+      expect(wrongTypes.message).not.toContain("issued-token-77")
+      expect((wrongTypes as TokenVaultError.UnexpectedResponseError).excerpt).toContain("<redacted>")
+      const echo = yield* Effect.flip(exchangeAgainst({
+        status: 400,
+        body: `<html>you sent subject_token=${subjectToken}&client_secret=${clientSecret}</html>`
+      }))
+      expect(echo.message).not.toContain(subjectToken)
+      expect(echo.message).not.toContain(clientSecret)
+      expect(echo.message).toContain("you sent")
+    }))
+
+  it.effect("a long body is cut to a short excerpt", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(exchangeAgainst({ status: 503, body: "x".repeat(100_000) }))
+      expect((error as TokenVaultError.UnexpectedResponseError).excerpt.length).toBeLessThan(200)
+    }))
+
+  const anyBody = FastCheck.oneof(
+    FastCheck.string(),
+    FastCheck.json(),
+    FastCheck.record({
+      access_token: FastCheck.oneof(FastCheck.string(), FastCheck.integer(), FastCheck.constant(null)),
+      expires_in: FastCheck.oneof(FastCheck.integer(), FastCheck.double(), FastCheck.string()),
+      scope: FastCheck.oneof(FastCheck.string(), FastCheck.constant(null), FastCheck.integer()),
+      error: FastCheck.oneof(FastCheck.string(), FastCheck.integer()),
+      error_description: FastCheck.oneof(FastCheck.string(), FastCheck.constant(null))
+    }, { requiredKeys: [] }).map((body) => JSON.stringify(body))
+  )
+  const anyHeaders = FastCheck.record({
+    "retry-after": FastCheck.oneof(FastCheck.string(), FastCheck.nat().map(String), FastCheck.date().map((d) => d.toUTCString())),
+    "x-ratelimit-limit": FastCheck.string(),
+    "content-type": FastCheck.constantFrom("application/json", "text/html", "text/plain")
+  }, { requiredKeys: [] })
+
+  it.effect.prop(
+    "any status, headers and body end in a token set or a typed error, never a defect",
+    [FastCheck.integer({ min: 200, max: 599 }), anyHeaders, anyBody],
+    ([status, headers, body]) =>
+      Effect.gen(function* () {
+        const safeHeaders = Object.fromEntries(
+          Object.entries(headers).filter(([, value]) => /^[\t\x20-\x7e]*$/.test(value))
+        )
+        const exit = yield* Effect.exit(exchangeAgainst({ status, headers: safeHeaders, body }))
+        if (Exit.isSuccess(exit)) {
+          expect(status).toBeGreaterThanOrEqual(200)
+          expect(status).toBeLessThan(300)
+          expect(Redacted.value(exit.value.accessToken).length).toBeGreaterThan(0)
+          expect(Number.isFinite(exit.value.expiresAt)).toBe(true)
+          return
+        }
+        const failure = Cause.failureOption(exit.cause)
+        expect(Option.isSome(failure)).toBe(true)
+        const error = Option.getOrThrow(failure)
+        expect(["TokenExchangeError", "RateLimitError", "UnexpectedResponseError"]).toContain(error._tag)
+        expect(error.message).not.toContain(subjectToken)
+        expect(error.message).not.toContain(clientSecret)
+      })
+  )
+})
