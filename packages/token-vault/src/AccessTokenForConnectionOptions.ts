@@ -63,8 +63,8 @@ export const AccessTokenForConnectionOptions = Fields.pipe(
       ? {
         path: [options.accessToken === undefined ? "accessToken" : "refreshToken"],
         message: options.accessToken === undefined
-          ? "give accessToken or refreshToken: one of them is required"
-          : "give accessToken or refreshToken, not both"
+          ? "Either a refresh or access token must be specified."
+          : "Either a refresh or access token should be specified, but not both."
       }
       : undefined
   )

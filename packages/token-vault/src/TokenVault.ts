@@ -16,6 +16,7 @@ import type { ConnectionTokenSet } from "./ConnectionTokenSet.js"
 import { InvalidConfigurationError, TransportError, type TokenVaultError } from "./TokenVaultError.js"
 import * as TokenVaultOptions from "./TokenVaultOptions.js"
 import { resolveClient } from "./internal/client.js"
+import { excerpt } from "./internal/excerpt.js"
 import { classifyResponse } from "./internal/response.js"
 
 /**
@@ -58,7 +59,8 @@ export interface Service {
  */
 export class TokenVault extends Context.Tag("@effect-auth0/token-vault/TokenVault")<TokenVault, Service>() {}
 
-const describeTransportFailure = (error: HttpClientError.HttpClientError): string => {
+/** What went wrong on the wire, from the platform error's cause, without any secret of the call. */
+const describeTransportFailure = (error: HttpClientError.HttpClientError, secrets: ReadonlyArray<string>): string => {
   const cause = error.cause
   const detail = cause instanceof Error
     ? [(cause as { code?: unknown }).code, cause.cause instanceof Error ? cause.cause.message : cause.message]
@@ -66,7 +68,7 @@ const describeTransportFailure = (error: HttpClientError.HttpClientError): strin
       .join(": ")
     : ""
   const what = error._tag === "ResponseError" ? "the response body could not be read" : `request failed (${error.reason})`
-  return detail === "" ? what : `${what}: ${detail}`
+  return detail === "" ? what : `${what}: ${excerpt(detail, undefined, secrets)}`
 }
 
 /**
@@ -109,7 +111,7 @@ export const make = (
         secrets: [Redacted.value(subjectToken), clientSecret]
       }
       const toTransportError = (error: HttpClientError.HttpClientError) =>
-        new TransportError({ url: client.tokenUrl, description: describeTransportFailure(error) })
+        new TransportError({ url: client.tokenUrl, description: describeTransportFailure(error, context.secrets) })
       return httpClient.execute(client.makeRequest({ ...context, subjectTokenKind, subjectToken })).pipe(
         Effect.mapError(toTransportError),
         Effect.tap((response) => Effect.annotateCurrentSpan("http.response.status_code", response.status)),

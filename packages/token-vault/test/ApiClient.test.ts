@@ -1,0 +1,185 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Layer } from "effect"
+import { HttpClient } from "@effect/platform"
+import {
+  ApiClient,
+  type ApiClientOptions,
+  InvalidConfigurationError,
+  MissingClientAuthError,
+  MissingRequiredArgumentError,
+  TokenForConnectionError
+} from "@effect-auth0/token-vault/promise"
+import { stubHttpClient, type StubAnswer } from "./utils/stubHttpClient.js"
+
+const subjectToken = "subject-8c1f0e"
+const clientSecret = "secret-5b7e2d"
+
+const success: StubAnswer = {
+  status: 200,
+  body: JSON.stringify({ access_token: "federated-token", expires_in: 3600, scope: "repo" })
+}
+
+/** An ApiClient over a stub transport, and what the stub received. */
+const clientWith = async (answer: StubAnswer, options: Partial<ApiClientOptions> = {}) => {
+  const stub = await Effect.runPromise(stubHttpClient(answer))
+  const apiClient = new ApiClient({
+    domain: "tenant.auth0.com",
+    audience: "https://api.example.com",
+    clientId: "client",
+    clientSecret,
+    httpClient: Layer.succeed(HttpClient.HttpClient, stub.client),
+    ...options
+  })
+  return { apiClient, seen: () => Effect.runPromise(stub.seen) }
+}
+
+const rejection = async (promise: Promise<unknown>) => {
+  try {
+    await promise
+  } catch (error) {
+    return error as Error & { code?: string; cause?: unknown; statusCode?: number }
+  }
+  throw new Error("expected the promise to reject")
+}
+
+describe("ApiClient (Promise facade)", () => {
+  it("returns exactly the five keys, with a plain-string access token", async () => {
+    const { apiClient } = await clientWith(success)
+    const before = Math.floor(Date.now() / 1000)
+    const tokenSet = await apiClient.getAccessTokenForConnection({
+      connection: "github",
+      accessToken: subjectToken,
+      loginHint: "octocat"
+    })
+    expect(Object.keys(tokenSet).sort()).toEqual(["accessToken", "connection", "expiresAt", "loginHint", "scope"])
+    expect(tokenSet.accessToken).toBe("federated-token")
+    expect(tokenSet.scope).toBe("repo")
+    expect(tokenSet.connection).toBe("github")
+    expect(tokenSet.loginHint).toBe("octocat")
+    expect(tokenSet.expiresAt).toBeGreaterThanOrEqual(before + 3600)
+    expect(tokenSet.expiresAt).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 3600)
+    await apiClient.dispose()
+  })
+
+  it("keeps scope and loginHint as present-but-undefined keys", async () => {
+    const { apiClient } = await clientWith({ status: 200, body: JSON.stringify({ access_token: "t", expires_in: 5 }) })
+    const tokenSet = await apiClient.getAccessTokenForConnection({ connection: "github", refreshToken: "rt" })
+    expect(tokenSet).toHaveProperty("scope", undefined)
+    expect(tokenSet).toHaveProperty("loginHint", undefined)
+    await apiClient.dispose()
+  })
+
+  it("sends the refresh token as the subject when given one", async () => {
+    const { apiClient, seen } = await clientWith(success)
+    await apiClient.getAccessTokenForConnection({ connection: "github", refreshToken: "refresh-1" })
+    const form = new URLSearchParams((await seen())[0]!.body)
+    expect(form.get("subject_token")).toBe("refresh-1")
+    expect(form.get("subject_token_type")).toBe("urn:ietf:params:oauth:token-type:refresh_token")
+    await apiClient.dispose()
+  })
+
+  it("rejects without clientId the way Auth0's SDK does", async () => {
+    const { apiClient, seen } = await clientWith(success, { clientId: undefined })
+    const error = await rejection(apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken }))
+    expect(error).toBeInstanceOf(TokenForConnectionError)
+    expect(error.message).toBe("Client credentials are required to use getAccessTokenForConnection")
+    expect(error.code).toBe("token_for_connection_error")
+    expect(await seen()).toHaveLength(0)
+  })
+
+  it("rejects without client authentication with MissingClientAuthError", async () => {
+    const { apiClient } = await clientWith(success, { clientSecret: undefined })
+    const error = await rejection(apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken }))
+    expect(error).toBeInstanceOf(MissingClientAuthError)
+    expect(error.code).toBe("missing_client_auth_error")
+    expect(error.name).toBe("MissingClientAuthError")
+  })
+
+  it("rejects a signing key without a secret: private_key_jwt is not supported yet", async () => {
+    const { apiClient } = await clientWith(success, { clientSecret: undefined, clientAssertionSigningKey: "-----BEGIN PRIVATE KEY-----" })
+    const error = await rejection(apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken }))
+    expect(error).toBeInstanceOf(InvalidConfigurationError)
+    expect(error.message).toContain("private_key_jwt")
+  })
+
+  it.each([
+    [{ connection: "github" }, "must be specified"],
+    [{ connection: "github", accessToken: "a", refreshToken: "r" }, "not both"]
+  ])("rejects %j with TokenForConnectionError", async (options, message) => {
+    const { apiClient, seen } = await clientWith(success)
+    const error = await rejection(apiClient.getAccessTokenForConnection(options))
+    expect(error).toBeInstanceOf(TokenForConnectionError)
+    expect(error.message).toContain(message)
+    expect(await seen()).toHaveLength(0)
+    await apiClient.dispose()
+  })
+
+  it("rejects a missing connection with MissingRequiredArgumentError", async () => {
+    const { apiClient } = await clientWith(success)
+    const error = await rejection(
+      apiClient.getAccessTokenForConnection({ accessToken: subjectToken } as unknown as { connection: string })
+    )
+    expect(error).toBeInstanceOf(MissingRequiredArgumentError)
+    expect(error.code).toBe("missing_required_argument_error")
+    expect(error.message).toBe("The argument 'connection' is required but was not provided.")
+  })
+
+  it("rejects an Auth0 OAuth error with TokenForConnectionError carrying Auth0's error as cause", async () => {
+    const { apiClient } = await clientWith({
+      status: 401,
+      body: JSON.stringify({ error: "invalid_grant", error_description: "Invalid subject token" })
+    })
+    const error = await rejection(apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken }))
+    expect(error).toBeInstanceOf(TokenForConnectionError)
+    expect(error.code).toBe("token_for_connection_error")
+    expect(error.cause).toEqual({ error: "invalid_grant", error_description: "Invalid subject token" })
+    expect(error.statusCode).toBe(401)
+    expect(error.message).toBe("Failed to exchange token for connection 'github'.")
+    await apiClient.dispose()
+  })
+
+  it.each([
+    ["a rate limit", { status: 429, body: JSON.stringify({ error: "too_many_requests", error_description: "slow down" }), headers: { "retry-after": "7" } }, "retry after 7 s"],
+    ["an HTML answer", { status: 502, body: "<html>bad gateway</html>" }, "not JSON"]
+  ] as const)("rejects %s with TokenForConnectionError that says what happened", async (_, answer, message) => {
+    const { apiClient } = await clientWith(answer)
+    const error = await rejection(apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken }))
+    expect(error).toBeInstanceOf(TokenForConnectionError)
+    expect(error.message).toContain(message)
+    expect(JSON.stringify(error)).not.toContain(subjectToken)
+    expect(String(error)).not.toContain(clientSecret)
+    await apiClient.dispose()
+  })
+
+  it("throws in the constructor without a domain, or with a malformed one, like Auth0's SDK", () => {
+    expect(() => new ApiClient({ domain: "" })).toThrow(MissingRequiredArgumentError)
+    expect(() => new ApiClient({} as ApiClientOptions)).toThrow("The argument 'domain' is required but was not provided.")
+    expect(() => new ApiClient({ domain: "https://tenant.auth0.com/path" })).toThrow(InvalidConfigurationError)
+    expect(() => new ApiClient({ domain: "http://tenant.auth0.com" })).toThrow(/https/)
+  })
+
+  it("uses customFetch for the exchange", async () => {
+    const calls: Array<string> = []
+    const customFetch: typeof fetch = async (input) => {
+      calls.push(input instanceof Request ? input.url : String(input))
+      return new Response(success.body, { status: 200, headers: { "content-type": "application/json" } })
+    }
+    const apiClient = new ApiClient({ domain: "tenant.auth0.com", clientId: "client", clientSecret, customFetch })
+    const tokenSet = await apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken })
+    expect(tokenSet.accessToken).toBe("federated-token")
+    expect(calls).toEqual(["https://tenant.auth0.com/oauth/token"])
+    await apiClient.dispose()
+  })
+
+  it("turns a customFetch that throws into TokenForConnectionError", async () => {
+    const customFetch: typeof fetch = async () => {
+      throw new TypeError(`network down while sending ${subjectToken}`)
+    }
+    const apiClient = new ApiClient({ domain: "tenant.auth0.com", clientId: "client", clientSecret, customFetch })
+    const error = await rejection(apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken }))
+    expect(error).toBeInstanceOf(TokenForConnectionError)
+    expect(error.message).toContain("Could not complete the request")
+    expect(error.message).not.toContain(subjectToken)
+    await apiClient.dispose()
+  })
+})

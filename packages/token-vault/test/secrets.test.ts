@@ -1,0 +1,134 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Exit, type Layer, Option, Redacted } from "effect"
+import { FetchHttpClient, type HttpClient } from "@effect/platform"
+import { NodeHttpClient } from "@effect/platform-node"
+import { createServer } from "node:net"
+import { TokenVault, type TokenVaultOptions } from "@effect-auth0/token-vault"
+import { recordingLogger, recordingTracer, spanAttribute } from "./utils/recorders.js"
+import { stubHttpClient, type StubAnswer } from "./utils/stubHttpClient.js"
+
+const subjectToken = "SUBJECT-eyJhbGciOiJSUzI1NiJ9.s3cr3t"
+const clientSecret = "CLIENT-SECRET-kq84hd"
+const issuedToken = "ISSUED-ya29.a0AfH6SM"
+const secrets = [subjectToken, clientSecret, issuedToken]
+
+const closedPort = Effect.promise(() =>
+  new Promise<number>((resolve) => {
+    const server = createServer()
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
+    })
+  })
+)
+
+/** Runs one exchange with a recording tracer and logger, logging whatever comes out. */
+const observe = (
+  http: Layer.Layer<HttpClient.HttpClient>,
+  options: Partial<TokenVaultOptions.TokenVaultOptions> & { readonly accessToken?: string } = {}
+) =>
+  Effect.gen(function* () {
+    const tracer = recordingTracer()
+    const logger = recordingLogger()
+    const { accessToken = subjectToken, ...clientOptions } = options
+    const exit = yield* TokenVault.getAccessTokenForConnection({ connection: "google-oauth2", accessToken }).pipe(
+      Effect.tap((tokenSet) => Effect.log("exchanged", tokenSet)),
+      Effect.tapErrorCause((cause) => Effect.logError("exchange failed", cause)),
+      Effect.tapError((error) => Effect.logWarning(error)),
+      Effect.provide(TokenVault.layer({
+        domain: "tenant.auth0.com",
+        clientId: "client",
+        clientSecret: Redacted.make(clientSecret),
+        ...clientOptions
+      })),
+      Effect.provide(http),
+      Effect.withTracer(tracer.tracer),
+      Effect.provide(logger.logger),
+      Effect.exit
+    )
+    const outcome = Exit.match(exit, {
+      onFailure: (cause) => {
+        const error = cause._tag === "Fail" ? cause.error : cause
+        return [String(error), JSON.stringify(error), (error as Error).message, (error as Error).stack ?? ""].join("\n")
+      },
+      onSuccess: (tokenSet) => [String(tokenSet), JSON.stringify(tokenSet)].join("\n")
+    })
+    return { exit, tracer, logs: logger.text(), outcome }
+  })
+
+const expectNoSecret = (text: string) => {
+  for (const secret of secrets) expect(text).not.toContain(secret)
+}
+
+const scenarios: ReadonlyArray<[string, StubAnswer]> = [
+  ["a success", { status: 200, body: JSON.stringify({ access_token: issuedToken, expires_in: 3600 }) }],
+  ["an OAuth error", { status: 401, body: JSON.stringify({ error: "invalid_grant", error_description: "Invalid subject token" }) }],
+  ["a rate limit", { status: 429, body: "{}", headers: { "retry-after": "3" } }],
+  ["a body with wrong types", { status: 200, body: JSON.stringify({ access_token: issuedToken, expires_in: "1h" }) }],
+  ["a page that echoes the request", {
+    status: 400,
+    body: `<pre>subject_token=${subjectToken}&client_secret=${clientSecret}</pre>`
+  }],
+  ["a non-JSON body holding the issued token", { status: 500, body: `token ${issuedToken} failed` }]
+]
+
+describe("secrets stay out of errors, logs and spans", () => {
+  for (const clientAuthentication of ["client_secret_post", "client_secret_basic"] as const) {
+    for (const [name, answer] of scenarios) {
+      it.effect(`${name} (${clientAuthentication})`, () =>
+        Effect.gen(function* () {
+          const stub = yield* stubHttpClient(answer)
+          const observed = yield* observe(stub.layer, { clientAuthentication })
+          expect(observed.tracer.spans.map((span) => span.name)).toContain("TokenVault.getAccessTokenForConnection")
+          expect(observed.logs.length).toBeGreaterThan(0)
+          expectNoSecret(observed.outcome)
+          expectNoSecret(observed.logs)
+          expectNoSecret(observed.tracer.text())
+        }))
+    }
+  }
+
+  it.effect("a malformed subject token is named, not quoted", () =>
+    Effect.gen(function* () {
+      const stub = yield* stubHttpClient(scenarios[0]![1])
+      const observed = yield* observe(stub.layer, { accessToken: `Bearer ${subjectToken}` })
+      expect(observed.outcome).toContain("InvalidArgumentError")
+      expect(yield* stub.seen).toHaveLength(0)
+      expectNoSecret(observed.outcome)
+      expectNoSecret(observed.logs)
+    }))
+
+  for (const [name, http] of [
+    ["fetch", FetchHttpClient.layer],
+    ["undici", NodeHttpClient.layerUndici]
+  ] as const) {
+    it.effect(`a refused connection over ${name} is a TransportError without secrets`, () =>
+      Effect.gen(function* () {
+        const port = yield* closedPort
+        const observed = yield* observe(http, { domain: `http://127.0.0.1:${port}` })
+        expect(observed.outcome).toContain("TransportError")
+        expectNoSecret(observed.outcome)
+        expectNoSecret(observed.logs)
+        expectNoSecret(observed.tracer.text())
+      }))
+  }
+
+  it.effect("the span carries the connection, the subject token type and the status", () =>
+    Effect.gen(function* () {
+      const stub = yield* stubHttpClient(scenarios[1]![1])
+      const { tracer } = yield* observe(stub.layer)
+      const name = "TokenVault.getAccessTokenForConnection"
+      expect(spanAttribute(tracer.spans, name, "auth0.connection")).toEqual(Option.some("google-oauth2"))
+      expect(spanAttribute(tracer.spans, name, "auth0.subject_token_type")).toEqual(Option.some("access_token"))
+      expect(spanAttribute(tracer.spans, name, "http.response.status_code")).toEqual(Option.some(401))
+    }))
+
+  it.effect("no trace context is propagated to Auth0", () =>
+    Effect.gen(function* () {
+      const stub = yield* stubHttpClient(scenarios[0]![1])
+      yield* observe(stub.layer)
+      const [request] = yield* stub.seen
+      expect(Object.keys(request!.headers)).not.toContain("traceparent")
+      expect(Object.keys(request!.headers)).not.toContain("b3")
+    }))
+})
