@@ -1,0 +1,64 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Redacted } from "effect"
+import { NodeHttpClient } from "@effect/platform-node"
+import { AuthClient } from "@auth0/auth0-auth-js"
+import { TokenVault } from "@effect-auth0/token-vault"
+import { EmulatorServer, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+import { secretOf, tenant } from "./utils/tenant.js"
+
+/**
+ * The same exchange made by Auth0's own SDK (`@auth0/auth0-auth-js`) and by this library, against
+ * one loopback emulator: the token requests must carry the same form fields and values and the
+ * same client authentication.
+ */
+const cases = [
+  { name: "access token", subject: { accessToken: "alice-access-token" }, connection: "github" },
+  { name: "refresh token", subject: { refreshToken: "alice-refresh-token" }, connection: "github" },
+  { name: "access token + login_hint", subject: { accessToken: "alice-access-token" }, connection: "google-oauth2", loginHint: "alice.home@example.com" },
+  { name: "refresh token + login_hint", subject: { refreshToken: "alice-refresh-token" }, connection: "google-oauth2", loginHint: "alice@example.com" }
+] as const
+
+describe("the request on the wire matches @auth0/auth0-auth-js", () => {
+  it.scoped.each(cases)("$name", (testCase) =>
+    Effect.gen(function* () {
+      const emulator = yield* TokenVaultEmulator.make(tenant)
+      const server = yield* EmulatorServer.serve(emulator)
+      const loginHint = "loginHint" in testCase ? testCase.loginHint : undefined
+
+      // Auth0's SDK insists on https and discovery; point its fetch at the loopback server.
+      const toLoopback: typeof fetch = (input, init) => {
+        const url = input instanceof Request ? input.url : String(input)
+        return fetch(url.replace(`https://${tenant.domain}`, server.url), init)
+      }
+      const auth0 = new AuthClient({
+        domain: tenant.domain,
+        clientId: "web-app",
+        clientSecret: secretOf("web-app"),
+        customFetch: toLoopback
+      })
+      const theirs = yield* Effect.promise(() =>
+        auth0.getTokenForConnection({ connection: testCase.connection, loginHint, ...testCase.subject })
+      )
+      const ours = yield* TokenVault.getAccessTokenForConnection({
+        connection: testCase.connection,
+        loginHint,
+        ...testCase.subject
+      }).pipe(
+        Effect.provide(TokenVault.layer({
+          domain: server.url,
+          clientId: "web-app",
+          clientSecret: Redacted.make(secretOf("web-app"))
+        })),
+        Effect.provide(NodeHttpClient.layerUndici)
+      )
+      expect(Redacted.value(ours.accessToken)).toBe(theirs.accessToken)
+
+      const tokenRequests = (yield* emulator.requests).filter((request) => request.path === "/oauth/token")
+      expect(tokenRequests).toHaveLength(2)
+      const [auth0Request, ourRequest] = tokenRequests
+      expect(ourRequest!.form).toEqual(auth0Request!.form)
+      expect(ourRequest!.headers["authorization"]).toBe(auth0Request!.headers["authorization"])
+      expect(ourRequest!.headers["content-type"]?.split(";")[0]).toBe(auth0Request!.headers["content-type"]?.split(";")[0])
+      expect(Object.keys(ourRequest!.form)).toContain("client_secret")
+    }))
+})
