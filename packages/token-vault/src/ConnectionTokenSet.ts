@@ -31,7 +31,7 @@ import * as Schema from "effect/Schema"
  * @since 0.1.0
  * @category models
  */
-export class ConnectionTokenSet extends Schema.Class<ConnectionTokenSet>("@effect-auth0/token-vault/ConnectionTokenSet")({
+export class ConnectionTokenSet extends Schema.Class<ConnectionTokenSet>("ConnectionTokenSet")({
   accessToken: Schema.Redacted(Schema.String),
   scope: Schema.UndefinedOr(Schema.String),
   expiresAt: Schema.Number,

@@ -1,0 +1,96 @@
+/**
+ * The demo: exchanges Auth0 tokens for federated connection tokens through the Effect API and
+ * the Promise facade, over real HTTP.
+ *
+ * Without configuration it starts the bundled Token Vault emulator on 127.0.0.1 and runs four
+ * exchanges against it. With AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET and
+ * AUTH0_SUBJECT_TOKEN set (optionally AUTH0_SUBJECT_TOKEN_TYPE=refresh_token, AUTH0_CONNECTION,
+ * AUTH0_LOGIN_HINT) it makes one exchange against that tenant instead.
+ *
+ *   pnpm demo
+ */
+import { Config, Console, Effect, Option, Redacted } from "effect"
+import { NodeRuntime } from "@effect/platform-node"
+import { TokenVault } from "@effect-auth0/token-vault"
+import { ApiClient, type ConnectionTokenSet } from "@effect-auth0/token-vault/promise"
+import { NodeTokenVault } from "@effect-auth0/token-vault-node"
+import { EmulatorServer, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+import { demoTenant } from "./demoTenant.js"
+
+/** A Promise-facade result on one line, its plain-string token shown the way `Redacted` shows one. */
+const showPlain = (tokenSet: ConnectionTokenSet) => JSON.stringify({ ...tokenSet, accessToken: "<redacted>" })
+
+const againstEmulator = Effect.gen(function* () {
+  const emulator = yield* TokenVaultEmulator.make(demoTenant)
+  const server = yield* EmulatorServer.serve(emulator)
+  yield* Console.log(`Token Vault emulator listening on ${server.url}\n`)
+
+  const vault = NodeTokenVault.layer({
+    domain: server.url,
+    clientId: "demo-backend",
+    clientSecret: Redacted.make("demo-backend-secret")
+  })
+
+  yield* Effect.gen(function* () {
+    const github = yield* TokenVault.getAccessTokenForConnection({
+      connection: "github",
+      accessToken: "alice-auth0-access-token"
+    })
+    yield* Console.log("1. Effect API, access token -> github:\n  ", String(github))
+
+    const google = yield* TokenVault.getAccessTokenForConnection({
+      connection: "google-oauth2",
+      refreshToken: Redacted.make("alice-auth0-refresh-token"),
+      loginHint: "alice@home.example"
+    })
+    yield* Console.log("2. Effect API, refresh token + login_hint -> google-oauth2:\n  ", String(google))
+
+    const slack = yield* TokenVault.getAccessTokenForConnection({
+      connection: "slack",
+      accessToken: "alice-auth0-access-token"
+    }).pipe(
+      Effect.map((tokenSet) => `unexpectedly got ${String(tokenSet)}`),
+      Effect.catchTag("TokenExchangeError", (error) => Effect.succeed(`handled ${error._tag}: ${error.message}`))
+    )
+    yield* Console.log("3. Effect API, a connection Alice never linked -> slack:\n  ", slack)
+  }).pipe(Effect.provide(vault))
+
+  const apiClient = new ApiClient({ domain: server.url, clientId: "demo-backend", clientSecret: "demo-backend-secret" })
+  const fromPromise = yield* Effect.promise(() =>
+    apiClient.getAccessTokenForConnection({
+      connection: "google-oauth2",
+      accessToken: "alice-auth0-access-token",
+      loginHint: "alice@work.example"
+    }).finally(() => apiClient.dispose())
+  )
+  yield* Console.log("4. Promise facade (ApiClient), access token + login_hint -> google-oauth2:\n  ", showPlain(fromPromise))
+
+  const requests = yield* emulator.requests
+  yield* Console.log(`\nThe emulator answered ${requests.length} token requests.`)
+})
+
+const againstTenant = (subjectToken: Redacted.Redacted<string>) =>
+  Effect.gen(function* () {
+    const kind = yield* Config.literal("access_token", "refresh_token")("AUTH0_SUBJECT_TOKEN_TYPE").pipe(
+      Config.withDefault("access_token")
+    )
+    const connection = yield* Config.string("AUTH0_CONNECTION").pipe(Config.withDefault("google-oauth2"))
+    const loginHint = Option.getOrUndefined(yield* Config.option(Config.string("AUTH0_LOGIN_HINT")))
+    const subject = kind === "access_token" ? { accessToken: subjectToken } : { refreshToken: subjectToken }
+    const tokenSet = yield* TokenVault.getAccessTokenForConnection({ connection, loginHint, ...subject }).pipe(
+      Effect.provide(NodeTokenVault.layerConfig())
+    )
+    yield* Console.log(`Exchanged a ${kind} for ${connection}:\n  `, String(tokenSet))
+  })
+
+const main = Effect.gen(function* () {
+  const subjectToken = yield* Config.option(Config.redacted("AUTH0_SUBJECT_TOKEN"))
+  yield* Option.match(subjectToken, {
+    onNone: () => Effect.scoped(againstEmulator),
+    onSome: againstTenant
+  })
+}).pipe(
+  Effect.tapErrorCause((cause) => Console.error("The demo failed:", cause.toString()))
+)
+
+NodeRuntime.runMain(main, { disableErrorReporting: true })
