@@ -1,6 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Layer, Redacted } from "effect"
+import { Cause, ConfigProvider, Effect, Exit, FastCheck, Layer, Option, Redacted } from "effect"
+import { readFileSync } from "node:fs"
 import { TokenVault, TokenVaultError } from "@effect-auth0/token-vault"
+import { packageName, packageVersion } from "../src/internal/version.js"
 import { stubHttpClient } from "./utils/stubHttpClient.js"
 
 const success = { status: 200, body: JSON.stringify({ access_token: "federated", expires_in: 60 }) }
@@ -111,4 +113,48 @@ describe("client options", () => {
       expect(error._tag).toBe("InvalidConfigurationError")
       expect(error.message).toContain("AUTH0_CLIENT_ID")
     }))
+})
+
+describe("client options, hostile values", () => {
+  const anyValue = FastCheck.oneof(
+    FastCheck.string(),
+    FastCheck.webUrl({ withQueryParameters: true, withFragments: true }),
+    FastCheck.domain(),
+    FastCheck.integer(),
+    FastCheck.constant(null),
+    FastCheck.constant(undefined),
+    FastCheck.object(),
+    FastCheck.string().map((s) => Redacted.make(s))
+  )
+
+  it.effect.prop(
+    "random options build a client or fail with InvalidConfigurationError, never a defect",
+    [FastCheck.record({
+      domain: anyValue,
+      clientId: anyValue,
+      clientSecret: anyValue,
+      clientAuthentication: FastCheck.oneof(anyValue, FastCheck.constantFrom("client_secret_post", "client_secret_basic")),
+      telemetry: FastCheck.oneof(anyValue, FastCheck.boolean())
+    }, { requiredKeys: [] })],
+    ([options]) =>
+      Effect.gen(function* () {
+        const stub = yield* stubHttpClient(success)
+        const exit = yield* Effect.exit(
+          TokenVault.make(options as Parameters<typeof TokenVault.make>[0]).pipe(Effect.provide(stub.layer))
+        )
+        if (Exit.isFailure(exit)) {
+          const failure = Cause.failureOption(exit.cause)
+          expect(Option.isSome(failure)).toBe(true)
+          expect(Option.getOrThrow(failure)).toBeInstanceOf(TokenVaultError.InvalidConfigurationError)
+        }
+      })
+  )
+})
+
+describe("telemetry", () => {
+  it("the Auth0-Client header names the version in package.json", () => {
+    const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"))
+    expect(packageVersion).toBe(manifest.version)
+    expect(packageName).toBe(manifest.name)
+  })
 })

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Redacted, type Scope, TestClock } from "effect"
-import { HttpClient } from "@effect/platform"
+import { FetchHttpClient, HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
 import { EmulatorHttpClient, EmulatorServer, Fault, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+import { closedPort } from "./utils/closedPort.js"
 import { secretOf, tenant } from "./utils/tenant.js"
 
 interface Setup {
@@ -228,5 +229,23 @@ describe.each(transports)("exchange over the %s", (_, setup) => {
       expect(rateLimit.remaining).toBe(0)
       expect(rateLimit.reset).toBe(1_800_000_002)
       expect(rateLimit.error).toBe("too_many_requests")
+    }))
+})
+
+describe.each([
+  ["fetch", FetchHttpClient.layer],
+  ["undici", NodeHttpClient.layerUndici]
+] as const)("a refused connection over %s", (_, http) => {
+  it.effect("is a TransportError naming the token endpoint", () =>
+    Effect.gen(function* () {
+      const domain = `http://127.0.0.1:${yield* closedPort}`
+      const error = yield* TokenVault.getAccessTokenForConnection({ connection: "github", accessToken: "alice-access-token" }).pipe(
+        Effect.provide(TokenVault.layer(clientOptions(domain))),
+        Effect.provide(http),
+        Effect.flip
+      )
+      expect(error._tag).toBe("TransportError")
+      expect((error as TokenVaultError.TransportError).url).toBe(`${domain}/oauth/token`)
+      expect(error.message).toContain("Could not complete the request")
     }))
 })

@@ -2,8 +2,8 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, type Layer, Option, Redacted } from "effect"
 import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
-import { createServer } from "node:net"
 import { TokenVault, type TokenVaultOptions } from "@effect-auth0/token-vault"
+import { closedPort } from "./utils/closedPort.js"
 import { recordingLogger, recordingTracer, spanAttribute } from "./utils/recorders.js"
 import { stubHttpClient, type StubAnswer } from "./utils/stubHttpClient.js"
 
@@ -12,15 +12,6 @@ const clientSecret = "CLIENT-SECRET-kq84hd"
 const issuedToken = "ISSUED-ya29.a0AfH6SM"
 const secrets = [subjectToken, clientSecret, issuedToken]
 
-const closedPort = Effect.promise(() =>
-  new Promise<number>((resolve) => {
-    const server = createServer()
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
-    })
-  })
-)
 
 /** Runs one exchange with a recording tracer and logger, logging whatever comes out. */
 const observe = (
