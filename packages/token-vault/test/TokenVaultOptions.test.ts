@@ -31,7 +31,7 @@ describe("client options", () => {
     ["http://127.0.0.1:4000", "http://127.0.0.1:4000/oauth/token"],
     ["http://localhost:4000/", "http://localhost:4000/oauth/token"],
     ["http://[::1]:4000", "http://[::1]:4000/oauth/token"]
-  ])("accepts the domain %s", ([domain, url]) =>
+  ] as const)("accepts the domain %s", ([domain, url]) =>
     Effect.gen(function* () {
       expect(yield* tokenUrlFor(domain)).toBe(url)
     }))
@@ -51,7 +51,7 @@ describe("client options", () => {
     ["https://", "host"],
     ["https://exa mple.com", "whitespace"],
     ["https://[zz]", "valid host"]
-  ])("rejects the domain %j", ([domain, reason]) =>
+  ] as const)("rejects the domain %j", ([domain, reason]) =>
     Effect.gen(function* () {
       const error = yield* Effect.flip(tokenUrlFor(domain))
       expect(error._tag).toBe("InvalidConfigurationError")
@@ -70,7 +70,7 @@ describe("client options", () => {
     [{ clientAuthentication: "private_key_jwt" }, "clientAuthentication"],
     [{ telemetry: "yes" }, "telemetry"],
     [{ domain: undefined }, "domain"]
-  ])("rejects %j as the %s option, before any request", ([override, option]) =>
+  ] as const)("rejects %j as the %s option, before any request", ([override, option]) =>
     Effect.gen(function* () {
       const stub = yield* stubHttpClient(success)
       const options = { domain: "tenant.auth0.com", clientId: "client", clientSecret: secret, ...override }

@@ -106,7 +106,7 @@ describe("token endpoint responses", () => {
     ["an OAuth error with 200", json(200, { error: "invalid_grant" }), 200, "missing or invalid"],
     ["a 500 without an OAuth body", json(500, { message: "boom" }), 500, "without an OAuth error body"],
     ["a 302", { status: 302, body: "", headers: { location: "https://elsewhere" } }, 302, "empty body"]
-  ])("%s becomes an UnexpectedResponseError", ([_, answer, status, description]) =>
+  ] as const)("%s becomes an UnexpectedResponseError", ([_, answer, status, description]) =>
     Effect.gen(function* () {
       const error = yield* Effect.flip(exchangeAgainst(answer))
       expect(error).toBeInstanceOf(TokenVaultError.UnexpectedResponseError)

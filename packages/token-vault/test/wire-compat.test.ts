@@ -23,7 +23,7 @@ describe("the request on the wire matches @auth0/auth0-auth-js", () => {
     Effect.gen(function* () {
       const emulator = yield* TokenVaultEmulator.make(tenant)
       const server = yield* EmulatorServer.serve(emulator)
-      const loginHint = "loginHint" in testCase ? testCase.loginHint : undefined
+      const hint = "loginHint" in testCase ? { loginHint: testCase.loginHint } : {}
 
       // Auth0's SDK insists on https and discovery; point its fetch at the loopback server.
       const toLoopback: typeof fetch = (input, init) => {
@@ -37,11 +37,11 @@ describe("the request on the wire matches @auth0/auth0-auth-js", () => {
         customFetch: toLoopback
       })
       const theirs = yield* Effect.promise(() =>
-        auth0.getTokenForConnection({ connection: testCase.connection, loginHint, ...testCase.subject })
+        auth0.getTokenForConnection({ connection: testCase.connection, ...hint, ...testCase.subject })
       )
       const ours = yield* TokenVault.getAccessTokenForConnection({
         connection: testCase.connection,
-        loginHint,
+        ...hint,
         ...testCase.subject
       }).pipe(
         Effect.provide(TokenVault.layer({

@@ -1,0 +1,233 @@
+/**
+ * The emulator as an in-memory `@effect/platform` `HttpClient`: no sockets, runs anywhere (Node,
+ * browsers, workers). Requests to the emulator's domain (or a host added with `addHost`, such as
+ * a running `EmulatorServer`'s address) are answered by the emulator; any other host fails the
+ * way a DNS failure does, with `HttpClientError.RequestError` and `reason: "Transport"`.
+ *
+ * @since 0.1.0
+ */
+import type * as HttpBody from "@effect/platform/HttpBody"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
+import * as TokenVaultEmulator from "./TokenVaultEmulator.js"
+
+interface EncodedBody {
+  readonly text: string
+  readonly contentType: string | undefined
+}
+
+const utf8 = new TextDecoder()
+
+const encodeError = (request: HttpClientRequest.HttpClientRequest, cause: unknown, description: string) =>
+  new HttpClientError.RequestError({ request, reason: "Encode", cause, description })
+
+const rawToText = (body: unknown): string | undefined => {
+  if (typeof body === "string") return body
+  if (body instanceof Uint8Array) return utf8.decode(body)
+  if (body instanceof ArrayBuffer) return utf8.decode(new Uint8Array(body))
+  if (ArrayBuffer.isView(body)) return utf8.decode(new Uint8Array(body.buffer, body.byteOffset, body.byteLength))
+  if (body instanceof URLSearchParams) return body.toString()
+  return undefined
+}
+
+const concat = (chunks: Chunk.Chunk<Uint8Array>): Uint8Array => {
+  const parts = Chunk.toReadonlyArray(chunks)
+  const out = new Uint8Array(parts.reduce((size, part) => size + part.byteLength, 0))
+  let offset = 0
+  for (const part of parts) {
+    out.set(part, offset)
+    offset += part.byteLength
+  }
+  return out
+}
+
+/** Reads the request body as text, the way it would travel on the wire. */
+const encodeBody = (
+  request: HttpClientRequest.HttpClientRequest
+): Effect.Effect<EncodedBody, HttpClientError.RequestError> => {
+  const body: HttpBody.HttpBody = request.body
+  switch (body._tag) {
+    case "Empty":
+      return Effect.succeed({ text: "", contentType: undefined })
+    case "Uint8Array":
+      return Effect.succeed({ text: utf8.decode(body.body), contentType: body.contentType })
+    case "Raw": {
+      const text = rawToText(body.body)
+      return text === undefined
+        ? Effect.fail(encodeError(request, body.body, "The in-memory emulator client cannot send this raw body"))
+        : Effect.succeed({ text, contentType: body.contentType })
+    }
+    case "FormData":
+      // Multipart, exactly as fetch would encode it (the token endpoint will reject it).
+      return Effect.tryPromise({
+        try: async () => {
+          const encoded = new Response(body.formData)
+          return { text: await encoded.text(), contentType: encoded.headers.get("content-type") ?? undefined }
+        },
+        catch: (cause) => encodeError(request, cause, "Could not encode the multipart body")
+      })
+    case "Stream":
+      return Stream.runCollect(body.stream).pipe(
+        Effect.map((chunks) => ({ text: utf8.decode(concat(chunks)), contentType: body.contentType })),
+        Effect.mapError((cause) => encodeError(request, cause, "The request body stream failed"))
+      )
+  }
+}
+
+const headersOf = (request: HttpClientRequest.HttpClientRequest, contentType: string | undefined) => {
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(request.headers)) {
+    headers[name.toLowerCase()] = value
+  }
+  if (contentType !== undefined && headers["content-type"] === undefined) headers["content-type"] = contentType
+  return headers
+}
+
+const dnsFailure = (request: HttpClientRequest.HttpClientRequest, hostname: string) =>
+  new HttpClientError.RequestError({
+    request,
+    reason: "Transport",
+    cause: Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
+      code: "ENOTFOUND",
+      syscall: "getaddrinfo",
+      hostname
+    }),
+    description: `getaddrinfo ENOTFOUND ${hostname}`
+  })
+
+const nullBodyStatuses = new Set([101, 103, 204, 205, 304])
+
+const toClientResponse = (
+  request: HttpClientRequest.HttpClientRequest,
+  response: TokenVaultEmulator.EmulatorResponse
+): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError> =>
+  Effect.try({
+    try: () =>
+      HttpClientResponse.fromWeb(
+        request,
+        new Response(nullBodyStatuses.has(response.status) || request.method === "HEAD" ? null : response.body, {
+          status: response.status,
+          headers: response.headers
+        })
+      ),
+    // e.g. a `Fault.Custom` status outside 200–599, which a web `Response` cannot carry.
+    catch: (cause) =>
+      new HttpClientError.RequestError({
+        request,
+        reason: "Transport",
+        cause,
+        description: `The emulator's answer cannot be represented as a web Response (status ${response.status})`
+      })
+  })
+
+/**
+ * An in-memory `HttpClient` answered by the emulator.
+ *
+ * @example
+ * ```ts
+ * import { HttpClient } from "@effect/platform"
+ * import { Effect } from "effect"
+ * import { EmulatorHttpClient, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+ *
+ * const program = Effect.gen(function* () {
+ *   const emulator = yield* TokenVaultEmulator.make({ domain: "tenant.example.com", clients: [], users: [] })
+ *   const client = EmulatorHttpClient.make(emulator)
+ *   const response = yield* client.get("https://tenant.example.com/.well-known/openid-configuration")
+ *   return response.status // 200
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (emulator: TokenVaultEmulator.TokenVaultEmulator): HttpClient.HttpClient =>
+  HttpClient.make((request, url) =>
+    Effect.gen(function*() {
+      if (!(yield* emulator.acceptsHost(url.host))) return yield* Effect.fail(dnsFailure(request, url.hostname))
+      const body = yield* encodeBody(request)
+      const outcome = yield* emulator.dispatch({
+        method: request.method,
+        url: url.href,
+        headers: headersOf(request, body.contentType),
+        body: body.text
+      })
+      switch (outcome._tag) {
+        case "Respond":
+          return yield* toClientResponse(request, outcome.response)
+      }
+    })
+  )
+
+/**
+ * A layer providing the in-memory `HttpClient` for an emulator instance.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { EmulatorHttpClient, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+ *
+ * const program = Effect.gen(function* () {
+ *   const emulator = yield* TokenVaultEmulator.make({ domain: "tenant.example.com", clients: [], users: [] })
+ *   const httpLayer = EmulatorHttpClient.layer(emulator)
+ *   // program.pipe(Effect.provide(httpLayer)); then read emulator.requests
+ *   return httpLayer
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (emulator: TokenVaultEmulator.TokenVaultEmulator): Layer.Layer<HttpClient.HttpClient> =>
+  Layer.succeed(HttpClient.HttpClient, make(emulator))
+
+/**
+ * A layer providing the in-memory `HttpClient` for the emulator in context.
+ *
+ * @example
+ * ```ts
+ * import { Layer } from "effect"
+ * import { EmulatorHttpClient, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+ *
+ * const both = EmulatorHttpClient.layerFromContext.pipe(
+ *   Layer.provideMerge(TokenVaultEmulator.layer({ domain: "tenant.example.com", clients: [], users: [] }))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerFromContext: Layer.Layer<HttpClient.HttpClient, never, TokenVaultEmulator.TokenVaultEmulator> =
+  Layer.effect(HttpClient.HttpClient, Effect.map(TokenVaultEmulator.TokenVaultEmulator, make))
+
+/**
+ * A fresh emulator for the tenant plus its in-memory `HttpClient`: provide it and the code under
+ * test talks to the emulator, while the test reads `TokenVaultEmulator.requests` or sets faults.
+ *
+ * @example
+ * ```ts
+ * import { HttpClient } from "@effect/platform"
+ * import { Effect } from "effect"
+ * import { EmulatorHttpClient, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+ *
+ * const program = Effect.gen(function* () {
+ *   const client = yield* HttpClient.HttpClient
+ *   yield* client.get("https://tenant.example.com/.well-known/openid-configuration")
+ *   return yield* TokenVaultEmulator.requests
+ * }).pipe(
+ *   Effect.provide(EmulatorHttpClient.layerTenant({ domain: "tenant.example.com", clients: [], users: [] }))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerTenant = (
+  config: TokenVaultEmulator.TenantConfig
+): Layer.Layer<HttpClient.HttpClient | TokenVaultEmulator.TokenVaultEmulator> =>
+  layerFromContext.pipe(Layer.provideMerge(TokenVaultEmulator.layer(config)))

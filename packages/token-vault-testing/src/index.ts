@@ -1,0 +1,35 @@
+/**
+ * An Auth0 Token Vault emulator for tests: the tenant model and handler (`TokenVaultEmulator`),
+ * fault injection (`Fault`), an in-memory `HttpClient` (`EmulatorHttpClient`) and a loopback HTTP
+ * server (`EmulatorServer`).
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * The emulated tenant, its request handler, record of requests and fault switch.
+ *
+ * @since 0.1.0
+ */
+export * as TokenVaultEmulator from "./TokenVaultEmulator.js"
+
+/**
+ * Faults the emulator can answer with instead of the normal answer.
+ *
+ * @since 0.1.0
+ */
+export * as Fault from "./Fault.js"
+
+/**
+ * The emulator as an in-memory `@effect/platform` `HttpClient`.
+ *
+ * @since 0.1.0
+ */
+export * as EmulatorHttpClient from "./EmulatorHttpClient.js"
+
+/**
+ * The emulator served over HTTP on `127.0.0.1`.
+ *
+ * @since 0.1.0
+ */
+export * as EmulatorServer from "./EmulatorServer.js"

@@ -1,0 +1,35 @@
+/**
+ * An Auth0-like OpenID Provider configuration document for the emulated tenant.
+ *
+ * @internal
+ */
+import { DEFAULT_AUTH_METHODS } from "./clientAuth.js"
+import { GRANT_TYPE, JWKS_PATH, TOKEN_PATH } from "./protocol.js"
+import type { Tenant } from "./tenant.js"
+
+/** @internal */
+export const discoveryDocument = (tenant: Tenant): Record<string, unknown> => {
+  const base = tenant.endpointOrigin
+  return {
+    issuer: tenant.issuer,
+    authorization_endpoint: `${base}/authorize`,
+    token_endpoint: `${base}${TOKEN_PATH}`,
+    userinfo_endpoint: `${base}/userinfo`,
+    jwks_uri: `${base}${JWKS_PATH}`,
+    revocation_endpoint: `${base}/oauth/revoke`,
+    scopes_supported: ["openid", "profile", "email", "offline_access"],
+    response_types_supported: ["code"],
+    response_modes_supported: ["query", "fragment", "form_post"],
+    subject_types_supported: ["public"],
+    id_token_signing_alg_values_supported: ["RS256"],
+    code_challenge_methods_supported: ["S256", "plain"],
+    // The emulator answers only the Token Vault grant at its token endpoint.
+    grant_types_supported: [GRANT_TYPE],
+    token_endpoint_auth_methods_supported: [...DEFAULT_AUTH_METHODS],
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false
+  }
+}
+
+/** An empty key set: the emulator issues no JWTs of its own. @internal */
+export const jwksDocument = (): Record<string, unknown> => ({ keys: [] })

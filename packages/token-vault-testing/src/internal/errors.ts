@@ -1,0 +1,123 @@
+/**
+ * The error answers of the emulated token endpoint, in one place.
+ *
+ * Sources, and where we had to choose:
+ *
+ * | condition | status | `error` | source |
+ * | --- | --- | --- | --- |
+ * | unknown path | 404 | `not_found` | our choice (Auth0 documents no body for unknown routes) |
+ * | wrong method | 405 | `method_not_allowed` | Auth0 Authentication API "Standard Error Responses" |
+ * | bad content type, malformed or repeated parameters, missing parameter | 400 | `invalid_request` | Auth0 standard errors; RFC 6749 §5.2 |
+ * | grant type not supported by the server | 400 | `unsupported_grant_type` | RFC 6749 §5.2 (Auth0 docs are silent on the status) |
+ * | two client authentication methods at once | 400 | `invalid_request` | RFC 6749 §2.3 / §5.2 |
+ * | no client authentication / method not allowed for the client | 401 | `invalid_client` | Auth0 standard errors; RFC 6749 §5.2 |
+ * | unknown client or wrong secret | 401 | `access_denied`, "Unauthorized" | what live Auth0 tenants answer on `/oauth/token` for bad credentials |
+ * | Token Vault grant not enabled for the client | 403 | `unauthorized_client`, "Grant type '…' not allowed for the client." | Auth0 standard errors and Auth0's wording for disabled grants |
+ * | subject token unknown, expired, of the other type, or issued to another client | 401 | `invalid_grant` | Token Vault "Get Token" reference: 401 when the subject token is invalid or expired; error code per RFC 6749 §5.2 |
+ * | no identity for the connection (and `login_hint`) | 401 | `federated_connection_refresh_token_not_found`, "Federated connection Refresh Token not found." | Token Vault "Get Token" reference and Auth0's observed answer |
+ *
+ * No description ever contains a subject token, a client secret or an issued token.
+ *
+ * @internal
+ */
+import type { EmulatorResponse } from "../TokenVaultEmulator.js"
+import { GRANT_TYPE } from "./protocol.js"
+import { oauthError } from "./responses.js"
+
+/** Keeps echoed (non-secret) request values short. */
+const echo = (value: string): string => (value.length > 80 ? `${value.slice(0, 80)}…` : value)
+
+/** @internal */
+export const notFound = (): EmulatorResponse => oauthError(404, "not_found", "Not Found")
+
+/** @internal */
+export const methodNotAllowed = (method: string, allow: ReadonlyArray<string>): EmulatorResponse =>
+  oauthError(405, "method_not_allowed", `Method ${echo(method)} is not allowed on this endpoint`, {
+    allow: allow.join(", ")
+  })
+
+/** @internal */
+export const invalidRequest = (description: string): EmulatorResponse =>
+  oauthError(400, "invalid_request", description)
+
+/** @internal */
+export const missingParameter = (name: string): EmulatorResponse =>
+  invalidRequest(`Missing required parameter: ${name}`)
+
+/** @internal */
+export const unsupportedContentType = (mediaType: string | undefined): EmulatorResponse =>
+  invalidRequest(
+    mediaType === undefined
+      ? "Missing Content-Type: send application/x-www-form-urlencoded or application/json"
+      : `Unsupported Content-Type ${echo(mediaType)}: send application/x-www-form-urlencoded or application/json`
+  )
+
+/** @internal */
+export const unsupportedGrantType = (grantType: string): EmulatorResponse =>
+  oauthError(400, "unsupported_grant_type", `Unsupported grant type: ${echo(grantType)}`)
+
+/** @internal */
+export const multipleClientAuthentication = (): EmulatorResponse =>
+  invalidRequest("Only one client authentication method may be used per request")
+
+/** @internal */
+export const clientIdMismatch = (): EmulatorResponse =>
+  invalidRequest("client_id in the body does not match the Authorization header")
+
+/** @internal */
+export const malformedAuthorizationHeader = (): EmulatorResponse =>
+  invalidRequest("Malformed Authorization header: expected Basic base64(client_id:client_secret)")
+
+/** @internal */
+export const clientAuthenticationRequired = (): EmulatorResponse =>
+  oauthError(401, "invalid_client", "Client authentication is required")
+
+/** @internal */
+export const clientAssertionNotSupported = (): EmulatorResponse =>
+  oauthError(401, "invalid_client", "The emulator does not support client assertions (private_key_jwt)")
+
+/** @internal */
+export const authMethodNotAllowed = (method: string): EmulatorResponse =>
+  oauthError(401, "invalid_client", `Client authentication method ${method} is not allowed for this client`)
+
+/** Unknown client or wrong secret: Auth0 does not tell which. @internal */
+export const unauthorizedClientCredentials = (): EmulatorResponse =>
+  oauthError(401, "access_denied", "Unauthorized")
+
+/** @internal */
+export const grantNotAllowed = (): EmulatorResponse =>
+  oauthError(403, "unauthorized_client", `Grant type '${GRANT_TYPE}' not allowed for the client.`)
+
+/** @internal */
+export const unsupportedSubjectTokenType = (value: string): EmulatorResponse =>
+  invalidRequest(`Unsupported subject_token_type: ${echo(value)}`)
+
+/** @internal */
+export const unsupportedRequestedTokenType = (value: string): EmulatorResponse =>
+  invalidRequest(`Unsupported requested_token_type: ${echo(value)}`)
+
+/** @internal */
+export type SubjectTokenKind = "access_token" | "refresh_token"
+
+/** @internal */
+export type SubjectTokenProblem = "unknown" | "wrong_type" | "expired" | "other_client"
+
+const tokenName = (kind: SubjectTokenKind): string => (kind === "access_token" ? "access token" : "refresh token")
+
+/** @internal */
+export const invalidSubjectToken = (kind: SubjectTokenKind, problem: SubjectTokenProblem): EmulatorResponse => {
+  switch (problem) {
+    case "unknown":
+      return oauthError(401, "invalid_grant", `Unknown or invalid ${tokenName(kind)}.`)
+    case "wrong_type":
+      return oauthError(401, "invalid_grant", `The subject_token is not a valid ${tokenName(kind)}.`)
+    case "expired":
+      return oauthError(401, "invalid_grant", `Expired ${tokenName(kind)}.`)
+    case "other_client":
+      return oauthError(401, "invalid_grant", `The ${tokenName(kind)} was issued to another client.`)
+  }
+}
+
+/** @internal */
+export const federatedConnectionNotFound = (): EmulatorResponse =>
+  oauthError(401, "federated_connection_refresh_token_not_found", "Federated connection Refresh Token not found.")

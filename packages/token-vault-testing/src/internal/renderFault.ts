@@ -1,0 +1,65 @@
+/**
+ * How each {@link Fault} answers at the HTTP level. Nothing here reads the request, so no fault
+ * can echo a secret from it.
+ *
+ * @internal
+ */
+import type { Fault } from "../Fault.js"
+import type { EmulatorResponse } from "../TokenVaultEmulator.js"
+import { REQUESTED_TOKEN_TYPE } from "./protocol.js"
+import { json, oauthError, text } from "./responses.js"
+
+/** @internal */
+export const DEFAULT_HTML_BODY = "<!DOCTYPE html><html><head><title>Auth0</title></head><body>" +
+  "<h1>Oops!, something went wrong</h1>" +
+  "<p>There could be a misconfiguration in the system or a service outage.</p></body></html>"
+
+/** @internal */
+export const DEFAULT_TEXT_BODY = "upstream connect error or disconnect/reset before headers"
+
+/** @internal */
+export const DEFAULT_SERVER_ERROR_BODY =
+  "<html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1></body></html>"
+
+const numberHeaders = (entries: ReadonlyArray<readonly [string, number | undefined]>): Record<string, string> => {
+  const headers: Record<string, string> = {}
+  for (const [name, value] of entries) {
+    if (value !== undefined) headers[name] = String(value)
+  }
+  return headers
+}
+
+/** @internal */
+export const renderFault = (fault: Fault): EmulatorResponse => {
+  switch (fault._tag) {
+    case "Html":
+      return text(fault.status, "text/html; charset=utf-8", fault.body ?? DEFAULT_HTML_BODY)
+    case "NonJson":
+      return text(fault.status, "text/plain; charset=utf-8", fault.body ?? DEFAULT_TEXT_BODY)
+    case "WrongTypes":
+      return json(fault.status, {
+        access_token: 1234567890,
+        expires_in: "3600",
+        token_type: "Bearer",
+        issued_token_type: REQUESTED_TOKEN_TYPE
+      })
+    case "EmptyBody":
+      return { status: fault.status, headers: { "content-type": "application/json; charset=utf-8" }, body: "" }
+    case "ServerError":
+      return text(fault.status, "text/html; charset=utf-8", fault.body ?? DEFAULT_SERVER_ERROR_BODY)
+    case "RateLimited":
+      return oauthError(
+        429,
+        "too_many_requests",
+        "Global limit has been reached",
+        numberHeaders([
+          ["retry-after", fault.retryAfter],
+          ["x-ratelimit-limit", fault.limit],
+          ["x-ratelimit-remaining", fault.remaining],
+          ["x-ratelimit-reset", fault.reset]
+        ])
+      )
+    case "Custom":
+      return { status: fault.status, headers: { ...fault.headers }, body: fault.body }
+  }
+}
