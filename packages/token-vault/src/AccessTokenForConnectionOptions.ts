@@ -33,7 +33,8 @@ const Fields = Schema.Struct({
   connection: NonBlankString("connection", "must be a non-empty string, the connection's name (e.g. \"google-oauth2\")"),
   accessToken: Schema.optional(SubjectToken("accessToken")),
   refreshToken: Schema.optional(SubjectToken("refreshToken")),
-  loginHint: Schema.optional(NonBlankString("loginHint", "must be a non-empty string when given"))
+  loginHint: Schema.optional(NonBlankString("loginHint", "must be a non-empty string when given")),
+  cache: Schema.optional(Schema.Boolean.annotations(withMessage("cache must be a boolean when given")))
 })
 
 const notAnObject = "options must be an object with a connection and an accessToken or a refreshToken"
@@ -41,7 +42,9 @@ const notAnObject = "options must be an object with a connection and an accessTo
 /**
  * The Schema of the options of `TokenVault.getAccessTokenForConnection`: `connection`
  * (non-empty), exactly one of `accessToken` / `refreshToken` (non-empty strings or
- * `Redacted` strings, without a `Bearer ` prefix), and an optional `loginHint`.
+ * `Redacted` strings, without a `Bearer ` prefix), an optional `loginHint`, and `cache: false`
+ * to skip the token cache's lookup for this call (the fresh token set still replaces the cached
+ * one).
  *
  * @example
  * ```ts
@@ -89,7 +92,7 @@ export const AccessTokenForConnectionOptions = Fields.pipe(
  * @category models
  */
 export type Input =
-  & { readonly connection: string; readonly loginHint?: string | undefined }
+  & { readonly connection: string; readonly loginHint?: string | undefined; readonly cache?: boolean | undefined }
   & (
     | { readonly accessToken: string | Redacted.Redacted<string>; readonly refreshToken?: undefined }
     | { readonly refreshToken: string | Redacted.Redacted<string>; readonly accessToken?: undefined }
@@ -133,7 +136,7 @@ export const decode = (input: unknown): Effect.Effect<Decoded, InvalidArgumentEr
     // Field schemas carry their own messages; the struct's default one would quote the input.
     const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
     const argument = issue?.path[0]
-    return typeof argument === "string"
-      ? new InvalidArgumentError({ argument, message: issue!.message })
-      : new InvalidArgumentError({ argument: "options", message: notAnObject })
+    if (typeof argument !== "string") return new InvalidArgumentError({ argument: "options", message: notAnObject })
+    const message = issue!._tag === "Missing" ? `${argument} is required` : issue!.message
+    return new InvalidArgumentError({ argument, message })
   })

@@ -1,26 +1,49 @@
 /**
  * The Token Vault service: exchanges a user's Auth0 access token or refresh token for the access
- * token of a federated connection (Google, GitHub, Slack, ...).
+ * token of a federated connection (Google, GitHub, Slack, ...), with a token cache, coalescing of
+ * identical calls in flight, retries of transient failures and time limits.
  *
  * @since 0.1.0
  */
+import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Metric from "effect/Metric"
 import * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as AccessTokenForConnectionOptions from "./AccessTokenForConnectionOptions.js"
 import type { ConnectionTokenSet } from "./ConnectionTokenSet.js"
-import { InvalidConfigurationError, TransportError, type TokenVaultError } from "./TokenVaultError.js"
+import {
+  type InvalidArgumentError,
+  InvalidConfigurationError,
+  type TokenVaultError,
+  TransportError,
+  UnexpectedResponseError
+} from "./TokenVaultError.js"
+import * as TokenVaultMetrics from "./TokenVaultMetrics.js"
 import * as TokenVaultOptions from "./TokenVaultOptions.js"
-import { resolveClient } from "./internal/client.js"
+import { readBody } from "./internal/body.js"
+import { cacheKey } from "./internal/cacheKey.js"
+import { resolveClientEffect, type TokenCall } from "./internal/client.js"
+import { makeCoalescer } from "./internal/coalesce.js"
+import { makeMtlsEndpointLookup } from "./internal/discovery.js"
 import { excerpt } from "./internal/excerpt.js"
-import { classifyResponse } from "./internal/response.js"
+import { classifyResponse, type ExchangeContext } from "./internal/response.js"
+import { retrySchedule } from "./internal/retry.js"
+import { subjectTokenExpiry } from "./internal/subjectExpiry.js"
 
 /**
  * What a `TokenVault` can do.
+ *
+ * - `getAccessTokenForConnection`: the exchange (answered from the cache when it can be).
+ * - `invalidate`: drops the cached token set for these options, e.g. after the provider
+ *   rejected the token.
  *
  * @example
  * ```ts
@@ -29,7 +52,11 @@ import { classifyResponse } from "./internal/response.js"
  *
  * const program = Effect.gen(function* () {
  *   const vault: TokenVault.Service = yield* TokenVault.TokenVault
- *   return yield* vault.getAccessTokenForConnection({ connection: "github", accessToken: "eyJ..." })
+ *   const options = { connection: "github", accessToken: "eyJ..." }
+ *   const tokenSet = yield* vault.getAccessTokenForConnection(options)
+ *   // GitHub said 401 to that token? Forget it, and the next call exchanges again.
+ *   yield* vault.invalidate(options)
+ *   return tokenSet
  * })
  * ```
  *
@@ -40,6 +67,7 @@ export interface Service {
   readonly getAccessTokenForConnection: (
     options: AccessTokenForConnectionOptions.Input
   ) => Effect.Effect<ConnectionTokenSet, TokenVaultError>
+  readonly invalidate: (options: AccessTokenForConnectionOptions.Input) => Effect.Effect<void, InvalidArgumentError>
 }
 
 /**
@@ -71,9 +99,23 @@ const describeTransportFailure = (error: HttpClientError.HttpClientError, secret
   return detail === "" ? what : `${what}: ${excerpt(detail, undefined, secrets)}`
 }
 
+/** A `ConfigError` as one line: which variables are missing or invalid (never their values). */
+const describeConfigError = (error: ConfigError.ConfigError): string =>
+  ConfigError.reduceWithContext(error, undefined, {
+    andCase: (_, left, right) => `${left}; ${right}`,
+    orCase: (_, left, right) => `${left}; ${right}`,
+    invalidDataCase: (_, path) => `invalid configuration at ${path.join(".")}`,
+    missingDataCase: (_, path) => `missing configuration: ${path.join(".")}`,
+    sourceUnavailableCase: (_, path) => `configuration source unavailable for ${path.join(".")}`,
+    unsupportedCase: (_, path) => `unsupported configuration at ${path.join(".")}`
+  })
+
+type ExchangeError = Exclude<TokenVaultError, InvalidArgumentError | InvalidConfigurationError>
+
 /**
  * Builds a `TokenVault` service over the `HttpClient` in context. Fails with
- * `InvalidConfigurationError` when the options are wrong, before any request is made.
+ * `InvalidConfigurationError` when the options are wrong, before any request is made. The
+ * service's cache and in-flight exchanges live in the `Scope`: closing it interrupts them.
  *
  * @example
  * ```ts
@@ -88,7 +130,7 @@ const describeTransportFailure = (error: HttpClientError.HttpClientError, secret
  *     clientSecret: Redacted.make("my-client-secret")
  *   })
  *   return yield* vault.getAccessTokenForConnection({ connection: "github", accessToken: "eyJ..." })
- * }).pipe(Effect.provide(FetchHttpClient.layer))
+ * }).pipe(Effect.scoped, Effect.provide(FetchHttpClient.layer))
  * ```
  *
  * @since 0.1.0
@@ -96,46 +138,141 @@ const describeTransportFailure = (error: HttpClientError.HttpClientError, secret
  */
 export const make = (
   options: TokenVaultOptions.TokenVaultOptions
-): Effect.Effect<Service, InvalidConfigurationError, HttpClient.HttpClient> =>
+): Effect.Effect<Service, InvalidConfigurationError, HttpClient.HttpClient | Scope.Scope> =>
   Effect.gen(function* () {
-    const client = yield* resolveClient(options)
+    const client = yield* resolveClientEffect(options)
     const httpClient = HttpClient.withTracerPropagation(yield* HttpClient.HttpClient, false)
-    const clientSecret = Redacted.value(client.clientSecret)
+    const coalesce = makeCoalescer<ConnectionTokenSet, ExchangeError>(yield* Effect.scope)
+    const tokenUrl: Effect.Effect<string, ExchangeError> = client.endpoint._tag === "Fixed"
+      ? Effect.succeed(client.endpoint.url)
+      : makeMtlsEndpointLookup(httpClient, client.endpoint.discoveryUrl)
+    const schedule = retrySchedule(client.retry)
+    const attemptLimit = Duration.format(client.attemptTimeout)
+    const totalLimit = Duration.format(client.totalTimeout)
 
-    const exchange = (call: AccessTokenForConnectionOptions.Decoded) => {
-      const subjectTokenKind = call.accessToken === undefined ? "refresh_token" : "access_token"
-      const subjectToken = (call.accessToken ?? call.refreshToken)!
-      const context = {
-        connection: call.connection,
-        loginHint: call.loginHint,
-        secrets: [Redacted.value(subjectToken), clientSecret]
-      }
-      const toTransportError = (error: HttpClientError.HttpClientError) =>
-        new TransportError({ url: client.tokenUrl, description: describeTransportFailure(error, context.secrets) })
-      return httpClient.execute(client.makeRequest({ ...context, subjectTokenKind, subjectToken })).pipe(
-        Effect.mapError(toTransportError),
-        Effect.tap((response) => Effect.annotateCurrentSpan("http.response.status_code", response.status)),
-        Effect.flatMap((response) =>
-          Effect.flatMap(
-            Effect.mapError(response.text, toTransportError),
-            (body) => classifyResponse(response.status, response.headers, body, context)
-          )
-        ),
-        Effect.withSpan("TokenVault.getAccessTokenForConnection", {
-          kind: "client",
-          attributes: {
-            "auth0.connection": call.connection,
-            "auth0.subject_token_type": subjectTokenKind,
-            "auth0.login_hint.present": call.loginHint !== undefined
-          }
-        })
+    /** One request and its response, within the per-attempt time limit. */
+    const attempt = (url: string, call: TokenCall, context: ExchangeContext, number: number) =>
+      Effect.suspend(() => {
+        let responseReceived = false
+        const transportError = (description: string) => new TransportError({ url, description, responseReceived })
+        return httpClient.execute(client.makeRequest(url, call)).pipe(
+          Effect.mapError((error) => transportError(describeTransportFailure(error, context.secrets))),
+          Effect.flatMap((response) => {
+            responseReceived = true
+            return readBody(response, client.maxResponseBytes).pipe(
+              Effect.mapError((failure) =>
+                failure._tag === "BodyBroken"
+                  ? transportError(describeTransportFailure(failure.error, context.secrets))
+                  : new UnexpectedResponseError({
+                    status: response.status,
+                    description: `the body is larger than the limit of ${client.maxResponseBytes} bytes`,
+                    excerpt: ""
+                  })
+              ),
+              Effect.flatMap((body) => classifyResponse(response.status, response.headers, body, context)),
+              Effect.tap(() => Effect.annotateCurrentSpan("http.response.status_code", response.status)),
+              Effect.tapError(() => Effect.annotateCurrentSpan("http.response.status_code", response.status))
+            )
+          }),
+          Effect.timeoutFail({
+            duration: client.attemptTimeout,
+            onTimeout: () => transportError(`no complete response within ${attemptLimit}`)
+          }),
+          Effect.ensuring(Metric.increment(TokenVaultMetrics.exchanges)),
+          Effect.withSpan("TokenVault.attempt", { kind: "client", attributes: { "auth0.attempt": number } })
+        )
+      })
+
+    /** The exchange with its retries, within the per-call time limit. */
+    const exchange = (call: TokenCall, context: ExchangeContext): Effect.Effect<ConnectionTokenSet, ExchangeError> => {
+      let attempts = 0
+      const once = Effect.suspend(() => {
+        attempts++
+        const retried = attempts > 1 ? Metric.increment(TokenVaultMetrics.retries) : Effect.void
+        return Effect.zipRight(retried, Effect.flatMap(tokenUrl, (url) => attempt(url, call, context, attempts)))
+      })
+      return (client.retry.maxAttempts > 1 ? Effect.retry(once, schedule) : once).pipe(
+        Effect.timeoutFail({
+          duration: client.totalTimeout,
+          onTimeout: () =>
+            new TransportError({
+              url: client.endpoint._tag === "Fixed" ? client.endpoint.url : client.origin,
+              description: `no token within ${totalLimit}, retries included`,
+              responseReceived: false
+            })
+        }),
+        Metric.trackDuration(TokenVaultMetrics.latency)
       )
     }
 
-    return {
-      getAccessTokenForConnection: (options) =>
-        Effect.flatMap(AccessTokenForConnectionOptions.decode(options), exchange)
-    } satisfies Service
+    /** Exchanges (or joins an identical exchange in flight) and stores the result. */
+    const fetchAndStore = (key: string, call: TokenCall, context: ExchangeContext) => {
+      const cache = client.cache
+      const run = cache === undefined ? exchange(call, context) : Effect.tap(exchange(call, context), (tokenSet) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          // Never serve an answer past the expiry of the Auth0 access token it was exchanged for.
+          const subjectExpiry = call.subjectTokenKind === "access_token"
+            ? subjectTokenExpiry(Redacted.value(call.subjectToken))
+            : undefined
+          const staleAt = Math.min(tokenSet.expiresAt * 1000 - cache.skewMillis, subjectExpiry ?? Infinity)
+          return staleAt > now ? cache.store.set(key, tokenSet, staleAt) : Effect.void
+        }))
+      return coalesce(key, run)
+    }
+
+    const keyOf = (decoded: AccessTokenForConnectionOptions.Decoded) => {
+      const subjectTokenKind = decoded.accessToken === undefined ? "refresh_token" as const : "access_token" as const
+      const call: TokenCall = {
+        connection: decoded.connection,
+        subjectTokenKind,
+        subjectToken: (decoded.accessToken ?? decoded.refreshToken)!,
+        loginHint: decoded.loginHint
+      }
+      return Effect.map(
+        cacheKey({ origin: client.origin, clientId: client.clientId, ...call }),
+        (key) => ({ key, call })
+      )
+    }
+
+    const getAccessTokenForConnection = (options: AccessTokenForConnectionOptions.Input) =>
+      Effect.flatMap(AccessTokenForConnectionOptions.decode(options), (decoded) =>
+        Effect.flatMap(keyOf(decoded), ({ call, key }) => {
+          const context: ExchangeContext = {
+            connection: call.connection,
+            loginHint: call.loginHint,
+            secrets: client.clientSecret === undefined
+              ? [Redacted.value(call.subjectToken)]
+              : [Redacted.value(call.subjectToken), client.clientSecret]
+          }
+          const fetch = fetchAndStore(key, call, context)
+          const cached = client.cache !== undefined && decoded.cache !== false
+            ? Effect.flatMap(client.cache.store.get(key), (hit) =>
+              hit === undefined
+                ? Effect.zipRight(Metric.increment(TokenVaultMetrics.cacheMisses), fetch)
+                : Effect.as(Metric.increment(TokenVaultMetrics.cacheHits), hit))
+            : fetch
+          return cached.pipe(
+            Effect.withSpan("TokenVault.getAccessTokenForConnection", {
+              kind: "client",
+              attributes: {
+                "auth0.connection": call.connection,
+                "auth0.subject_token_type": call.subjectTokenKind,
+                "auth0.login_hint.present": call.loginHint !== undefined
+              }
+            })
+          )
+        })).pipe(
+          Effect.tapError((error) => Metric.increment(Metric.tagged(TokenVaultMetrics.failures, "error", error._tag))),
+          Effect.ensuring(Metric.increment(TokenVaultMetrics.calls))
+        )
+
+    const invalidate = (options: AccessTokenForConnectionOptions.Input) =>
+      Effect.flatMap(AccessTokenForConnectionOptions.decode(options), (decoded) =>
+        client.cache === undefined
+          ? Effect.void
+          : Effect.flatMap(keyOf(decoded), ({ key }) => client.cache!.store.invalidate(key)))
+
+    return { getAccessTokenForConnection, invalidate } satisfies Service
   })
 
 /**
@@ -166,7 +303,7 @@ export const make = (
  */
 export const layer = (
   options: TokenVaultOptions.TokenVaultOptions
-): Layer.Layer<TokenVault, InvalidConfigurationError, HttpClient.HttpClient> => Layer.effect(TokenVault, make(options))
+): Layer.Layer<TokenVault, InvalidConfigurationError, HttpClient.HttpClient> => Layer.scoped(TokenVault, make(options))
 
 /**
  * A layer of `TokenVault` whose options come from Effect `Config`: by default `AUTH0_DOMAIN`,
@@ -197,10 +334,10 @@ export const layer = (
 export const layerConfig = (
   config: Config.Config.Wrap<TokenVaultOptions.TokenVaultOptions> = TokenVaultOptions.config
 ): Layer.Layer<TokenVault, InvalidConfigurationError, HttpClient.HttpClient> =>
-  Layer.effect(
+  Layer.scoped(
     TokenVault,
     Config.unwrap(config).pipe(
-      Effect.mapError((error) => new InvalidConfigurationError({ option: "config", message: String(error) })),
+      Effect.mapError((error) => new InvalidConfigurationError({ option: "config", message: describeConfigError(error) })),
       Effect.flatMap(make)
     )
   )
@@ -231,3 +368,23 @@ export const getAccessTokenForConnection = (
   options: AccessTokenForConnectionOptions.Input
 ): Effect.Effect<ConnectionTokenSet, TokenVaultError, TokenVault> =>
   Effect.flatMap(TokenVault, (vault) => vault.getAccessTokenForConnection(options))
+
+/**
+ * Drops the cached token set for these options, with the `TokenVault` in context: the next call
+ * exchanges again. Use it when the provider rejected a token that was still within its lifetime.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { TokenVault } from "@effect-auth0/token-vault"
+ *
+ * const forget = TokenVault.invalidate({ connection: "github", accessToken: "eyJ..." })
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const invalidate = (
+  options: AccessTokenForConnectionOptions.Input
+): Effect.Effect<void, InvalidArgumentError, TokenVault> =>
+  Effect.flatMap(TokenVault, (vault) => vault.invalidate(options))

@@ -125,7 +125,8 @@ export class RateLimitError extends Schema.TaggedError<RateLimitError>(
 
 /**
  * No usable HTTP exchange happened: connection refused or reset, DNS, TLS, a timeout, or a body
- * that broke off while being read.
+ * that broke off while being read. `responseReceived` tells whether the response's status and
+ * headers had arrived (only failures before that are retried).
  *
  * @example
  * ```ts
@@ -133,7 +134,8 @@ export class RateLimitError extends Schema.TaggedError<RateLimitError>(
  *
  * const error = new TokenVaultError.TransportError({
  *   url: "https://tenant.auth0.com/oauth/token",
- *   description: "connect ECONNREFUSED"
+ *   description: "connect ECONNREFUSED",
+ *   responseReceived: false
  * })
  * console.log(error.message)
  * ```
@@ -145,7 +147,8 @@ export class TransportError extends Schema.TaggedError<TransportError>(
   "@effect-auth0/token-vault/TransportError"
 )("TransportError", {
   url: Schema.String,
-  description: Schema.String
+  description: Schema.String,
+  responseReceived: Schema.Boolean
 }) {
   override get message(): string {
     return `Could not complete the request to ${this.url}: ${this.description}`

@@ -4,12 +4,16 @@
  * @since 0.1.0
  */
 import * as Config from "effect/Config"
+import type * as Duration from "effect/Duration"
 import type * as Redacted from "effect/Redacted"
+import type * as TokenCache from "./TokenCache.js"
 
 /**
  * How the client authenticates at the token endpoint. `client_secret_post` (the default, what
  * Auth0's SDKs send) puts `client_id` and `client_secret` in the form body; `client_secret_basic`
- * sends them in an `Authorization: Basic` header.
+ * sends them in an `Authorization: Basic` header; `tls_client_auth` and
+ * `self_signed_tls_client_auth` (mTLS) send only `client_id`, the TLS client certificate being
+ * the credential (the HTTP client must present it: see `NodeTokenVault.layerHttpClient`).
  *
  * @example
  * ```ts
@@ -21,7 +25,79 @@ import type * as Redacted from "effect/Redacted"
  * @since 0.1.0
  * @category models
  */
-export type ClientAuthenticationMethod = "client_secret_post" | "client_secret_basic"
+export type ClientAuthenticationMethod =
+  | "client_secret_post"
+  | "client_secret_basic"
+  | "tls_client_auth"
+  | "self_signed_tls_client_auth"
+
+/**
+ * The token cache. On by default: an in-memory LRU owned by the client. An entry is served until
+ * its `expiresAt` minus `skew`.
+ *
+ * - `maxEntries`: how many token sets the default store keeps (default 10 000).
+ * - `skew`: how long before expiry an entry stops being served (default 60 seconds).
+ * - `store`: another store instead of the in-memory one.
+ *
+ * @example
+ * ```ts
+ * import type { TokenVaultOptions } from "@effect-auth0/token-vault"
+ *
+ * const cache: TokenVaultOptions.CacheOptions = { maxEntries: 50_000, skew: "2 minutes" }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CacheOptions {
+  readonly maxEntries?: number | undefined
+  readonly skew?: Duration.DurationInput | undefined
+  readonly store?: TokenCache.TokenCache | undefined
+}
+
+/**
+ * Retries of transient failures: a `TransportError` where no response arrived, statuses 502, 503
+ * and 504, and 429 when its `Retry-After` is within `maxRetryAfter`. Exponential backoff with
+ * jitter from `baseDelay`, each delay at most `maxDelay`.
+ *
+ * Defaults: `maxAttempts` 3 (the first try included), `baseDelay` 200 ms, `maxDelay` 2 s,
+ * `maxRetryAfter` 10 s.
+ *
+ * @example
+ * ```ts
+ * import type { TokenVaultOptions } from "@effect-auth0/token-vault"
+ *
+ * const retry: TokenVaultOptions.RetryOptions = { maxAttempts: 5, baseDelay: "100 millis" }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RetryOptions {
+  readonly maxAttempts?: number | undefined
+  readonly baseDelay?: Duration.DurationInput | undefined
+  readonly maxDelay?: Duration.DurationInput | undefined
+  readonly maxRetryAfter?: Duration.DurationInput | undefined
+}
+
+/**
+ * Time limits: `attempt` bounds one request, from sending it to the end of the body (default
+ * 10 seconds); `total` bounds a whole call, retries and their delays included (default 30 s).
+ *
+ * @example
+ * ```ts
+ * import type { TokenVaultOptions } from "@effect-auth0/token-vault"
+ *
+ * const timeout: TokenVaultOptions.TimeoutOptions = { attempt: "3 seconds", total: "10 seconds" }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TimeoutOptions {
+  readonly attempt?: Duration.DurationInput | undefined
+  readonly total?: Duration.DurationInput | undefined
+}
 
 /**
  * Options of `TokenVault.make` and `TokenVault.layer`.
@@ -33,6 +109,13 @@ export type ClientAuthenticationMethod = "client_secret_post" | "client_secret_b
  * - `clientAuthentication`: `client_secret_post` (default) or `client_secret_basic`.
  * - `telemetry`: send the `Auth0-Client` header naming this library and its version (default
  *   `true`, as Auth0's SDKs do).
+ * - `mtlsEndpoint`: with mTLS, the token endpoint's mTLS alias (an absolute URL such as
+ *   `https://mtls.tenant.auth0.com/oauth/token`); or `discoverMtlsEndpoint: true` to read
+ *   `mtls_endpoint_aliases.token_endpoint` from the tenant's discovery document on first use.
+ * - `cache`: `false` to turn the token cache off, or its options.
+ * - `retry`: `false` to turn retries off, or their options.
+ * - `timeout`: per-attempt and per-call time limits.
+ * - `maxResponseBytes`: larger response bodies are not read (default 64 KiB).
  *
  * @example
  * ```ts
@@ -55,6 +138,12 @@ export interface TokenVaultOptions {
   readonly clientSecret?: Redacted.Redacted<string> | undefined
   readonly clientAuthentication?: ClientAuthenticationMethod | undefined
   readonly telemetry?: boolean | undefined
+  readonly mtlsEndpoint?: string | undefined
+  readonly discoverMtlsEndpoint?: boolean | undefined
+  readonly cache?: false | CacheOptions | undefined
+  readonly retry?: false | RetryOptions | undefined
+  readonly timeout?: TimeoutOptions | undefined
+  readonly maxResponseBytes?: number | undefined
 }
 
 /**

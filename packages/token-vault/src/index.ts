@@ -19,7 +19,14 @@ export * as AccessTokenForConnectionOptions from "./AccessTokenForConnectionOpti
 export * as ConnectionTokenSet from "./ConnectionTokenSet.js"
 
 /**
- * The service, its constructors, layers and accessor.
+ * The token cache's store interface and its in-memory LRU.
+ *
+ * @since 0.1.0
+ */
+export * as TokenCache from "./TokenCache.js"
+
+/**
+ * The service, its constructors, layers and accessors.
  *
  * @since 0.1.0
  */
@@ -38,3 +45,10 @@ export * as TokenVaultError from "./TokenVaultError.js"
  * @since 0.1.0
  */
 export * as TokenVaultOptions from "./TokenVaultOptions.js"
+
+/**
+ * The metrics the service updates.
+ *
+ * @since 0.1.0
+ */
+export * as TokenVaultMetrics from "./TokenVaultMetrics.js"

@@ -18,7 +18,7 @@ const tokenUrlFor = (domain: string) =>
     yield* vault.getAccessTokenForConnection({ connection: "github", accessToken: "subject" })
     const [request] = yield* stub.seen
     return request!.url
-  })
+  }).pipe(Effect.scoped)
 
 describe("client options", () => {
   it.effect.each([
@@ -75,7 +75,7 @@ describe("client options", () => {
       const stub = yield* stubHttpClient(success)
       const options = { domain: "tenant.auth0.com", clientId: "client", clientSecret: secret, ...override }
       const error = yield* Effect.flip(
-        TokenVault.make(options as Parameters<typeof TokenVault.make>[0]).pipe(Effect.provide(stub.layer))
+        TokenVault.make(options as Parameters<typeof TokenVault.make>[0]).pipe(Effect.provide(stub.layer), Effect.scoped)
       )
       expect(error).toBeInstanceOf(TokenVaultError.InvalidConfigurationError)
       expect(error.option).toBe(option)
@@ -140,7 +140,7 @@ describe("client options, hostile values", () => {
       Effect.gen(function* () {
         const stub = yield* stubHttpClient(success)
         const exit = yield* Effect.exit(
-          TokenVault.make(options as Parameters<typeof TokenVault.make>[0]).pipe(Effect.provide(stub.layer))
+          TokenVault.make(options as Parameters<typeof TokenVault.make>[0]).pipe(Effect.provide(stub.layer), Effect.scoped)
         )
         if (Exit.isFailure(exit)) {
           const failure = Cause.failureOption(exit.cause)

@@ -12,10 +12,11 @@ const exchangeAgainst = (answer: StubAnswer) =>
     const vault = yield* TokenVault.make({
       domain: "tenant.auth0.com",
       clientId: "client",
-      clientSecret: Redacted.make(clientSecret)
+      clientSecret: Redacted.make(clientSecret),
+      retry: false
     }).pipe(Effect.provide(stub.layer))
     return yield* vault.getAccessTokenForConnection({ connection: "google-oauth2", accessToken: subjectToken })
-  })
+  }).pipe(Effect.scoped)
 
 const json = (status: number, body: unknown, headers?: Record<string, string>): StubAnswer => ({
   status,

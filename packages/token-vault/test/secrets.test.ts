@@ -30,6 +30,7 @@ const observe = (
         domain: "tenant.auth0.com",
         clientId: "client",
         clientSecret: Redacted.make(clientSecret),
+        retry: false,
         ...clientOptions
       })),
       Effect.provide(http),
@@ -104,14 +105,15 @@ describe("secrets stay out of errors, logs and spans", () => {
       }))
   }
 
-  it.effect("the span carries the connection, the subject token type and the status", () =>
+  it.effect("the spans carry the connection, the subject token type, the attempt and the status", () =>
     Effect.gen(function* () {
       const stub = yield* stubHttpClient(scenarios[1]![1])
       const { tracer } = yield* observe(stub.layer)
       const name = "TokenVault.getAccessTokenForConnection"
       expect(spanAttribute(tracer.spans, name, "auth0.connection")).toEqual(Option.some("google-oauth2"))
       expect(spanAttribute(tracer.spans, name, "auth0.subject_token_type")).toEqual(Option.some("access_token"))
-      expect(spanAttribute(tracer.spans, name, "http.response.status_code")).toEqual(Option.some(401))
+      expect(spanAttribute(tracer.spans, "TokenVault.attempt", "http.response.status_code")).toEqual(Option.some(401))
+      expect(spanAttribute(tracer.spans, "TokenVault.attempt", "auth0.attempt")).toEqual(Option.some(1))
     }))
 
   it.effect("no trace context is propagated to Auth0", () =>

@@ -1,20 +1,43 @@
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as TokenCache from "../TokenCache.js"
 import { InvalidConfigurationError } from "../TokenVaultError.js"
-import type { TokenVaultOptions } from "../TokenVaultOptions.js"
-import { parseDomain } from "./domain.js"
+import type { ClientAuthenticationMethod, TokenVaultOptions } from "../TokenVaultOptions.js"
+import { parseDomain, parseEndpoint } from "./domain.js"
 import { grantType, requestedTokenType, subjectTokenTypes, type SubjectTokenKind } from "./protocol.js"
 import { packageName, packageVersion } from "./version.js"
 
-/** A validated client: where to send the exchange and how to write it. */
+/** Where the token request goes: a fixed URL, or the mTLS alias read from discovery. */
+export type TokenEndpoint =
+  | { readonly _tag: "Fixed"; readonly url: string }
+  | { readonly _tag: "Discover"; readonly discoveryUrl: string }
+
+/** The retry policy, resolved; `maxAttempts` 1 means no retries. */
+export interface RetryPolicy {
+  readonly maxAttempts: number
+  readonly baseDelay: Duration.Duration
+  readonly maxDelay: Duration.Duration
+  readonly maxRetryAfter: Duration.Duration
+}
+
+/** A validated client: where to send the exchange, how to write it, and its limits. */
 export interface ResolvedClient {
-  readonly tokenUrl: string
-  /** The known secrets of this client, to keep out of error excerpts. */
-  readonly clientSecret: Redacted.Redacted<string>
-  readonly makeRequest: (call: TokenCall) => HttpClientRequest.HttpClientRequest
+  /** The tenant's origin, e.g. `https://tenant.auth0.com`: part of cache keys. */
+  readonly origin: string
+  readonly clientId: string
+  readonly endpoint: TokenEndpoint
+  /** The secret to keep out of error excerpts, when there is one. */
+  readonly clientSecret: string | undefined
+  readonly makeRequest: (url: string, call: TokenCall) => HttpClientRequest.HttpClientRequest
+  readonly cache: { readonly store: TokenCache.TokenCache; readonly skewMillis: number } | undefined
+  readonly retry: RetryPolicy
+  readonly attemptTimeout: Duration.Duration
+  readonly totalTimeout: Duration.Duration
+  readonly maxResponseBytes: number
 }
 
 /** What one exchange sends besides the client's own fields. */
@@ -25,9 +48,20 @@ export interface TokenCall {
   readonly loginHint: string | undefined
 }
 
-const invalid = (option: string, message: string) => Effect.fail(new InvalidConfigurationError({ option, message }))
+const invalid = (option: string, message: string) => Either.left(new InvalidConfigurationError({ option, message }))
 
 const isNonEmptyString = (value: unknown): value is string => typeof value === "string" && value.trim().length > 0
+
+const isPositiveInteger = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) > 0
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null
+
+const methods: ReadonlyArray<ClientAuthenticationMethod> = [
+  "client_secret_post",
+  "client_secret_basic",
+  "tls_client_auth",
+  "self_signed_tls_client_auth"
+]
 
 /** `application/x-www-form-urlencoded` encoding of one value, as RFC 6749 §2.3.1 asks for Basic auth. */
 const formEncode = (value: string) => encodeURIComponent(value).replace(/%20/g, "+")
@@ -35,43 +69,127 @@ const formEncode = (value: string) => encodeURIComponent(value).replace(/%20/g, 
 /** The `Auth0-Client` telemetry header value, as Auth0's SDKs send it. */
 export const telemetryHeader = btoa(JSON.stringify({ name: packageName, version: packageVersion }))
 
+/** A duration option: a `DurationInput` that is finite and not negative. */
+const durationOption = (
+  option: string,
+  value: unknown,
+  fallback: Duration.DurationInput
+): Either.Either<Duration.Duration, InvalidConfigurationError> => {
+  if (value === undefined) return Either.right(Duration.decode(fallback))
+  const decoded = Duration.decodeUnknown(value)
+  if (decoded._tag === "None" || !Duration.isFinite(decoded.value)) {
+    return invalid(option, `${option} must be a finite duration, e.g. "5 seconds" or a number of milliseconds`)
+  }
+  return Either.right(decoded.value)
+}
+
+const resolveRetry = (retry: unknown): Either.Either<RetryPolicy, InvalidConfigurationError> =>
+  Either.gen(function* () {
+    if (retry === false) {
+      return { maxAttempts: 1, baseDelay: Duration.zero, maxDelay: Duration.zero, maxRetryAfter: Duration.zero }
+    }
+    if (retry !== undefined && !isObject(retry)) return yield* invalid("retry", "retry must be false or an object")
+    const options = (retry ?? {}) as Record<string, unknown>
+    const maxAttempts = options["maxAttempts"] ?? 3
+    if (!isPositiveInteger(maxAttempts)) {
+      return yield* invalid("retry.maxAttempts", "retry.maxAttempts must be a positive integer (1 = no retries)")
+    }
+    return {
+      maxAttempts,
+      baseDelay: yield* durationOption("retry.baseDelay", options["baseDelay"], "200 millis"),
+      maxDelay: yield* durationOption("retry.maxDelay", options["maxDelay"], "2 seconds"),
+      maxRetryAfter: yield* durationOption("retry.maxRetryAfter", options["maxRetryAfter"], "10 seconds")
+    }
+  })
+
+const resolveCache = (
+  cache: unknown
+): Either.Either<ResolvedClient["cache"], InvalidConfigurationError> =>
+  Either.gen(function* () {
+    if (cache === false) return undefined
+    if (cache !== undefined && !isObject(cache)) return yield* invalid("cache", "cache must be false or an object")
+    const options = (cache ?? {}) as Record<string, unknown>
+    const maxEntries = options["maxEntries"] ?? 10_000
+    if (!isPositiveInteger(maxEntries)) return yield* invalid("cache.maxEntries", "cache.maxEntries must be a positive integer")
+    const skew = yield* durationOption("cache.skew", options["skew"], "60 seconds")
+    const store = options["store"]
+    if (store !== undefined && !(isObject(store) && typeof store["get"] === "function" && typeof store["set"] === "function")) {
+      return yield* invalid("cache.store", "cache.store must implement TokenCache (get, set, invalidate)")
+    }
+    return {
+      store: (store as TokenCache.TokenCache | undefined) ?? TokenCache.memory({ maxEntries }),
+      skewMillis: Duration.toMillis(skew)
+    }
+  })
+
 /**
  * Validates client options and precomputes everything that does not change between exchanges.
  * Options may come from plain JavaScript, so each is checked at run time; messages name the
  * option, never its value.
  */
-export const resolveClient = (
-  options: TokenVaultOptions
-): Effect.Effect<ResolvedClient, InvalidConfigurationError> =>
-  Effect.suspend(() => {
-    if (typeof options !== "object" || options === null) return invalid("options", "options must be an object")
+export const resolveClient = (options: TokenVaultOptions): Either.Either<ResolvedClient, InvalidConfigurationError> =>
+  Either.gen(function* () {
+    if (!isObject(options)) return yield* invalid("options", "options must be an object")
     const { clientAuthentication = "client_secret_post", clientId, clientSecret, domain, telemetry = true } = options
-    if (typeof domain !== "string") return invalid("domain", "domain is required: the tenant's domain, e.g. tenant.us.auth0.com")
-    const origin = parseDomain(domain)
-    if (Either.isLeft(origin)) return invalid("domain", origin.left)
-    if (!isNonEmptyString(clientId)) return invalid("clientId", "clientId is required: the application's client id")
-    if (clientSecret === undefined) {
-      return invalid("clientSecret", "client authentication is required: give clientSecret")
+    if (typeof domain !== "string") {
+      return yield* invalid("domain", "domain is required: the tenant's domain, e.g. tenant.us.auth0.com")
     }
-    if (!Redacted.isRedacted(clientSecret) || !isNonEmptyString(Redacted.value(clientSecret))) {
-      return invalid("clientSecret", "clientSecret must be a non-empty string wrapped in Redacted (Redacted.make)")
+    const origin = yield* Either.mapLeft(parseDomain(domain), (reason) => new InvalidConfigurationError({ option: "domain", message: reason }))
+    if (!isNonEmptyString(clientId)) return yield* invalid("clientId", "clientId is required: the application's client id")
+    if (!methods.includes(clientAuthentication)) {
+      return yield* invalid("clientAuthentication", `clientAuthentication must be one of ${methods.join(", ")}`)
     }
-    if (clientAuthentication !== "client_secret_post" && clientAuthentication !== "client_secret_basic") {
-      return invalid("clientAuthentication", "clientAuthentication must be client_secret_post or client_secret_basic")
+    const mtls = clientAuthentication === "tls_client_auth" || clientAuthentication === "self_signed_tls_client_auth"
+    let secret: string | undefined
+    if (!mtls) {
+      if (clientSecret === undefined) {
+        return yield* invalid("clientSecret", "client authentication is required: give clientSecret, or use mTLS")
+      }
+      if (!Redacted.isRedacted(clientSecret) || !isNonEmptyString(Redacted.value(clientSecret))) {
+        return yield* invalid("clientSecret", "clientSecret must be a non-empty string wrapped in Redacted (Redacted.make)")
+      }
+      secret = Redacted.value(clientSecret)
     }
-    if (typeof telemetry !== "boolean") return invalid("telemetry", "telemetry must be a boolean")
+    if (typeof telemetry !== "boolean") return yield* invalid("telemetry", "telemetry must be a boolean")
 
-    const tokenUrl = `${origin.right}/oauth/token`
+    let endpoint: TokenEndpoint = { _tag: "Fixed", url: `${origin}/oauth/token` }
+    if (options.mtlsEndpoint !== undefined) {
+      if (!mtls) return yield* invalid("mtlsEndpoint", "mtlsEndpoint applies to tls_client_auth and self_signed_tls_client_auth only")
+      const url = yield* Either.mapLeft(
+        parseEndpoint(options.mtlsEndpoint),
+        (reason) => new InvalidConfigurationError({ option: "mtlsEndpoint", message: `mtlsEndpoint ${reason}` })
+      )
+      endpoint = { _tag: "Fixed", url }
+    } else if (options.discoverMtlsEndpoint === true) {
+      if (!mtls) return yield* invalid("discoverMtlsEndpoint", "discoverMtlsEndpoint applies to mTLS client authentication only")
+      endpoint = { _tag: "Discover", discoveryUrl: `${origin}/.well-known/openid-configuration` }
+    }
+
+    const cache = yield* resolveCache(options.cache)
+    const retry = yield* resolveRetry(options.retry)
+    if (options.timeout !== undefined && !isObject(options.timeout)) {
+      return yield* invalid("timeout", "timeout must be an object with attempt and/or total")
+    }
+    const attemptTimeout = yield* durationOption("timeout.attempt", options.timeout?.attempt, "10 seconds")
+    const totalTimeout = yield* durationOption("timeout.total", options.timeout?.total, "30 seconds")
+    const maxResponseBytes = options.maxResponseBytes ?? 64 * 1024
+    if (!isPositiveInteger(maxResponseBytes)) {
+      return yield* invalid("maxResponseBytes", "maxResponseBytes must be a positive integer")
+    }
+
     const headers: Record<string, string> = { accept: "application/json" }
     if (telemetry) headers["auth0-client"] = telemetryHeader
     if (clientAuthentication === "client_secret_basic") {
-      const credentials = `${formEncode(clientId)}:${formEncode(Redacted.value(clientSecret))}`
-      headers["authorization"] = `Basic ${btoa(credentials)}`
+      headers["authorization"] = `Basic ${btoa(`${formEncode(clientId)}:${formEncode(secret!)}`)}`
     }
-    const base = HttpClientRequest.post(tokenUrl, { headers: Headers.fromInput(headers) })
-    const postCredentials = clientAuthentication === "client_secret_post"
+    const requestHeaders = Headers.fromInput(headers)
+    const clientParams: Record<string, string> = clientAuthentication === "client_secret_basic"
+      ? {}
+      : secret === undefined
+      ? { client_id: clientId }
+      : { client_id: clientId, client_secret: secret }
 
-    const makeRequest = (call: TokenCall) => {
+    const makeRequest = (url: string, call: TokenCall) => {
       const params: Record<string, string> = {
         grant_type: grantType,
         subject_token: Redacted.value(call.subjectToken),
@@ -80,11 +198,23 @@ export const resolveClient = (
         connection: call.connection
       }
       if (call.loginHint !== undefined) params["login_hint"] = call.loginHint
-      if (postCredentials) {
-        params["client_id"] = clientId
-        params["client_secret"] = Redacted.value(clientSecret)
-      }
-      return HttpClientRequest.bodyUrlParams(base, params)
+      return HttpClientRequest.post(url, { headers: requestHeaders }).pipe(
+        HttpClientRequest.bodyUrlParams({ ...params, ...clientParams })
+      )
     }
-    return Effect.succeed({ tokenUrl, clientSecret, makeRequest })
+    return {
+      origin,
+      clientId,
+      endpoint,
+      clientSecret: secret,
+      makeRequest,
+      cache,
+      retry,
+      attemptTimeout,
+      totalTimeout,
+      maxResponseBytes
+    }
   })
+
+/** {@link resolveClient} as an Effect. */
+export const resolveClientEffect = (options: TokenVaultOptions) => Effect.suspend(() => resolveClient(options))

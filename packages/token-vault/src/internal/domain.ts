@@ -33,3 +33,25 @@ export const parseDomain = (input: string): Either.Either<string, string> => {
   }
   return Either.right(`${scheme ?? "https"}://${url.host}`)
 }
+
+/**
+ * Checks an absolute endpoint URL (the mTLS alias of the token endpoint): `https`, or `http` to a
+ * loopback host; no user-info, query or fragment.
+ */
+export const parseEndpoint = (input: unknown): Either.Either<string, string> => {
+  if (typeof input !== "string" || /\s/.test(input)) return Either.left("must be an absolute URL without whitespace")
+  let url: URL
+  try {
+    url = new URL(input)
+  } catch {
+    return Either.left("must be an absolute URL, e.g. https://mtls.tenant.auth0.com/oauth/token")
+  }
+  if (url.username !== "" || url.password !== "") return Either.left("must not contain user-info")
+  if (url.search !== "" || url.hash !== "" || input.includes("?") || input.includes("#")) {
+    return Either.left("must not have a query or fragment")
+  }
+  if (url.protocol === "https:" || (url.protocol === "http:" && loopbackHosts.has(url.hostname))) {
+    return Either.right(url.toString())
+  }
+  return Either.left("must use https (plain http is allowed only for 127.0.0.1, [::1] and localhost)")
+}

@@ -28,8 +28,9 @@ import {
  * exchange over any Effect `HttpClient` layer (Node's undici, the emulator, ...).
  *
  * `audience` is accepted for compatibility and not used by the exchange.
- * `clientAssertionSigningKey` (`private_key_jwt`) is not supported yet: given without a
- * `clientSecret`, calls reject with `InvalidConfigurationError`.
+ * `clientAssertionSigningKey` (`private_key_jwt`) is not supported yet: when it is given, calls
+ * reject with `InvalidConfigurationError` rather than silently authenticate another way.
+ * `customFetch` and `httpClient` are alternatives: give one.
  *
  * @example
  * ```ts
@@ -182,10 +183,12 @@ export class ApiClient {
     }
     const domain = typeof options.domain === "string" ? parseDomain(options.domain) : Either.left("domain must be a string")
     if (Either.isLeft(domain)) throw new InvalidConfigurationError(`Invalid domain configuration: ${domain.left}`)
-    this.#unsupported = options.clientSecret === undefined && options.clientAssertionSigningKey !== undefined
+    this.#unsupported = options.clientAssertionSigningKey !== undefined
       ? new InvalidConfigurationError(
         "Invalid clientAssertionSigningKey configuration: private_key_jwt is not supported yet; use clientSecret"
       )
+      : options.customFetch !== undefined && options.httpClient !== undefined
+      ? new InvalidConfigurationError("Invalid customFetch configuration: give customFetch or httpClient, not both")
       : undefined
     this.#runtime = ManagedRuntime.make(
       TokenVault.layer({

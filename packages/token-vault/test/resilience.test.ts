@@ -1,0 +1,424 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Deferred, Duration, Effect, Exit, Fiber, Metric, Redacted, TestClock } from "effect"
+import { TokenCache, TokenVault, type TokenVaultError, TokenVaultMetrics, type TokenVaultOptions } from "@effect-auth0/token-vault"
+import { jsonAnswer, type Script, stubHttpClient, type StubAnswer } from "./utils/stubHttpClient.js"
+
+const success = (expiresIn = 3600, token = "federated") => jsonAnswer(200, { access_token: token, expires_in: expiresIn })
+
+/** A vault over a scripted stub, and what the stub saw. */
+const vaultOver = (answer: StubAnswer | Script, options: Partial<TokenVaultOptions.TokenVaultOptions> = {}) =>
+  Effect.gen(function* () {
+    const stub = yield* stubHttpClient(answer)
+    const vault = yield* TokenVault.make({
+      domain: "tenant.auth0.com",
+      clientId: "client",
+      clientSecret: Redacted.make("secret"),
+      ...options
+    }).pipe(Effect.provide(stub.layer))
+    return { vault, requests: Effect.map(stub.seen, (seen) => seen.length), interrupted: stub.interrupted }
+  })
+
+const github = { connection: "github", accessToken: "subject-token" } as const
+
+/** A JWT-shaped subject token whose `exp` is `exp` (seconds); the signature is not checked. */
+const jwtExpiringAt = (exp: number) =>
+  [btoa(JSON.stringify({ alg: "RS256" })), btoa(JSON.stringify({ sub: "auth0|a", exp })), "sig"]
+    .map((part) => part.replace(/=+$/, ""))
+    .join(".")
+
+/** Lets every forked call get past its (asynchronous) key digest and join the exchange in flight. */
+const settle = Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 50)))
+
+/** Moves the TestClock once pending work (a body being read, a retry being scheduled) is waiting on it. */
+const advance = (duration: Duration.DurationInput) => Effect.zipRight(settle, TestClock.adjust(duration))
+
+const counter = (metric: Metric.Metric.Counter<number>) => Effect.map(Metric.value(metric), (state) => state.count)
+
+describe("token cache", () => {
+  it.scoped("serves an entry until expiresAt minus the skew, and exchanges again after", () =>
+    Effect.gen(function* () {
+      const { requests, vault } = yield* vaultOver(success(3600))
+      const first = yield* vault.getAccessTokenForConnection(github)
+      yield* TestClock.adjust("3539 seconds")
+      const second = yield* vault.getAccessTokenForConnection(github)
+      expect(second).toBe(first)
+      expect(yield* requests).toBe(1)
+      yield* TestClock.adjust("2 seconds")
+      yield* vault.getAccessTokenForConnection(github)
+      expect(yield* requests).toBe(2)
+    }))
+
+  it.scoped("a skew larger than the lifetime means no caching", () =>
+    Effect.gen(function* () {
+      const { requests, vault } = yield* vaultOver(success(30), { cache: { skew: "60 seconds" } })
+      yield* vault.getAccessTokenForConnection(github)
+      yield* vault.getAccessTokenForConnection(github)
+      expect(yield* requests).toBe(2)
+    }))
+
+  it.scoped("evicts the least recently used entry beyond maxEntries", () =>
+    Effect.gen(function* () {
+      const { requests, vault } = yield* vaultOver(success(), { cache: { maxEntries: 2 } })
+      const call = (connection: string) => vault.getAccessTokenForConnection({ ...github, connection })
+      yield* call("a")
+      yield* call("b")
+      yield* call("a") // a is now the most recently used
+      yield* call("c") // evicts b
+      expect(yield* requests).toBe(3)
+      yield* call("a")
+      yield* call("c")
+      expect(yield* requests).toBe(3)
+      yield* call("b")
+      expect(yield* requests).toBe(4)
+    }))
+
+  it.scoped("does not cache errors", () =>
+    Effect.gen(function* () {
+      const { requests, vault } = yield* vaultOver((index) =>
+        Effect.succeed(index === 0 ? jsonAnswer(401, { error: "invalid_grant" }) : success())
+      )
+      const error = yield* Effect.flip(vault.getAccessTokenForConnection(github))
+      expect(error._tag).toBe("TokenExchangeError")
+      yield* vault.getAccessTokenForConnection(github)
+      expect(yield* requests).toBe(2)
+    }))
+
+  it.scoped("invalidate drops the entry; cache: false skips the lookup but refreshes the entry", () =>
+    Effect.gen(function* () {
+      const { requests, vault } = yield* vaultOver((index) => Effect.succeed(success(3600, `token-${index}`)))
+      yield* vault.getAccessTokenForConnection(github)
+      yield* vault.invalidate(github)
+      const afterInvalidate = yield* vault.getAccessTokenForConnection(github)
+      expect(Redacted.value(afterInvalidate.accessToken)).toBe("token-1")
+      const bypass = yield* vault.getAccessTokenForConnection({ ...github, cache: false })
+      expect(Redacted.value(bypass.accessToken)).toBe("token-2")
+      const cached = yield* vault.getAccessTokenForConnection(github)
+      expect(Redacted.value(cached.accessToken)).toBe("token-2")
+      expect(yield* requests).toBe(3)
+    }))
+
+  it.scoped("keys differ by subject token, its type and login_hint", () =>
+    Effect.gen(function* () {
+      const { requests, vault } = yield* vaultOver(success())
+      yield* vault.getAccessTokenForConnection(github)
+      yield* vault.getAccessTokenForConnection({ ...github, accessToken: "another-subject" })
+      yield* vault.getAccessTokenForConnection({ connection: "github", refreshToken: "subject-token" })
+      yield* vault.getAccessTokenForConnection({ ...github, loginHint: "octocat" })
+      expect(yield* requests).toBe(4)
+    }))
+
+  it.scoped("never serves past the expiry of the Auth0 access token (JWT exp)", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(1_800_000_000_000)
+      const { requests, vault } = yield* vaultOver(success(3600))
+      const subject = { connection: "github", accessToken: jwtExpiringAt(1_800_000_100) }
+      yield* vault.getAccessTokenForConnection(subject)
+      yield* TestClock.adjust("99 seconds")
+      yield* vault.getAccessTokenForConnection(subject)
+      expect(yield* requests).toBe(1)
+      yield* TestClock.adjust("2 seconds")
+      yield* vault.getAccessTokenForConnection(subject)
+      expect(yield* requests).toBe(2)
+    }))
+
+  it.scoped("a custom store sees keys that hold a digest, never the subject token", () =>
+    Effect.gen(function* () {
+      const keys: Array<string> = []
+      const memory = TokenCache.memory()
+      const store: TokenCache.TokenCache = {
+        get: (key) => Effect.zipRight(Effect.sync(() => keys.push(key)), memory.get(key)),
+        set: memory.set,
+        invalidate: memory.invalidate
+      }
+      const { vault } = yield* vaultOver(success(), { cache: { store } })
+      yield* vault.getAccessTokenForConnection(github)
+      expect(keys).toHaveLength(1)
+      expect(keys[0]).not.toContain("subject-token")
+      expect(keys[0]).toMatch(/[0-9a-f]{64}/)
+    }))
+
+  it.scoped("cache: false on the client makes every call an exchange", () =>
+    Effect.gen(function* () {
+      const { requests, vault } = yield* vaultOver(success(), { cache: false })
+      yield* vault.getAccessTokenForConnection(github)
+      yield* vault.getAccessTokenForConnection(github)
+      expect(yield* requests).toBe(2)
+    }))
+})
+
+describe("coalescing", () => {
+  it.scoped.each([["on", {}], ["off", { cache: false as const }]] as const)(
+    "1 000 concurrent identical calls send one request (cache %s)",
+    ([_, options]) =>
+      Effect.gen(function* () {
+        const gate = yield* Deferred.make<void>()
+        const { requests, vault } = yield* vaultOver(() => Effect.as(Deferred.await(gate), success()), options)
+        const calls = yield* Effect.forkAll(Array.from({ length: 1000 }, () => vault.getAccessTokenForConnection(github)))
+        yield* settle
+        yield* Deferred.succeed(gate, undefined)
+        const results = yield* Fiber.join(calls)
+        expect(results).toHaveLength(1000)
+        expect(new Set(results.map((tokenSet) => Redacted.value(tokenSet.accessToken)))).toEqual(new Set(["federated"]))
+        expect(yield* requests).toBe(1)
+      })
+  )
+
+  it.scoped("an interrupted caller does not cancel the exchange for the others", () =>
+    Effect.gen(function* () {
+      const gate = yield* Deferred.make<void>()
+      const { interrupted, requests, vault } = yield* vaultOver(() => Effect.as(Deferred.await(gate), success()))
+      const leaving = yield* Effect.fork(vault.getAccessTokenForConnection(github))
+      const staying = yield* Effect.fork(vault.getAccessTokenForConnection(github))
+      yield* settle
+      yield* Fiber.interrupt(leaving)
+      yield* Deferred.succeed(gate, undefined)
+      const tokenSet = yield* Fiber.join(staying)
+      expect(Redacted.value(tokenSet.accessToken)).toBe("federated")
+      expect(yield* requests).toBe(1)
+      expect(yield* interrupted).toBe(0)
+    }))
+
+  it.scoped("when every caller has gone, the exchange is interrupted", () =>
+    Effect.gen(function* () {
+      const { interrupted, vault } = yield* vaultOver(() => Effect.as(Effect.never, success()))
+      const callers = yield* Effect.forkAll([vault.getAccessTokenForConnection(github), vault.getAccessTokenForConnection(github)])
+      yield* settle
+      yield* Fiber.interrupt(callers)
+      expect(yield* interrupted).toBe(1)
+    }))
+
+  it.scoped("different calls are not coalesced", () =>
+    Effect.gen(function* () {
+      const gate = yield* Deferred.make<void>()
+      const { requests, vault } = yield* vaultOver(() => Effect.as(Deferred.await(gate), success()))
+      const calls = yield* Effect.forkAll([
+        vault.getAccessTokenForConnection(github),
+        vault.getAccessTokenForConnection({ ...github, connection: "slack" })
+      ])
+      yield* settle
+      yield* Deferred.succeed(gate, undefined)
+      yield* Fiber.join(calls)
+      expect(yield* requests).toBe(2)
+    }))
+})
+
+describe("retries", () => {
+  it.scoped("a 429 with Retry-After: 2 is retried after 2 s", () =>
+    Effect.gen(function* () {
+      const { requests, vault } = yield* vaultOver((index) =>
+        Effect.succeed(index === 0 ? jsonAnswer(429, { error: "too_many_requests" }, { "retry-after": "2" }) : success())
+      )
+      const call = yield* Effect.fork(vault.getAccessTokenForConnection(github))
+      yield* advance("1999 millis")
+      expect(yield* requests).toBe(1)
+      yield* advance("1 millis")
+      const tokenSet = yield* Fiber.join(call)
+      expect(Redacted.value(tokenSet.accessToken)).toBe("federated")
+      expect(yield* requests).toBe(2)
+    }))
+
+  it.scoped.each([
+    ["a 503", jsonAnswer(503, { error: "temporarily_unavailable" })],
+    ["a 502 page", { status: 502, body: "<html>bad gateway</html>" }],
+    ["a 504", { status: 504, body: "" }]
+  ] as const)("%s, then a success: the call succeeds", ([_, failure]) =>
+    Effect.gen(function* () {
+      const { requests, vault } = yield* vaultOver((index) => Effect.succeed(index === 0 ? failure : success()))
+      const call = yield* Effect.fork(vault.getAccessTokenForConnection(github))
+      yield* advance("2 seconds")
+      yield* Fiber.join(call)
+      expect(yield* requests).toBe(2)
+    }))
+
+  it.scoped("a refused connection is retried", () =>
+    Effect.gen(function* () {
+      const { requests, vault } = yield* vaultOver((index) => Effect.succeed(index < 2 ? "refuse" as const : success()))
+      const call = yield* Effect.fork(vault.getAccessTokenForConnection(github))
+      yield* advance("2 seconds")
+      yield* advance("2 seconds")
+      yield* Fiber.join(call)
+      expect(yield* requests).toBe(3)
+    }))
+
+  it.scoped("gives up after maxAttempts with the last error", () =>
+    Effect.gen(function* () {
+      const { requests, vault } = yield* vaultOver({ status: 502, body: "bad gateway" }, { retry: { maxAttempts: 4 } })
+      const call = yield* Effect.fork(Effect.flip(vault.getAccessTokenForConnection(github)))
+      for (let i = 0; i < 4; i++) yield* advance("2 seconds")
+      const error = yield* Fiber.join(call)
+      expect(error._tag).toBe("UnexpectedResponseError")
+      expect(yield* requests).toBe(4)
+    }))
+
+  it.scoped.each([
+    ["an OAuth error", jsonAnswer(401, { error: "invalid_grant" }), "TokenExchangeError"],
+    ["a 400", jsonAnswer(400, { error: "invalid_request" }), "TokenExchangeError"],
+    ["a 500", { status: 500, body: "oops" }, "UnexpectedResponseError"],
+    ["a 429 whose Retry-After is over the cap", jsonAnswer(429, {}, { "retry-after": "60" }), "RateLimitError"]
+  ] as const)("%s is not retried", ([_, answer, tag]) =>
+    Effect.gen(function* () {
+      const { requests, vault } = yield* vaultOver(answer)
+      const error = yield* Effect.flip(vault.getAccessTokenForConnection(github))
+      expect(error._tag).toBe(tag)
+      expect(yield* requests).toBe(1)
+    }))
+
+  it.scoped("a body that breaks after the headers arrived is not retried", () =>
+    Effect.gen(function* () {
+      const broken = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode("{\"access_"))
+          controller.error(new Error("socket hang up"))
+        }
+      })
+      const { requests, vault } = yield* vaultOver({ status: 200, body: broken })
+      const error = yield* Effect.flip(vault.getAccessTokenForConnection(github))
+      expect(error._tag).toBe("TransportError")
+      expect((error as TokenVaultError.TransportError).responseReceived).toBe(true)
+      expect(yield* requests).toBe(1)
+    }))
+
+  it.scoped("retry: false surfaces the first transient failure", () =>
+    Effect.gen(function* () {
+      const { requests, vault } = yield* vaultOver(() => Effect.succeed("refuse" as const), { retry: false })
+      const error = yield* Effect.flip(vault.getAccessTokenForConnection(github))
+      expect(error._tag).toBe("TransportError")
+      expect(yield* requests).toBe(1)
+    }))
+})
+
+describe("time limits", () => {
+  it.scoped("a server that never answers ends in a TransportError at the attempt limit", () =>
+    Effect.gen(function* () {
+      const { vault } = yield* vaultOver(() => Effect.never, { retry: false, timeout: { attempt: "3 seconds" } })
+      const call = yield* Effect.fork(Effect.flip(vault.getAccessTokenForConnection(github)))
+      yield* advance("3 seconds")
+      const error = yield* Fiber.join(call)
+      expect(error._tag).toBe("TransportError")
+      expect(error.message).toContain("within 3s")
+    }))
+
+  it.scoped("a trickling body ends in a TransportError at the attempt limit", () =>
+    Effect.gen(function* () {
+      const trickle = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode("{"))
+        }
+      })
+      const { vault } = yield* vaultOver({ status: 200, body: trickle }, { timeout: { attempt: "1 second" } })
+      const call = yield* Effect.fork(Effect.flip(vault.getAccessTokenForConnection(github)))
+      yield* advance("1 second")
+      const error = yield* Fiber.join(call)
+      expect(error._tag).toBe("TransportError")
+      expect((error as TokenVaultError.TransportError).responseReceived).toBe(true)
+    }))
+
+  it.scoped("retries stop at the total limit", () =>
+    Effect.gen(function* () {
+      const { requests, vault } = yield* vaultOver(() => Effect.never, {
+        retry: { maxAttempts: 10, baseDelay: "10 millis" },
+        timeout: { attempt: "1 second", total: "2500 millis" }
+      })
+      const call = yield* Effect.fork(Effect.flip(vault.getAccessTokenForConnection(github)))
+      for (let i = 0; i < 30; i++) yield* advance("100 millis")
+      const error = yield* Fiber.join(call)
+      expect(error._tag).toBe("TransportError")
+      expect(error.message).toContain("within 2s 500ms")
+      expect(yield* requests).toBeLessThan(10)
+    }))
+})
+
+describe("response limits", () => {
+  it.scoped("a declared length over the limit fails before the body is read", () =>
+    Effect.gen(function* () {
+      let pulls = 0
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          pulls++
+          controller.enqueue(new Uint8Array(1024))
+        }
+      })
+      const { vault } = yield* vaultOver({ status: 200, body, headers: { "content-length": String(1024 * 1024) } })
+      const error = yield* Effect.flip(vault.getAccessTokenForConnection(github))
+      expect(error._tag).toBe("UnexpectedResponseError")
+      expect(error.message).toContain("larger than the limit of 65536 bytes")
+      expect(pulls).toBeLessThanOrEqual(1)
+    }))
+
+  it.scoped("an undeclared body is dropped as soon as it passes the limit", () =>
+    Effect.gen(function* () {
+      let sent = 0
+      let cancelled = false
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          sent += 4096
+          controller.enqueue(new Uint8Array(4096).fill(120))
+        },
+        cancel() {
+          cancelled = true
+        }
+      })
+      const { vault } = yield* vaultOver({ status: 200, body }, { maxResponseBytes: 16 * 1024 })
+      const error = yield* Effect.flip(vault.getAccessTokenForConnection(github))
+      expect(error.message).toContain("larger than the limit of 16384 bytes")
+      expect(sent).toBeLessThan(64 * 1024)
+      expect(cancelled).toBe(true)
+    }))
+})
+
+describe("metrics and spans", () => {
+  it.scoped("count calls, hits, misses, coalesced calls, retries and failures by tag", () =>
+    Effect.gen(function* () {
+      const before = {
+        calls: yield* counter(TokenVaultMetrics.calls),
+        hits: yield* counter(TokenVaultMetrics.cacheHits),
+        misses: yield* counter(TokenVaultMetrics.cacheMisses),
+        coalesced: yield* counter(TokenVaultMetrics.coalesced),
+        retries: yield* counter(TokenVaultMetrics.retries),
+        exchanges: yield* counter(TokenVaultMetrics.exchanges),
+        refused: yield* counter(Metric.tagged(TokenVaultMetrics.failures, "error", "TokenExchangeError"))
+      }
+      const gate = yield* Deferred.make<void>()
+      const { vault } = yield* vaultOver((index) =>
+        index === 0
+          ? Effect.succeed(jsonAnswer(503, {}))
+          : index === 1
+          ? Effect.as(Deferred.await(gate), success())
+          : Effect.succeed(jsonAnswer(401, { error: "invalid_grant" }))
+      )
+      const pair = yield* Effect.forkAll([vault.getAccessTokenForConnection(github), vault.getAccessTokenForConnection(github)])
+      yield* settle
+      yield* advance("2 seconds")
+      yield* Deferred.succeed(gate, undefined)
+      yield* Fiber.join(pair)
+      yield* vault.getAccessTokenForConnection(github)
+      yield* Effect.flip(vault.getAccessTokenForConnection({ ...github, connection: "slack" }))
+      expect((yield* counter(TokenVaultMetrics.calls)) - before.calls).toBe(4)
+      expect((yield* counter(TokenVaultMetrics.cacheHits)) - before.hits).toBe(1)
+      expect((yield* counter(TokenVaultMetrics.cacheMisses)) - before.misses).toBe(3)
+      expect((yield* counter(TokenVaultMetrics.coalesced)) - before.coalesced).toBe(1)
+      expect((yield* counter(TokenVaultMetrics.retries)) - before.retries).toBe(1)
+      expect((yield* counter(TokenVaultMetrics.exchanges)) - before.exchanges).toBe(3)
+      expect((yield* counter(Metric.tagged(TokenVaultMetrics.failures, "error", "TokenExchangeError"))) - before.refused).toBe(1)
+    }))
+
+  it.scoped("the latency histogram records calls that reached the network", () =>
+    Effect.gen(function* () {
+      const before = (yield* Metric.value(TokenVaultMetrics.latency)).count
+      const { vault } = yield* vaultOver(success())
+      yield* vault.getAccessTokenForConnection(github)
+      yield* vault.getAccessTokenForConnection(github)
+      expect((yield* Metric.value(TokenVaultMetrics.latency)).count - before).toBe(1)
+    }))
+})
+
+describe("timeouts are typed, not defects", () => {
+  it.scoped("the exit of a timed-out call is a failure, not a die", () =>
+    Effect.gen(function* () {
+      const { vault } = yield* vaultOver(() => Effect.never, { retry: false, timeout: { attempt: Duration.millis(10) } })
+      const call = yield* Effect.fork(Effect.exit(vault.getAccessTokenForConnection(github)))
+      yield* advance("10 millis")
+      const exit = yield* Fiber.join(call)
+      expect(Exit.isFailure(exit) && exit.cause._tag === "Fail").toBe(true)
+    }))
+})
