@@ -1,18 +1,130 @@
 /**
  * Token Vault on Node.js: the HTTP client is undici, through `@effect/platform-node`, with a
- * keep-alive connection pool owned by the layer.
+ * keep-alive connection pool owned by the layer, optional mTLS client certificates and proxies.
  *
  * @since 0.1.0
  */
-import type * as Config from "effect/Config"
+import * as Config from "effect/Config"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
+import { TokenVault, TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
+import { makeDispatcher } from "./internal/dispatcher.js"
+import { resolveHttpOptions, type ResolvedHttpOptions } from "./internal/options.js"
 
 /**
- * An `HttpClient` over undici. The dispatcher (its connection pool) lives as long as the layer
- * and is closed with it.
+ * TLS options of the connections to Auth0.
+ *
+ * - `cert`: the client certificate (PEM text or bytes; a chain, leaf first, is fine) presented
+ *   for mTLS (`tls_client_auth` / `self_signed_tls_client_auth`).
+ * - `key`: its private key (PEM or DER), as `Redacted`.
+ * - `passphrase`: the key's passphrase when it is encrypted, as `Redacted`.
+ * - `ca`: certificates to trust for the server (PEM text or bytes, one or a list). As with
+ *   Node's `tls`, this replaces the default trust store; leave it out for Auth0's public domains.
+ *
+ * `cert` and `key` go together. The key is decrypted and matched with the certificate when the
+ * layer is built: a wrong passphrase or a key of another certificate fails the layer with
+ * `InvalidConfigurationError`, whose message never contains the key or the passphrase.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import type { NodeTokenVault } from "@effect-auth0/token-vault-node"
+ *
+ * const tls: NodeTokenVault.TlsOptions = {
+ *   cert: process.env.AUTH0_MTLS_CERT!,
+ *   key: Redacted.make(process.env.AUTH0_MTLS_KEY!)
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TlsOptions {
+  readonly cert?: string | Uint8Array | undefined
+  readonly key?: Redacted.Redacted<string | Uint8Array> | undefined
+  readonly passphrase?: Redacted.Redacted<string> | undefined
+  readonly ca?: string | Uint8Array | ReadonlyArray<string | Uint8Array> | undefined
+}
+
+/**
+ * Options of {@link layerHttpClient}. Every one is optional.
+ *
+ * - `connections`: the most sockets kept open per origin (default: no limit, as undici). When all
+ *   are busy, further requests wait for one.
+ * - `keepAliveTimeout`: the longest an idle socket is kept for reuse; a server asking for less
+ *   (`Keep-Alive: timeout=N`) gets less. Default, as undici: 4 seconds, or the server's hint up to
+ *   10 minutes.
+ * - `connectTimeout`: the limit for opening a connection, TLS handshake included (default
+ *   10 seconds).
+ * - `tls`: client certificate, key, passphrase and trusted CAs: see {@link TlsOptions}.
+ * - `proxy`: send every request through this HTTP(S) proxy (`http://proxy.internal:3128`);
+ *   `Redacted` when the URL carries credentials. HTTPS requests are tunnelled with `CONNECT`,
+ *   so TLS (and the client certificate) still runs end to end with Auth0.
+ * - `proxyFromEnvironment`: `true` to route as `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` (or
+ *   their lower-case forms) say, read when the layer is built. Off by default: like Node's own
+ *   HTTP clients, the adapter ignores these variables unless asked. Not together with `proxy`.
+ *
+ * @example
+ * ```ts
+ * import type { NodeTokenVault } from "@effect-auth0/token-vault-node"
+ *
+ * const options: NodeTokenVault.HttpClientOptions = {
+ *   connections: 16,
+ *   keepAliveTimeout: "10 seconds",
+ *   connectTimeout: "3 seconds",
+ *   proxyFromEnvironment: true
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface HttpClientOptions {
+  readonly connections?: number | undefined
+  readonly keepAliveTimeout?: Duration.DurationInput | undefined
+  readonly connectTimeout?: Duration.DurationInput | undefined
+  readonly tls?: TlsOptions | undefined
+  readonly proxy?: string | Redacted.Redacted<string> | undefined
+  readonly proxyFromEnvironment?: boolean | undefined
+}
+
+/**
+ * Options of {@link layer}: the core's `TokenVaultOptions` and this package's
+ * {@link HttpClientOptions}, side by side.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import type { NodeTokenVault } from "@effect-auth0/token-vault-node"
+ *
+ * const options: NodeTokenVault.LayerOptions = {
+ *   domain: "login.example.com",
+ *   clientId: "my-client-id",
+ *   clientAuthentication: "tls_client_auth",
+ *   mtlsEndpoint: "https://mtls.login.example.com/oauth/token",
+ *   tls: { cert: "-----BEGIN CERTIFICATE-----...", key: Redacted.make("-----BEGIN PRIVATE KEY-----...") }
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface LayerOptions extends TokenVaultOptions.TokenVaultOptions, HttpClientOptions {}
+
+const httpClientFrom = (resolved: ResolvedHttpOptions): Layer.Layer<HttpClient.HttpClient, TokenVaultError.InvalidConfigurationError> =>
+  NodeHttpClient.layerUndiciWithoutDispatcher.pipe(
+    Layer.provide(Layer.scoped(NodeHttpClient.Dispatcher, makeDispatcher(resolved)))
+  )
+
+/**
+ * An `HttpClient` over undici. Its dispatcher, a keep-alive connection pool, lives as long as
+ * the layer: it is created when the layer is built and closed, with its sockets, when the
+ * layer's scope closes. Invalid options fail the layer with `InvalidConfigurationError`.
  *
  * @example
  * ```ts
@@ -22,31 +134,53 @@ import { TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effec
  *
  * const program = TokenVault.getAccessTokenForConnection({ connection: "github", accessToken: "eyJ..." }).pipe(
  *   Effect.provide(TokenVault.layer({ domain: "example.us.auth0.com", clientId: "id", clientSecret: Redacted.make("secret") })),
- *   Effect.provide(NodeTokenVault.layerHttpClient())
+ *   Effect.provide(NodeTokenVault.layerHttpClient({ connections: 8, proxy: "http://proxy.internal:3128" }))
  * )
  * ```
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerHttpClient = (): Layer.Layer<HttpClient.HttpClient> => NodeHttpClient.layerUndici
+export const layerHttpClient = (
+  options: HttpClientOptions = {}
+): Layer.Layer<HttpClient.HttpClient, TokenVaultError.InvalidConfigurationError> =>
+  Layer.unwrapEffect(Effect.map(resolveHttpOptions(options), httpClientFrom))
+
+const mtlsMethods: ReadonlyArray<unknown> = ["tls_client_auth", "self_signed_tls_client_auth"]
 
 /**
- * `TokenVault` over undici: the core layer with this package's HTTP client. Bad options fail the
- * layer with `InvalidConfigurationError`.
+ * `TokenVault` over undici: the core layer with this package's HTTP client. Bad options, of the
+ * core or of the HTTP client, fail the layer with `InvalidConfigurationError`; so does an mTLS
+ * `clientAuthentication` without `tls.cert` and `tls.key`.
  *
  * @example
  * ```ts
+ * import * as Fs from "node:fs"
  * import { Effect, Redacted } from "effect"
  * import { TokenVault } from "@effect-auth0/token-vault"
  * import { NodeTokenVault } from "@effect-auth0/token-vault-node"
  *
+ * // client secret
+ * const withSecret = NodeTokenVault.layer({
+ *   domain: "example.us.auth0.com",
+ *   clientId: "my-client-id",
+ *   clientSecret: Redacted.make("my-client-secret")
+ * })
+ *
+ * // mTLS: the certificate is the credential, no secret on the wire
+ * const withCertificate = NodeTokenVault.layer({
+ *   domain: "login.example.com",
+ *   clientId: "my-client-id",
+ *   clientAuthentication: "tls_client_auth",
+ *   discoverMtlsEndpoint: true,
+ *   tls: {
+ *     cert: Fs.readFileSync("client.crt"),
+ *     key: Redacted.make(Fs.readFileSync("client.key"))
+ *   }
+ * })
+ *
  * const program = TokenVault.getAccessTokenForConnection({ connection: "google-oauth2", accessToken: "eyJ..." }).pipe(
- *   Effect.provide(NodeTokenVault.layer({
- *     domain: "example.us.auth0.com",
- *     clientId: "my-client-id",
- *     clientSecret: Redacted.make("my-client-secret")
- *   }))
+ *   Effect.provide(withSecret)
  * )
  * ```
  *
@@ -54,29 +188,109 @@ export const layerHttpClient = (): Layer.Layer<HttpClient.HttpClient> => NodeHtt
  * @category layers
  */
 export const layer = (
-  options: TokenVaultOptions.TokenVaultOptions
+  options: LayerOptions
 ): Layer.Layer<TokenVault.TokenVault, TokenVaultError.InvalidConfigurationError> =>
-  TokenVault.layer(options).pipe(Layer.provide(layerHttpClient()))
+  Layer.unwrapEffect(Effect.gen(function*() {
+    if (typeof options !== "object" || options === null) {
+      return yield* new TokenVaultError.InvalidConfigurationError({ option: "options", message: "options must be an object" })
+    }
+    const { connectTimeout, connections, keepAliveTimeout, proxy, proxyFromEnvironment, tls, ...core } = options
+    const resolved = yield* resolveHttpOptions({
+      connectTimeout,
+      connections,
+      keepAliveTimeout,
+      proxy,
+      proxyFromEnvironment,
+      tls
+    })
+    if (mtlsMethods.includes(core.clientAuthentication) && resolved.tls?.clientCertificate !== true) {
+      return yield* new TokenVaultError.InvalidConfigurationError({
+        option: "tls",
+        message: `clientAuthentication ${String(core.clientAuthentication)} needs a client certificate: give tls.cert and tls.key`
+      })
+    }
+    return TokenVault.layer(core).pipe(Layer.provide(httpClientFrom(resolved)))
+  }))
+
+/** The mTLS part of the default configuration; `undefined` when none of its variables is set. */
+const tlsConfig: Config.Config<TlsOptions | undefined> = Config.all({
+  cert: Config.option(Config.string("AUTH0_MTLS_CERT")),
+  key: Config.option(Config.redacted("AUTH0_MTLS_KEY")),
+  passphrase: Config.option(Config.redacted("AUTH0_MTLS_KEY_PASSPHRASE")),
+  ca: Config.option(Config.string("AUTH0_MTLS_CA"))
+}).pipe(Config.map(({ ca, cert, key, passphrase }): TlsOptions | undefined => {
+  if (Option.isNone(cert) && Option.isNone(key) && Option.isNone(passphrase) && Option.isNone(ca)) return undefined
+  return {
+    ...Option.match(cert, { onNone: () => ({}), onSome: (cert) => ({ cert }) }),
+    ...Option.match(key, { onNone: () => ({}), onSome: (key) => ({ key }) }),
+    ...Option.match(passphrase, { onNone: () => ({}), onSome: (passphrase) => ({ passphrase }) }),
+    ...Option.match(ca, { onNone: () => ({}), onSome: (ca) => ({ ca }) })
+  }
+}))
+
+const defaultConfig: Config.Config<LayerOptions> = Config.all({
+  domain: Config.string("AUTH0_DOMAIN"),
+  clientId: Config.string("AUTH0_CLIENT_ID"),
+  clientSecret: Config.option(Config.redacted("AUTH0_CLIENT_SECRET")),
+  clientAuthentication: Config.option(
+    Config.literal("client_secret_post", "client_secret_basic", "tls_client_auth", "self_signed_tls_client_auth")(
+      "AUTH0_CLIENT_AUTHENTICATION"
+    )
+  ),
+  mtlsEndpoint: Config.option(Config.string("AUTH0_MTLS_ENDPOINT")),
+  tls: tlsConfig
+}).pipe(Config.map(({ clientAuthentication, clientId, clientSecret, domain, mtlsEndpoint, tls }): LayerOptions => ({
+  domain,
+  clientId,
+  ...Option.match(clientSecret, { onNone: () => ({}), onSome: (clientSecret) => ({ clientSecret }) }),
+  ...Option.match(clientAuthentication, { onNone: () => ({}), onSome: (clientAuthentication) => ({ clientAuthentication }) }),
+  ...Option.match(mtlsEndpoint, { onNone: () => ({}), onSome: (mtlsEndpoint) => ({ mtlsEndpoint }) }),
+  ...(tls === undefined ? {} : { tls })
+})))
 
 /**
- * `TokenVault` over undici with options from Effect `Config` (by default `AUTH0_DOMAIN`,
- * `AUTH0_CLIENT_ID`, `AUTH0_CLIENT_SECRET`).
+ * `TokenVault` over undici with options from Effect `Config`. By default it reads:
+ *
+ * - `AUTH0_DOMAIN`, `AUTH0_CLIENT_ID`, and `AUTH0_CLIENT_SECRET` (as `Redacted`; not needed with
+ *   mTLS);
+ * - optionally `AUTH0_CLIENT_AUTHENTICATION` (`client_secret_post`, `client_secret_basic`,
+ *   `tls_client_auth`, `self_signed_tls_client_auth`) and `AUTH0_MTLS_ENDPOINT`;
+ * - optionally, as PEM text, `AUTH0_MTLS_CERT`, `AUTH0_MTLS_KEY`, `AUTH0_MTLS_KEY_PASSPHRASE`
+ *   (both read as `Redacted`) and `AUTH0_MTLS_CA`.
+ *
+ * Proxies and pool sizes are not read from the environment: give a config of
+ * {@link LayerOptions} for those (`proxyFromEnvironment: Config.succeed(true)` for
+ * `HTTPS_PROXY` / `NO_PROXY`). Missing or invalid configuration fails the layer with
+ * `InvalidConfigurationError`.
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
+ * import { Config, Effect } from "effect"
  * import { TokenVault } from "@effect-auth0/token-vault"
  * import { NodeTokenVault } from "@effect-auth0/token-vault-node"
  *
  * const program = TokenVault.getAccessTokenForConnection({ connection: "slack", refreshToken: "v1.M..." }).pipe(
  *   Effect.provide(NodeTokenVault.layerConfig())
  * )
+ *
+ * // Or name the variables, and add HTTP options.
+ * const custom = NodeTokenVault.layerConfig({
+ *   domain: Config.string("TENANT_DOMAIN"),
+ *   clientId: Config.string("TENANT_CLIENT_ID"),
+ *   clientSecret: Config.redacted("TENANT_CLIENT_SECRET"),
+ *   proxyFromEnvironment: Config.succeed(true)
+ * })
  * ```
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerConfig = (
-  config?: Config.Config.Wrap<TokenVaultOptions.TokenVaultOptions>
+  config: Config.Config.Wrap<LayerOptions> = defaultConfig
 ): Layer.Layer<TokenVault.TokenVault, TokenVaultError.InvalidConfigurationError> =>
-  TokenVault.layerConfig(config).pipe(Layer.provide(layerHttpClient()))
+  Layer.unwrapEffect(
+    Config.unwrap(config).pipe(
+      Effect.mapError((error) => new TokenVaultError.InvalidConfigurationError({ option: "config", message: String(error) })),
+      Effect.map(layer)
+    )
+  )

@@ -90,13 +90,13 @@ const resolveRetry = (retry: unknown): Either.Either<RetryPolicy, InvalidConfigu
     }
     if (retry !== undefined && !isObject(retry)) return yield* invalid("retry", "retry must be false or an object")
     const options = (retry ?? {}) as Record<string, unknown>
-    const maxAttempts = options["maxAttempts"] ?? 3
+    const maxAttempts = options["maxAttempts"] ?? 8
     if (!isPositiveInteger(maxAttempts)) {
       return yield* invalid("retry.maxAttempts", "retry.maxAttempts must be a positive integer (1 = no retries)")
     }
     return {
       maxAttempts,
-      baseDelay: yield* durationOption("retry.baseDelay", options["baseDelay"], "200 millis"),
+      baseDelay: yield* durationOption("retry.baseDelay", options["baseDelay"], "100 millis"),
       maxDelay: yield* durationOption("retry.maxDelay", options["maxDelay"], "2 seconds"),
       maxRetryAfter: yield* durationOption("retry.maxRetryAfter", options["maxRetryAfter"], "10 seconds")
     }

@@ -1,0 +1,67 @@
+/**
+ * The undici dispatcher (connection pool) behind the HTTP client: an `Agent`, a `ProxyAgent` for
+ * an explicit proxy, or an `EnvHttpProxyAgent` reading `HTTP(S)_PROXY` / `NO_PROXY`. It is
+ * acquired in the layer's scope and destroyed (open sockets closed) when the scope closes.
+ *
+ * @internal
+ */
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
+import { TokenVaultError } from "@effect-auth0/token-vault"
+import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent } from "undici"
+import type { ResolvedHttpOptions } from "./options.js"
+import { connectOptions } from "./tls.js"
+
+const build = (options: ResolvedHttpOptions): Dispatcher => {
+  const keepAlive = options.keepAliveTimeoutMillis
+  const pool = {
+    connections: options.connections,
+    // Given, the limit bounds the server's hint too: at most `keepAliveTimeout`, less when the
+    // server asks for less.
+    ...(keepAlive === undefined ? {} : { keepAliveTimeout: keepAlive, keepAliveMaxTimeout: keepAlive })
+  }
+  const timeout = options.connectTimeoutMillis
+  // To the origin: the TLS options with the client certificate. Through a proxy undici opens
+  // the tunnel with `proxyTls` and then runs TLS to the origin inside it with `requestTls`.
+  const originTls = { ...connectOptions(options.tls), timeout }
+  switch (options.proxy._tag) {
+    case "Direct":
+      return new Agent({ ...pool, connect: originTls })
+    case "Explicit":
+      return new ProxyAgent({
+        ...pool,
+        uri: Redacted.value(options.proxy.uri),
+        requestTls: originTls,
+        proxyTls: { timeout }
+      })
+    case "Environment":
+      // Direct origins (NO_PROXY) use `connect`; proxied ones `requestTls` / `proxyTls`.
+      return new EnvHttpProxyAgent({ ...pool, connect: originTls, requestTls: originTls, proxyTls: { timeout } })
+  }
+}
+
+/**
+ * Builds the dispatcher in the current scope. undici reads `HTTP_PROXY` / `HTTPS_PROXY` here (in
+ * environment mode) and throws on a value that is not a URL: that becomes a typed error naming
+ * the variables, not their values.
+ */
+export const makeDispatcher = (
+  options: ResolvedHttpOptions
+): Effect.Effect<Dispatcher, TokenVaultError.InvalidConfigurationError, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.try({
+      try: () => build(options),
+      catch: () =>
+        options.proxy._tag === "Environment"
+          ? new TokenVaultError.InvalidConfigurationError({
+            option: "proxyFromEnvironment",
+            message: "HTTP_PROXY / HTTPS_PROXY (or their lower-case forms) do not hold a valid proxy URL"
+          })
+          : new TokenVaultError.InvalidConfigurationError({
+            option: "options",
+            message: "undici refused the HTTP client options"
+          })
+    }),
+    (dispatcher) => Effect.promise(() => dispatcher.destroy())
+  )

@@ -1,0 +1,169 @@
+import { TokenVault } from "@effect-auth0/token-vault"
+import { NodeTokenVault } from "@effect-auth0/token-vault-node"
+import { EmulatorServer, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+import { describe, expect, it, layer } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
+import { type Fixtures, FixturesLive, MTLS_CLIENT_ID, serveHttps } from "./fixtures.js"
+import { CLIENT_ID, CLIENT_SECRET, closedPort, connectProxy, renderings, tenant, uncached, withEnvironment } from "./helpers.js"
+
+const google = { connection: "google-oauth2", accessToken: "at-alice" } as const
+
+/** `times` sequential exchanges through one `NodeTokenVault.layer` with these options. */
+const exchanges = (options: NodeTokenVault.LayerOptions, times = 1) =>
+  Effect.gen(function*() {
+    const tokens: Array<string> = []
+    for (let i = 0; i < times; i++) {
+      const tokenSet = yield* TokenVault.getAccessTokenForConnection(google)
+      tokens.push(Redacted.value(tokenSet.accessToken))
+    }
+    return tokens
+  }).pipe(Effect.provide(NodeTokenVault.layer({ ...uncached, ...options })))
+
+/** The secret client over plain HTTP. */
+const plain = (domain: string, http: NodeTokenVault.HttpClientOptions): NodeTokenVault.LayerOptions => ({
+  domain,
+  clientId: CLIENT_ID,
+  clientSecret: Redacted.make(CLIENT_SECRET),
+  ...http
+})
+
+/** The tls_client_auth client over HTTPS. */
+const mtls = (
+  fixtures: Fixtures,
+  server: EmulatorServer.EmulatorServer,
+  http: NodeTokenVault.HttpClientOptions
+): NodeTokenVault.LayerOptions => ({
+  domain: server.url,
+  clientId: MTLS_CLIENT_ID,
+  clientAuthentication: "tls_client_auth",
+  mtlsEndpoint: server.tokenEndpoint,
+  tls: { cert: fixtures.client.cert, key: fixtures.client.key, ca: fixtures.certificates.ca.cert },
+  ...http
+})
+
+describe("proxies, to a plain HTTP origin", () => {
+  it.scoped("the proxy option tunnels through the proxy, and reuses the tunnel", () =>
+    Effect.gen(function*() {
+      yield* withEnvironment({})
+      const server = yield* EmulatorServer.serve(yield* TokenVaultEmulator.make(tenant))
+      const proxy = yield* connectProxy()
+      expect(yield* exchanges(plain(server.url, { proxy: proxy.url }), 5)).toEqual(Array(5).fill("ya29.alice"))
+      expect(proxy.tunnels()).toBe(1)
+      expect(proxy.targets).toEqual([server.domain])
+      expect(yield* server.connections).toBe(1)
+    }))
+
+  it.scoped("proxy credentials in a Redacted URL are sent as Proxy-Authorization, and never shown", () =>
+    Effect.gen(function*() {
+      yield* withEnvironment({})
+      const server = yield* EmulatorServer.serve(yield* TokenVaultEmulator.make(tenant))
+      const expected = `Basic ${Buffer.from("tv-user:proxy-pa55word").toString("base64")}`
+      const proxy = yield* connectProxy({ authorization: expected })
+      const address = proxy.url.slice("http://".length)
+
+      const ok = yield* exchanges(plain(server.url, { proxy: Redacted.make(`http://tv-user:proxy-pa55word@${address}`) }))
+      expect(ok).toEqual(["ya29.alice"])
+      expect(proxy.authorizations).toEqual([expected])
+
+      const refused = yield* Effect.flip(exchanges(plain(server.url, { proxy: Redacted.make(`http://tv-user:wrong-pa55word@${address}`) })))
+      expect(refused._tag).toBe("TransportError")
+      expect(refused.message).toMatch(/407/)
+      for (const text of renderings(refused)) {
+        expect(text).not.toContain("wrong-pa55word")
+        expect(text).not.toContain("tv-user")
+      }
+    }))
+
+  it.scoped("without the option and with the environment mode off (the default), no proxy is used", () =>
+    Effect.gen(function*() {
+      const server = yield* EmulatorServer.serve(yield* TokenVaultEmulator.make(tenant))
+      const proxy = yield* connectProxy()
+      yield* withEnvironment({ HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url })
+      expect(yield* exchanges(plain(server.url, {}))).toEqual(["ya29.alice"])
+      expect(proxy.tunnels()).toBe(0)
+    }))
+
+  it.scoped("environment mode: HTTP_PROXY routes http: origins, NO_PROXY exempts (host:port entries too)", () =>
+    Effect.gen(function*() {
+      const server = yield* EmulatorServer.serve(yield* TokenVaultEmulator.make(tenant))
+      const proxy = yield* connectProxy()
+      yield* withEnvironment({ HTTP_PROXY: proxy.url, NO_PROXY: "internal.example" })
+      expect(yield* exchanges(plain(server.url, { proxyFromEnvironment: true }))).toEqual(["ya29.alice"])
+      expect(proxy.tunnels()).toBe(1)
+      yield* withEnvironment({ HTTP_PROXY: proxy.url, NO_PROXY: `example.com, 127.0.0.1:${server.port}` })
+      expect(yield* exchanges(plain(server.url, { proxyFromEnvironment: true }))).toEqual(["ya29.alice"])
+      expect(proxy.tunnels()).toBe(1)
+    }))
+
+  it.scoped("a proxy that is not there is a TransportError", () =>
+    Effect.gen(function*() {
+      yield* withEnvironment({})
+      const server = yield* EmulatorServer.serve(yield* TokenVaultEmulator.make(tenant))
+      const port = yield* closedPort
+      const error = yield* Effect.flip(exchanges(plain(server.url, { proxy: `http://127.0.0.1:${port}` })))
+      expect(error._tag).toBe("TransportError")
+      expect(error.message).toContain("ECONNREFUSED")
+      expect(yield* server.connections).toBe(0)
+    }))
+
+  it.scoped("a plain-HTTP origin's exchange is readable by the proxy (contrast with HTTPS below)", () =>
+    Effect.gen(function*() {
+      yield* withEnvironment({})
+      const server = yield* EmulatorServer.serve(yield* TokenVaultEmulator.make(tenant))
+      const proxy = yield* connectProxy()
+      yield* exchanges(plain(server.url, { proxy: proxy.url }))
+      expect(proxy.seen()).toContain("subject_token=at-alice")
+    }))
+})
+
+layer(FixturesLive, { timeout: 60_000 })("proxies, to the HTTPS emulator with mTLS", (it) => {
+  it.scoped("the proxy option: mTLS runs end to end through the CONNECT tunnel", () =>
+    Effect.gen(function*() {
+      yield* withEnvironment({})
+      const { fixtures, server } = yield* serveHttps
+      const proxy = yield* connectProxy()
+      expect(yield* exchanges(mtls(fixtures, server, { proxy: proxy.url }), 3)).toEqual(Array(3).fill("ya29.alice"))
+      expect(proxy.tunnels()).toBe(1)
+      expect(proxy.targets).toEqual([server.domain])
+      const requests = yield* server.emulator.requests
+      expect(requests.map((request) => request.clientCertificate?.subjectDn)).toEqual(Array(3).fill(fixtures.client.subjectDn))
+      expect(requests.every((request) => request.clientCertificate?.verified === true)).toBe(true)
+      // The proxy only saw TLS records: no form field, no token.
+      expect(proxy.seen().length).toBeGreaterThan(0)
+      expect(proxy.seen()).not.toContain("subject_token")
+      expect(proxy.seen()).not.toContain("at-alice")
+    }))
+
+  it.scoped("environment mode: HTTPS_PROXY routes https: origins (not HTTP_PROXY), with mTLS", () =>
+    Effect.gen(function*() {
+      const { fixtures, server } = yield* serveHttps
+      const proxy = yield* connectProxy()
+      const dead = yield* closedPort
+      yield* withEnvironment({ HTTPS_PROXY: proxy.url, HTTP_PROXY: `http://127.0.0.1:${dead}`, NO_PROXY: "internal.example,.corp" })
+      expect(yield* exchanges(mtls(fixtures, server, { proxyFromEnvironment: true }), 2)).toEqual(["ya29.alice", "ya29.alice"])
+      expect(proxy.tunnels()).toBe(1)
+      const requests = yield* server.emulator.requests
+      expect(requests.every((request) => request.clientCertificate?.verified === true)).toBe(true)
+    }))
+
+  it.scoped("environment mode: NO_PROXY exempts the origin, which is then reached directly with mTLS", () =>
+    Effect.gen(function*() {
+      const { fixtures, server } = yield* serveHttps
+      const proxy = yield* connectProxy()
+      yield* withEnvironment({ HTTPS_PROXY: proxy.url, NO_PROXY: "127.0.0.1" })
+      expect(yield* exchanges(mtls(fixtures, server, { proxyFromEnvironment: true }))).toEqual(["ya29.alice"])
+      expect(proxy.tunnels()).toBe(0)
+      const [request] = yield* server.emulator.requests
+      expect(request?.clientCertificate?.verified).toBe(true)
+    }))
+
+  it.scoped("environment mode off: HTTPS_PROXY is ignored", () =>
+    Effect.gen(function*() {
+      const { fixtures, server } = yield* serveHttps
+      const proxy = yield* connectProxy()
+      yield* withEnvironment({ HTTPS_PROXY: proxy.url })
+      expect(yield* exchanges(mtls(fixtures, server, {}))).toEqual(["ya29.alice"])
+      expect(proxy.tunnels()).toBe(0)
+    }))
+})
