@@ -95,8 +95,8 @@ describe("ApiClient (Promise facade)", () => {
     expect(error.name).toBe("MissingClientAuthError")
   })
 
-  it("rejects a signing key without a secret: private_key_jwt is not supported yet", async () => {
-    const { apiClient } = await clientWith(success, { clientSecret: undefined, clientAssertionSigningKey: "-----BEGIN PRIVATE KEY-----" })
+  it.each([[undefined], [clientSecret]])("rejects a signing key (secret: %s): private_key_jwt is not supported yet", async (secret) => {
+    const { apiClient } = await clientWith(success, { clientSecret: secret, clientAssertionSigningKey: "-----BEGIN PRIVATE KEY-----" })
     const error = await rejection(apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken }))
     expect(error).toBeInstanceOf(InvalidConfigurationError)
     expect(error.message).toContain("private_key_jwt")
@@ -142,7 +142,7 @@ describe("ApiClient (Promise facade)", () => {
     ["a rate limit", { status: 429, body: JSON.stringify({ error: "too_many_requests", error_description: "slow down" }), headers: { "retry-after": "7" } }, "retry after 7 s"],
     ["an HTML answer", { status: 502, body: "<html>bad gateway</html>" }, "not JSON"]
   ] as const)("rejects %s with TokenForConnectionError that says what happened", async (_, answer, message) => {
-    const { apiClient } = await clientWith(answer)
+    const { apiClient } = await clientWith(answer, { retry: false })
     const error = await rejection(apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken }))
     expect(error).toBeInstanceOf(TokenForConnectionError)
     expect(error.message).toContain(message)
@@ -181,5 +181,21 @@ describe("ApiClient (Promise facade)", () => {
     expect(error.message).toContain("Could not complete the request")
     expect(error.message).not.toContain(subjectToken)
     await apiClient.dispose()
+  })
+
+  it("rejects calls after dispose() with TokenForConnectionError", async () => {
+    const { apiClient, seen } = await clientWith(success)
+    await apiClient.dispose()
+    const error = await rejection(apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken }))
+    expect(error).toBeInstanceOf(TokenForConnectionError)
+    expect(error.message).toContain("disposed")
+    expect(await seen()).toHaveLength(0)
+  })
+
+  it("rejects customFetch together with httpClient instead of silently picking one", async () => {
+    const { apiClient } = await clientWith(success, { customFetch: fetch })
+    const error = await rejection(apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken }))
+    expect(error).toBeInstanceOf(InvalidConfigurationError)
+    expect(error.message).toContain("customFetch or httpClient")
   })
 })

@@ -15,6 +15,7 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as TokenVault from "../TokenVault.js"
 import type * as TokenVaultError from "../TokenVaultError.js"
+import type * as TokenVaultOptions from "../TokenVaultOptions.js"
 import { parseDomain } from "../internal/domain.js"
 import {
   InvalidConfigurationError,
@@ -25,7 +26,8 @@ import {
 
 /**
  * The constructor options, as `@auth0/auth0-api-js` takes them, plus `httpClient` to run the
- * exchange over any Effect `HttpClient` layer (Node's undici, the emulator, ...).
+ * exchange over any Effect `HttpClient` layer (Node's undici, the emulator, ...) and the
+ * `cache`, `retry` and `timeout` options of the Effect API (see `TokenVaultOptions`).
  *
  * `audience` is accepted for compatibility and not used by the exchange.
  * `clientAssertionSigningKey` (`private_key_jwt`) is not supported yet: when it is given, calls
@@ -55,7 +57,10 @@ export interface ApiClientOptions {
   readonly clientAssertionSigningKey?: string | CryptoKey | undefined
   readonly clientAssertionSigningAlg?: string | undefined
   readonly customFetch?: typeof fetch | undefined
-  readonly httpClient?: Layer.Layer<HttpClient.HttpClient> | undefined
+  readonly httpClient?: Layer.Layer<HttpClient.HttpClient, TokenVaultError.InvalidConfigurationError> | undefined
+  readonly cache?: TokenVaultOptions.TokenVaultOptions["cache"]
+  readonly retry?: TokenVaultOptions.TokenVaultOptions["retry"]
+  readonly timeout?: TokenVaultOptions.TokenVaultOptions["timeout"]
 }
 
 /**
@@ -137,7 +142,9 @@ const toFacadeError = (error: TokenVaultError.TokenVaultError): FacadeError => {
   }
 }
 
-const httpLayer = (options: ApiClientOptions): Layer.Layer<HttpClient.HttpClient> => {
+const httpLayer = (
+  options: ApiClientOptions
+): Layer.Layer<HttpClient.HttpClient, TokenVaultError.InvalidConfigurationError> => {
   if (options.httpClient !== undefined) return options.httpClient
   if (options.customFetch === undefined) return FetchHttpClient.layer
   return FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, options.customFetch)))
@@ -176,6 +183,7 @@ const httpLayer = (options: ApiClientOptions): Layer.Layer<HttpClient.HttpClient
 export class ApiClient {
   readonly #runtime: ManagedRuntime.ManagedRuntime<TokenVault.TokenVault, TokenVaultError.InvalidConfigurationError>
   readonly #unsupported: InvalidConfigurationError | undefined
+  #disposed = false
 
   constructor(options: ApiClientOptions) {
     if (typeof options !== "object" || options === null || options.domain === undefined || options.domain === "") {
@@ -194,7 +202,10 @@ export class ApiClient {
       TokenVault.layer({
         domain: options.domain,
         clientId: options.clientId ?? "",
-        clientSecret: options.clientSecret === undefined ? undefined : Redacted.make(options.clientSecret)
+        clientSecret: options.clientSecret === undefined ? undefined : Redacted.make(options.clientSecret),
+        cache: options.cache,
+        retry: options.retry,
+        timeout: options.timeout
       }).pipe(Layer.provide(httpLayer(options)))
     )
   }
@@ -220,6 +231,7 @@ export class ApiClient {
    */
   async getAccessTokenForConnection(options: AccessTokenForConnectionOptions): Promise<ConnectionTokenSet> {
     if (this.#unsupported !== undefined) throw this.#unsupported
+    if (this.#disposed) throw new TokenForConnectionError("This ApiClient was disposed; create a new one")
     const exit = await this.#runtime.runPromiseExit(
       TokenVault.getAccessTokenForConnection(options as Parameters<typeof TokenVault.getAccessTokenForConnection>[0])
     )
@@ -256,6 +268,7 @@ export class ApiClient {
    * @since 0.1.0
    */
   dispose(): Promise<void> {
+    this.#disposed = true
     return this.#runtime.dispose()
   }
 }
