@@ -15,8 +15,10 @@ import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
+import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as AccessTokenForConnectionOptions from "./AccessTokenForConnectionOptions.js"
 import type { ConnectionTokenSet } from "./ConnectionTokenSet.js"
 import {
@@ -147,6 +149,16 @@ export const make = (
       ? Effect.succeed(client.endpoint.url)
       : makeMtlsEndpointLookup(httpClient, client.endpoint.discoveryUrl)
     const schedule = retrySchedule(client.retry)
+    // The platform's span records request headers; make sure a Basic `authorization` header stays
+    // redacted there even if the application changed the list of redacted header names.
+    const execute = client.sendsAuthorization
+      ? (request: HttpClientRequest.HttpClientRequest) =>
+        Effect.locallyWith(
+          httpClient.execute(request),
+          Headers.currentRedactedNames,
+          (names) => names.some((name) => String(name).toLowerCase() === "authorization") ? names : [...names, "authorization"]
+        )
+      : httpClient.execute
     const attemptLimit = Duration.format(client.attemptTimeout)
     const totalLimit = Duration.format(client.totalTimeout)
 
@@ -155,7 +167,7 @@ export const make = (
       Effect.suspend(() => {
         let responseReceived = false
         const transportError = (description: string) => new TransportError({ url, description, responseReceived })
-        return httpClient.execute(client.makeRequest(url, call)).pipe(
+        return execute(client.makeRequest(url, call)).pipe(
           Effect.mapError((error) => transportError(describeTransportFailure(error, context.secrets))),
           Effect.flatMap((response) => {
             responseReceived = true

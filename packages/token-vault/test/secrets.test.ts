@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, type Layer, Option, Redacted } from "effect"
-import { FetchHttpClient, type HttpClient } from "@effect/platform"
+import { FetchHttpClient, Headers, type HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { TokenVault, type TokenVaultOptions } from "@effect-auth0/token-vault"
 import { closedPort } from "./utils/closedPort.js"
@@ -123,5 +123,17 @@ describe("secrets stay out of errors, logs and spans", () => {
       const [request] = yield* stub.seen
       expect(Object.keys(request!.headers)).not.toContain("traceparent")
       expect(Object.keys(request!.headers)).not.toContain("b3")
+    }))
+
+  it.effect("a Basic authorization header stays redacted in spans even if the app unredacts headers", () =>
+    Effect.gen(function* () {
+      const stub = yield* stubHttpClient(scenarios[0]![1])
+      const observed = yield* observe(stub.layer, { clientAuthentication: "client_secret_basic" }).pipe(
+        Effect.locally(Headers.currentRedactedNames, [])
+      )
+      const basic = btoa(`client:${clientSecret}`)
+      expect(observed.tracer.spans.some((span) => [...span.attributes.keys()].some((key) => key.includes("authorization")))).toBe(true)
+      expect(observed.tracer.text()).not.toContain(basic)
+      expectNoSecret(observed.tracer.text())
     }))
 })

@@ -33,6 +33,8 @@ export interface ResolvedClient {
   /** The secret to keep out of error excerpts, when there is one. */
   readonly clientSecret: string | undefined
   readonly makeRequest: (url: string, call: TokenCall) => HttpClientRequest.HttpClientRequest
+  /** Whether requests carry an `Authorization` header (client_secret_basic). */
+  readonly sendsAuthorization: boolean
   readonly cache: { readonly store: TokenCache.TokenCache; readonly skewMillis: number } | undefined
   readonly retry: RetryPolicy
   readonly attemptTimeout: Duration.Duration
@@ -208,6 +210,7 @@ export const resolveClient = (options: TokenVaultOptions): Either.Either<Resolve
       endpoint,
       clientSecret: secret,
       makeRequest,
+      sendsAuthorization: clientAuthentication === "client_secret_basic",
       cache,
       retry,
       attemptTimeout,
