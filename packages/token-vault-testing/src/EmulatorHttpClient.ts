@@ -4,6 +4,13 @@
  * a running `EmulatorServer`'s address) are answered by the emulator; any other host fails the
  * way a DNS failure does, with `HttpClientError.RequestError` and `reason: "Transport"`.
  *
+ * Transport faults look as they do to a real client: `ResetBeforeHeaders` fails the request
+ * (`RequestError`, `reason: "Transport"`, `ECONNRESET`); `ResetAfterHeaders` and `TruncatedJson`
+ * give a response whose body fails while read (`ResponseError`); `StalledBody` and `EndlessBody`
+ * give a body that never ends, stopped when the reader is interrupted. Bodies are streamed on the
+ * caller's runtime, so `Latency` and `EndlessBody` follow `TestClock`. No client certificate
+ * travels in memory: mTLS clients get 401 `invalid_client`.
+ *
  * @since 0.1.0
  */
 import type * as HttpBody from "@effect/platform/HttpBody"
@@ -101,7 +108,62 @@ const dnsFailure = (request: HttpClientRequest.HttpClientRequest, hostname: stri
     description: `getaddrinfo ENOTFOUND ${hostname}`
   })
 
+const connectionReset = (request: HttpClientRequest.HttpClientRequest) =>
+  new HttpClientError.RequestError({
+    request,
+    reason: "Transport",
+    cause: Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET", syscall: "read" }),
+    description: "read ECONNRESET"
+  })
+
+/** What a reader of a body cut short sees, like undici's errors. */
+const bodyEndError = (end: "Close" | "Reset"): Error =>
+  end === "Reset"
+    ? Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET", syscall: "read" })
+    : Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" })
+
+const aborted = (signal: AbortSignal): Effect.Effect<void> =>
+  Effect.async<void>((resume) => {
+    if (signal.aborted) return resume(Effect.void)
+    const onAbort = () => resume(Effect.void)
+    signal.addEventListener("abort", onAbort, { once: true })
+    return Effect.sync(() => signal.removeEventListener("abort", onAbort))
+  })
+
 const nullBodyStatuses = new Set([101, 103, 204, 205, 304])
+
+const unrepresentable = (request: HttpClientRequest.HttpClientRequest, status: number, cause: unknown) =>
+  new HttpClientError.RequestError({
+    request,
+    reason: "Transport",
+    cause,
+    description: `The emulator's answer cannot be represented as a web Response (status ${status})`
+  })
+
+/** A streamed answer as a web `Response` whose body runs the stream on the caller's runtime. */
+const toStreamedResponse = (
+  request: HttpClientRequest.HttpClientRequest,
+  outcome: TokenVaultEmulator.StreamResponse,
+  signal: AbortSignal
+): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError> =>
+  Effect.flatMap(Effect.runtime<never>(), (runtime) =>
+    Effect.try({
+      try: () => {
+        const ending: Stream.Stream<never, Error> = outcome.end === "End"
+          ? Stream.empty
+          : Stream.fail(bodyEndError(outcome.end))
+        const body = outcome.body.pipe(Stream.concat(ending), Stream.interruptWhen(aborted(signal)))
+        const hasBody = !nullBodyStatuses.has(outcome.status) && request.method !== "HEAD"
+        return HttpClientResponse.fromWeb(
+          request,
+          new Response(hasBody ? Stream.toReadableStreamRuntime(body, runtime) : null, {
+            status: outcome.status,
+            headers: outcome.headers
+          })
+        )
+      },
+      catch: (cause) => unrepresentable(request, outcome.status, cause)
+    }))
 
 const toClientResponse = (
   request: HttpClientRequest.HttpClientRequest,
@@ -117,13 +179,7 @@ const toClientResponse = (
         })
       ),
     // e.g. a `Fault.Custom` status outside 200–599, which a web `Response` cannot carry.
-    catch: (cause) =>
-      new HttpClientError.RequestError({
-        request,
-        reason: "Transport",
-        cause,
-        description: `The emulator's answer cannot be represented as a web Response (status ${response.status})`
-      })
+    catch: (cause) => unrepresentable(request, response.status, cause)
   })
 
 /**
@@ -147,7 +203,7 @@ const toClientResponse = (
  * @category constructors
  */
 export const make = (emulator: TokenVaultEmulator.TokenVaultEmulator): HttpClient.HttpClient =>
-  HttpClient.make((request, url) =>
+  HttpClient.make((request, url, signal) =>
     Effect.gen(function*() {
       if (!(yield* emulator.acceptsHost(url.host))) return yield* Effect.fail(dnsFailure(request, url.hostname))
       const body = yield* encodeBody(request)
@@ -160,6 +216,10 @@ export const make = (emulator: TokenVaultEmulator.TokenVaultEmulator): HttpClien
       switch (outcome._tag) {
         case "Respond":
           return yield* toClientResponse(request, outcome.response)
+        case "ResetConnection":
+          return yield* Effect.fail(connectionReset(request))
+        case "StreamResponse":
+          return yield* toStreamedResponse(request, outcome, signal)
       }
     })
   )

@@ -1,9 +1,11 @@
 /**
- * An emulator of an Auth0 tenant's token endpoint for Token Vault: the tenant model (clients,
- * users, their Auth0 tokens, connected accounts with federated token sets), the request handler,
- * the record of requests received, and fault injection.
+ * An emulator of an Auth0 tenant's token endpoint for Token Vault: the tenant model (clients with
+ * secret or mTLS authentication, users, their Auth0 tokens, connected accounts with federated
+ * token sets, allowed web origins), the request handler (with CORS), the record of requests
+ * received, and fault injection (for every request or a limited number).
  *
- * Serve it in memory with `EmulatorHttpClient` or on loopback with `EmulatorServer`.
+ * Serve it in memory with `EmulatorHttpClient` or on loopback with `EmulatorServer`. This module
+ * has no Node imports: browser and worker bundles import it directly.
  *
  * @since 0.1.0
  */
@@ -15,11 +17,13 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Ref from "effect/Ref"
 import type * as Scope from "effect/Scope"
+import type * as Stream from "effect/Stream"
 import type * as Fault from "./Fault.js"
+import * as Cors from "./internal/cors.js"
+import { decideFault, makePrngs, outcomeOf, type Prngs, validateFault } from "./internal/faultOutcome.js"
 import { formOf } from "./internal/params.js"
 import * as Protocol from "./internal/protocol.js"
-import { renderFault } from "./internal/renderFault.js"
-import { route } from "./internal/router.js"
+import { type NormalizedRequest, route } from "./internal/router.js"
 import { makeTenant, normalizeHost } from "./internal/tenant.js"
 
 // -----------------------------------------------------------------------------
@@ -27,12 +31,26 @@ import { makeTenant, normalizeHost } from "./internal/tenant.js"
 // -----------------------------------------------------------------------------
 
 /**
- * How a client authenticates at the token endpoint.
+ * How a client authenticates at the token endpoint: with its secret in the body or in a Basic
+ * `Authorization` header, or with mTLS (RFC 8705): a CA-signed certificate whose subject DN is
+ * registered (`tls_client_auth`), or a self-signed certificate registered as such
+ * (`self_signed_tls_client_auth`). With mTLS the body carries `client_id` and no secret.
+ *
+ * @example
+ * ```ts
+ * import type { TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+ *
+ * const methods: ReadonlyArray<TokenVaultEmulator.ClientAuthMethod> = ["tls_client_auth"]
+ * ```
  *
  * @since 0.1.0
  * @category models
  */
-export type ClientAuthMethod = "client_secret_post" | "client_secret_basic"
+export type ClientAuthMethod =
+  | "client_secret_post"
+  | "client_secret_basic"
+  | "tls_client_auth"
+  | "self_signed_tls_client_auth"
 
 /**
  * An application registered in the tenant.
@@ -46,18 +64,37 @@ export type ClientAuthMethod = "client_secret_post" | "client_secret_basic"
  *   clientSecret: "backend-secret",
  *   authMethods: ["client_secret_basic"]
  * }
+ *
+ * const mtlsClient: TokenVaultEmulator.ClientConfig = {
+ *   clientId: "web-app",
+ *   authMethods: ["tls_client_auth"],
+ *   tlsClientAuthSubjectDn: "CN=web-app"
+ * }
  * ```
+ *
+ * A client that cannot work (a secret method without `clientSecret`, `tls_client_auth` without
+ * `tlsClientAuthSubjectDn`, `self_signed_tls_client_auth` without `selfSignedCertificates`, a
+ * certificate that is not PEM) makes `TokenVaultEmulator.make` die naming the client.
  *
  * @since 0.1.0
  * @category models
  */
 export interface ClientConfig {
   readonly clientId: string
-  readonly clientSecret: string
-  /** The authentication methods the client may use. Default: both. */
+  /** Required by `client_secret_post` and `client_secret_basic`. */
+  readonly clientSecret?: string
+  /** The authentication methods the client may use. Default: `client_secret_post` and `client_secret_basic`. */
   readonly authMethods?: ReadonlyArray<ClientAuthMethod>
   /** Whether the Token Vault grant is enabled for the client. Default: `true`. */
   readonly tokenVaultGrant?: boolean
+  /**
+   * `tls_client_auth`: the subject DN a CA-verified client certificate must have (`CN=web-app`,
+   * `CN=web-app, O=Example`, or OpenSSL's `/O=Example/CN=web-app`). Attributes are compared in
+   * any order, types case-insensitively, values exactly.
+   */
+  readonly tlsClientAuthSubjectDn?: string
+  /** `self_signed_tls_client_auth`: the certificates (PEM) the client may present, matched by SHA-256 fingerprint. */
+  readonly selfSignedCertificates?: ReadonlyArray<string>
 }
 
 /**
@@ -178,11 +215,53 @@ export interface TenantConfig {
    * for benchmarks and long runs, where the record would only grow.
    */
   readonly recordRequests?: boolean
+  /**
+   * Origins (`scheme://host[:port]`, exactly, e.g. `http://127.0.0.1:5173`) from which browsers may
+   * call the token endpoint and the discovery documents, like Auth0's "Allowed Web Origins".
+   * Preflights from them are answered with CORS headers allowing `POST` (`GET`, `HEAD` for the
+   * documents) and the headers `content-type`, `auth0-client`, `authorization`; their actual
+   * requests get `access-control-allow-origin`. Other origins get no CORS headers (the browser
+   * blocks them). Trace-context headers (`traceparent`, `b3`) are not allowed.
+   */
+  readonly allowedWebOrigins?: ReadonlyArray<string>
+  /**
+   * The mTLS alias of the token endpoint, advertised in the discovery document as
+   * `mtls_endpoint_aliases.token_endpoint`: an origin (`https://mtls.tenant.example.com`, to which
+   * `/oauth/token` is added) or a full URL. When absent, an `EmulatorServer` serving with client
+   * certificates advertises its own `https://127.0.0.1:PORT/oauth/token` while it runs.
+   */
+  readonly mtlsEndpoint?: string
 }
 
 // -----------------------------------------------------------------------------
 // requests and answers
 // -----------------------------------------------------------------------------
+
+/**
+ * The TLS client certificate of the connection a request came on, as `EmulatorServer` (with
+ * `tls.requestClientCertificate`) passes it. `verified` is whether it chains to the server's `ca`;
+ * `subjectDn` is the certificate's subject (`CN=web-app`, attributes in certificate order, joined
+ * with `, `); `fingerprint256` is the SHA-256 of its DER, as Node writes it (`AB:CD:…`).
+ *
+ * @example
+ * ```ts
+ * import type { TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+ *
+ * const certificate: TokenVaultEmulator.ClientCertificate = {
+ *   verified: true,
+ *   subjectDn: "CN=web-app",
+ *   fingerprint256: "3E:28:B8:95:C4:4F:50:BF:B5:82:97:B5:9F:7C:60:29:31:66:C5:60:EA:7F:2C:A1:49:6F:30:13:82:EE:51:2F"
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ClientCertificate {
+  readonly verified: boolean
+  readonly subjectDn: string
+  readonly fingerprint256: string
+}
 
 /**
  * A request as the emulator sees it. `url` is a path with query (`/oauth/token`) or absolute.
@@ -208,10 +287,19 @@ export interface EmulatorRequest {
   /** Header names in lower case (others are lower-cased on arrival). */
   readonly headers: Readonly<Record<string, string>>
   readonly body: string
+  /** The TLS client certificate of the connection; absent over plain HTTP and in memory. */
+  readonly clientCertificate?: ClientCertificate
 }
 
 /**
  * An HTTP answer of the emulator. Header names are lower case.
+ *
+ * @example
+ * ```ts
+ * import type { TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+ *
+ * const notFound: TokenVaultEmulator.EmulatorResponse = { status: 404, headers: {}, body: "" }
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -223,17 +311,41 @@ export interface EmulatorResponse {
 }
 
 /**
- * What a transport must do with a request. Today every outcome is `Respond`; transport-level
- * faults (reset the connection, stall or trickle the body, delay) will add variants, and the
- * transports (`EmulatorHttpClient`, `EmulatorServer`) switch on `_tag`.
+ * What a transport must do with a request: answer (`Respond`), reset the connection before any
+ * response byte (`ResetConnection`), or send a head and then a body stream that may be cut short,
+ * stall or never end (`StreamResponse`). The transports (`EmulatorHttpClient`, `EmulatorServer`)
+ * switch on `_tag`; a latency fault has already waited when the outcome is returned.
+ *
+ * @example
+ * ```ts
+ * import type { TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+ *
+ * const describe = (outcome: TokenVaultEmulator.EmulatorOutcome): string => {
+ *   switch (outcome._tag) {
+ *     case "Respond":
+ *       return `HTTP ${outcome.response.status}`
+ *     case "ResetConnection":
+ *       return "reset"
+ *     case "StreamResponse":
+ *       return `HTTP ${outcome.status}, streamed, then ${outcome.end}`
+ *   }
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category models
  */
-export type EmulatorOutcome = Respond
+export type EmulatorOutcome = Respond | ResetConnection | StreamResponse
 
 /**
  * Answer with this HTTP response.
+ *
+ * @example
+ * ```ts
+ * import type { TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+ *
+ * const respond: TokenVaultEmulator.Respond = { _tag: "Respond", response: { status: 204, headers: {}, body: "" } }
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -244,8 +356,86 @@ export interface Respond {
 }
 
 /**
+ * Reset the connection before sending anything (`Fault.ResetBeforeHeaders`).
+ *
+ * @example
+ * ```ts
+ * import type { TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+ *
+ * const reset: TokenVaultEmulator.ResetConnection = { _tag: "ResetConnection" }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ResetConnection {
+  readonly _tag: "ResetConnection"
+}
+
+/**
+ * Send the status and headers at once, then the body as it streams, then finish as `end` says:
+ * `"End"` completes the response, `"Close"` ends the connection without completing it (the body
+ * is shorter than its `content-length`), `"Reset"` resets the connection. The body may never end
+ * (`Fault.StalledBody`, `Fault.EndlessBody`): transports stop it when the client goes away or the
+ * server's scope closes. `content-length` is among the headers only when the fault announces one.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import type { TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+ *
+ * const stalled: TokenVaultEmulator.StreamResponse = {
+ *   _tag: "StreamResponse",
+ *   status: 200,
+ *   headers: { "content-type": "application/json" },
+ *   body: Stream.never,
+ *   end: "End"
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StreamResponse {
+  readonly _tag: "StreamResponse"
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: Stream.Stream<Uint8Array>
+  readonly end: "End" | "Close" | "Reset"
+}
+
+/**
+ * Options of `setFault`: `times` limits the fault to the next `times` requests (CORS preflights
+ * do not count), after which the emulator answers normally again and `fault` is `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { Fault, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+ *
+ * // 429 once, then success: a retry test.
+ * const once = TokenVaultEmulator.setFault(Fault.RateLimited({ retryAfter: 1 }), { times: 1 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SetFaultOptions {
+  readonly times?: number
+}
+
+/**
  * A request the emulator received. `form` is the parsed body when it is
  * `application/x-www-form-urlencoded`, an empty object otherwise; `at` is `Clock` milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+ *
+ * const connections = Effect.map(TokenVaultEmulator.requests, (requests: ReadonlyArray<TokenVaultEmulator.RecordedRequest>) =>
+ *   requests.map((request) => request.form["connection"])
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -260,6 +450,10 @@ export interface RecordedRequest {
   readonly form: Readonly<Record<string, string>>
   readonly rawBody: string
   readonly at: number
+  /** The TLS client certificate the request came with, if any. */
+  readonly clientCertificate?: ClientCertificate
+  /** The fault that answered the request (for `Fault.Random`, the one it chose), if any. */
+  readonly fault?: Fault.Fault
 }
 
 // -----------------------------------------------------------------------------
@@ -268,6 +462,18 @@ export interface RecordedRequest {
 
 /**
  * A running emulator. All state (recorded requests, the current fault) belongs to the instance.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Fault, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+ *
+ * const program = Effect.gen(function* () {
+ *   const emulator = yield* TokenVaultEmulator.make({ domain: "tenant.example.com", clients: [], users: [] })
+ *   yield* emulator.setFault(Fault.ServerError({ status: 503 }), { times: 1 })
+ *   return yield* emulator.fault
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -280,17 +486,32 @@ export interface TokenVaultEmulator {
   readonly origin: string
   /** The `issuer` of the discovery document. */
   readonly issuer: string
-  /** Records the request, then answers it (with the current fault, if one is set). */
+  /**
+   * Records the request, then answers it (with the current fault, if one is set). A transport
+   * fault (reset, streamed body) cannot be an `EmulatorResponse`: with one, `handle` dies; use
+   * `dispatch` or a transport.
+   */
   readonly handle: (request: EmulatorRequest) => Effect.Effect<EmulatorResponse>
   /** Like `handle`, but returns what a transport must do. Transports call this. */
   readonly dispatch: (request: EmulatorRequest) => Effect.Effect<EmulatorOutcome>
   /** Every request received, oldest first (none when `recordRequests` is `false`). */
   readonly requests: Effect.Effect<ReadonlyArray<RecordedRequest>>
   readonly clearRequests: Effect.Effect<void>
-  /** The current fault, if any. */
+  /** The current fault, if any (`undefined` once a `times`-limited fault is used up). */
   readonly fault: Effect.Effect<Fault.Fault | undefined>
-  /** Sets (or, with `undefined`, clears) the fault every following request is answered with. */
-  readonly setFault: (fault: Fault.Fault | undefined) => Effect.Effect<void>
+  /**
+   * Sets (or, with `undefined`, clears) the fault the following requests are answered with: all of
+   * them, or the next `times`. A fault that cannot work (negative latency, a `Random` rate outside
+   * 0..1, …) or a `times` that is not an integer >= 0 is a defect.
+   */
+  readonly setFault: (fault: Fault.Fault | undefined, options?: SetFaultOptions) => Effect.Effect<void>
+  /** The mTLS token endpoint alias the discovery document advertises, if any. */
+  readonly mtlsEndpoint: Effect.Effect<string | undefined>
+  /**
+   * Advertises `url` as the mTLS token endpoint alias until the scope closes, unless
+   * `TenantConfig.mtlsEndpoint` is set (which wins). `EmulatorServer` calls it when serving mTLS.
+   */
+  readonly advertiseMtlsEndpoint: (url: string) => Effect.Effect<void, never, Scope.Scope>
   /** Whether the in-memory client routes requests for this `host[:port]` to the emulator. */
   readonly acceptsHost: (host: string) => Effect.Effect<boolean>
   /** Adds a `host[:port]` the emulator answers for, until the scope closes. */
@@ -322,6 +543,13 @@ export const TokenVaultEmulator: Context.Tag<TokenVaultEmulator, TokenVaultEmula
 /**
  * The Token Vault grant type.
  *
+ * @example
+ * ```ts
+ * import { TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+ *
+ * const value: string = TokenVaultEmulator.GRANT_TYPE
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -329,6 +557,13 @@ export const GRANT_TYPE: string = Protocol.GRANT_TYPE
 
 /**
  * `subject_token_type` for an Auth0 access token.
+ *
+ * @example
+ * ```ts
+ * import { TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+ *
+ * const value: string = TokenVaultEmulator.SUBJECT_TOKEN_TYPE_ACCESS_TOKEN
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -338,6 +573,13 @@ export const SUBJECT_TOKEN_TYPE_ACCESS_TOKEN: string = Protocol.SUBJECT_TOKEN_TY
 /**
  * `subject_token_type` for an Auth0 refresh token.
  *
+ * @example
+ * ```ts
+ * import { TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+ *
+ * const value: string = TokenVaultEmulator.SUBJECT_TOKEN_TYPE_REFRESH_TOKEN
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -345,6 +587,13 @@ export const SUBJECT_TOKEN_TYPE_REFRESH_TOKEN: string = Protocol.SUBJECT_TOKEN_T
 
 /**
  * `requested_token_type` (and the answer's `issued_token_type`) of the Token Vault grant.
+ *
+ * @example
+ * ```ts
+ * import { TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+ *
+ * const value: string = TokenVaultEmulator.REQUESTED_TOKEN_TYPE
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -359,6 +608,18 @@ const normalizeHeaders = (headers: Readonly<Record<string, string>>): Record<str
     normalized[key] = existing === undefined ? value : `${existing}, ${value}`
   }
   return normalized
+}
+
+interface FaultState {
+  readonly fault: Fault.Fault
+  /** Requests left, when limited by `times`. */
+  readonly remaining: number | undefined
+  readonly prngs: Prngs
+}
+
+const removeOne = (values: ReadonlyArray<string>, value: string): ReadonlyArray<string> => {
+  const index = values.lastIndexOf(value)
+  return index < 0 ? values : [...values.slice(0, index), ...values.slice(index + 1)]
 }
 
 const pathOf = (url: string, origin: string): string => {
@@ -404,35 +665,91 @@ export const make = (config: TenantConfig): Effect.Effect<TokenVaultEmulator> =>
     const tenant = parsed.right
     const recorded = yield* Ref.make(Chunk.empty<RecordedRequest>())
     const recordRequests = config.recordRequests ?? true
-    const currentFault = yield* Ref.make<Fault.Fault | undefined>(undefined)
+    const currentFault = yield* Ref.make<FaultState | undefined>(undefined)
     const extraHosts = yield* Ref.make<ReadonlyArray<string>>([])
+    const advertisedMtls = yield* Ref.make<ReadonlyArray<string>>([])
+
+    /** The fault for one request, counting it against `times`. */
+    const takeFault: Effect.Effect<Fault.Fault | undefined> = Ref.modify(currentFault, (state) => {
+      if (state === undefined) return [undefined, state]
+      const decided = decideFault(state.fault, state.prngs)
+      if (state.remaining === undefined) return [decided, state]
+      const remaining = state.remaining - 1
+      return [decided, remaining <= 0 ? undefined : { ...state, remaining }]
+    })
+
+    const mtlsEndpoint: Effect.Effect<string | undefined> = tenant.mtlsEndpoint !== undefined
+      ? Effect.succeed(tenant.mtlsEndpoint)
+      : Effect.map(Ref.get(advertisedMtls), (urls) => urls.at(-1))
 
     const dispatch = (request: EmulatorRequest): Effect.Effect<EmulatorOutcome> =>
       Effect.gen(function*() {
         const now = yield* Clock.currentTimeMillis
         const headers = normalizeHeaders(request.headers)
-        const method = request.method.toUpperCase()
-        const path = pathOf(request.url, tenant.origin)
+        const normalized: NormalizedRequest = {
+          method: request.method.toUpperCase(),
+          path: pathOf(request.url, tenant.origin),
+          headers,
+          body: request.body,
+          certificate: request.clientCertificate
+        }
+        const preflight = Cors.preflight(tenant, normalized)
+        const fault = preflight === undefined ? yield* takeFault : undefined
         if (recordRequests) {
           yield* Ref.update(recorded, Chunk.append<RecordedRequest>({
-            method,
-            path,
+            method: normalized.method,
+            path: normalized.path,
             url: request.url,
             headers,
             form: formOf(headers["content-type"], request.body),
             rawBody: request.body,
-            at: now
+            at: now,
+            ...(request.clientCertificate === undefined ? {} : { clientCertificate: request.clientCertificate }),
+            ...(fault === undefined ? {} : { fault })
           }))
         }
-        const fault = yield* Ref.get(currentFault)
-        const response = fault === undefined
-          ? route(tenant, { method, path, headers, body: request.body }, now)
-          : renderFault(fault)
-        return { _tag: "Respond", response } as const
+        if (preflight !== undefined) return { _tag: "Respond", response: preflight } as const
+        const mtlsTokenEndpoint = yield* mtlsEndpoint
+        const outcome = yield* outcomeOf(fault, () => route(tenant, normalized, { nowMillis: now, mtlsTokenEndpoint }))
+        switch (outcome._tag) {
+          case "Respond":
+            return {
+              _tag: "Respond",
+              response: { ...outcome.response, headers: Cors.withCors(tenant, headers, outcome.response.headers) }
+            } as const
+          case "StreamResponse":
+            return { ...outcome, headers: Cors.withCors(tenant, headers, outcome.headers) }
+          case "ResetConnection":
+            return outcome
+        }
       })
 
     const handle = (request: EmulatorRequest): Effect.Effect<EmulatorResponse> =>
-      Effect.map(dispatch(request), (outcome) => outcome.response)
+      Effect.flatMap(dispatch(request), (outcome) =>
+        outcome._tag === "Respond"
+          ? Effect.succeed(outcome.response)
+          : Effect.dieMessage(
+            `TokenVaultEmulator.handle: the current fault is a transport fault (${outcome._tag}); ` +
+              "use dispatch, EmulatorHttpClient or EmulatorServer"
+          ))
+
+    const setFault = (fault: Fault.Fault | undefined, options: SetFaultOptions = {}): Effect.Effect<void> =>
+      Effect.suspend(() => {
+        const times = options.times
+        if (times !== undefined && !(Number.isSafeInteger(times) && times >= 0)) {
+          return Effect.dieMessage(`TokenVaultEmulator.setFault: times must be an integer >= 0, got ${times}`)
+        }
+        if (fault === undefined || times === 0) return Ref.set(currentFault, undefined)
+        const problem = validateFault(fault)
+        if (problem !== undefined) return Effect.dieMessage(`TokenVaultEmulator.setFault: ${problem}`)
+        return Ref.set(currentFault, { fault, remaining: times, prngs: makePrngs(fault) })
+      })
+
+    const advertiseMtlsEndpoint = (url: string): Effect.Effect<void, never, Scope.Scope> =>
+      Effect.acquireRelease(
+        Ref.update(advertisedMtls, (urls) => [...urls, url]),
+        () => Ref.update(advertisedMtls, (urls) => removeOne(urls, url))
+      )
 
     const acceptsHost = (host: string): Effect.Effect<boolean> => {
       const normalized = normalizeHost(host)
@@ -445,11 +762,7 @@ export const make = (config: TenantConfig): Effect.Effect<TokenVaultEmulator> =>
       const normalized = normalizeHost(host)
       return Effect.acquireRelease(
         Ref.update(extraHosts, (hosts) => [...hosts, normalized]),
-        () =>
-          Ref.update(extraHosts, (hosts) => {
-            const index = hosts.indexOf(normalized)
-            return index < 0 ? hosts : [...hosts.slice(0, index), ...hosts.slice(index + 1)]
-          })
+        () => Ref.update(extraHosts, (hosts) => removeOne(hosts, normalized))
       )
     }
 
@@ -462,8 +775,10 @@ export const make = (config: TenantConfig): Effect.Effect<TokenVaultEmulator> =>
       dispatch,
       requests: Effect.map(Ref.get(recorded), Chunk.toReadonlyArray),
       clearRequests: Ref.set(recorded, Chunk.empty()),
-      fault: Ref.get(currentFault),
-      setFault: (fault) => Ref.set(currentFault, fault),
+      fault: Effect.map(Ref.get(currentFault), (state) => state?.fault),
+      setFault,
+      mtlsEndpoint,
+      advertiseMtlsEndpoint,
       acceptsHost,
       addHost
     } satisfies TokenVaultEmulator
@@ -526,18 +841,23 @@ export const clearRequests: Effect.Effect<void, never, TokenVaultEmulator> = Eff
 )
 
 /**
- * Sets (or clears, with `undefined`) the fault of the emulator in context.
+ * Sets (or clears, with `undefined`) the fault of the emulator in context, for every following
+ * request or, with `{ times }`, for the next `times` requests.
  *
  * @example
  * ```ts
  * import { Fault, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
  *
  * const breakIt = TokenVaultEmulator.setFault(Fault.ServerError())
+ * const breakTwice = TokenVaultEmulator.setFault(Fault.ServerError({ status: 503 }), { times: 2 })
  * const fixIt = TokenVaultEmulator.setFault(undefined)
  * ```
  *
  * @since 0.1.0
  * @category accessors
  */
-export const setFault = (fault: Fault.Fault | undefined): Effect.Effect<void, never, TokenVaultEmulator> =>
-  Effect.flatMap(TokenVaultEmulator, (emulator) => emulator.setFault(fault))
+export const setFault = (
+  fault: Fault.Fault | undefined,
+  options?: SetFaultOptions
+): Effect.Effect<void, never, TokenVaultEmulator> =>
+  Effect.flatMap(TokenVaultEmulator, (emulator) => emulator.setFault(fault, options))

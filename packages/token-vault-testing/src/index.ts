@@ -1,7 +1,11 @@
 /**
  * An Auth0 Token Vault emulator for tests: the tenant model and handler (`TokenVaultEmulator`),
- * fault injection (`Fault`), an in-memory `HttpClient` (`EmulatorHttpClient`) and a loopback HTTP
- * server (`EmulatorServer`).
+ * fault injection (`Fault`), an in-memory `HttpClient` (`EmulatorHttpClient`), a loopback HTTP and
+ * HTTPS/mTLS server (`EmulatorServer`), and test certificates (`TestCertificates`).
+ *
+ * `EmulatorServer` and `TestCertificates` need Node; browser and worker bundles import the other
+ * modules directly (`@effect-auth0/token-vault-testing/TokenVaultEmulator`, `/EmulatorHttpClient`,
+ * `/Fault`).
  *
  * @since 0.1.0
  */
@@ -33,3 +37,11 @@ export * as EmulatorHttpClient from "./EmulatorHttpClient.js"
  * @since 0.1.0
  */
 export * as EmulatorServer from "./EmulatorServer.js"
+
+/**
+ * Test certificates (CA, server, CA-signed and self-signed clients, encrypted keys) made with
+ * `openssl`, for HTTPS and mTLS tests. Node-only.
+ *
+ * @since 0.1.0
+ */
+export * as TestCertificates from "./TestCertificates.js"

@@ -153,6 +153,47 @@ describe("EmulatorServer", () => {
       expect(refused).toStrictEqual(Either.left("ECONNREFUSED"))
     }))
 
+  it.effect("counts accepted connections: a keep-alive client reuses one for many exchanges", () =>
+    Effect.gen(function*() {
+      const server = yield* EmulatorServer.EmulatorServer
+      expect(server.protocol).toBe("http")
+      expect(server.tokenEndpoint).toBe(`${server.url}/oauth/token`)
+      expect(yield* server.connections).toBe(0)
+      const exchanges = 20
+      for (let i = 0; i < exchanges; i++) {
+        const response = yield* exchange(server.url)
+        expect(response.status).toBe(200)
+        yield* response.text
+      }
+      const reused = yield* server.connections
+      expect(reused).toBeGreaterThanOrEqual(1)
+      expect(reused).toBeLessThanOrEqual(2)
+      expect(yield* server.openConnections).toBeLessThanOrEqual(reused)
+
+      // A fresh client (connection pool) per exchange opens a connection each time, and the counter
+      // sees each one.
+      for (let i = 0; i < 5; i++) {
+        yield* exchange(server.url).pipe(Effect.flatMap((response) => response.text), Effect.provide(NodeHttpClient.layerUndici))
+      }
+      expect(yield* server.connections).toBe(reused + 5)
+    }).pipe(Effect.provide(Layer.merge(EmulatorServer.layerTenant(tenant), NodeHttpClient.layerUndici))))
+
+  it.live("counts raw TCP connections, open and accepted", () =>
+    Effect.gen(function*() {
+      const emulator = yield* TokenVaultEmulator.make(tenant)
+      const server = yield* EmulatorServer.serve(emulator)
+      const a = yield* connect("127.0.0.1", server.port)
+      const b = yield* connect("127.0.0.1", server.port)
+      yield* Effect.sleep("20 millis")
+      expect(yield* server.connections).toBe(2)
+      expect(yield* server.openConnections).toBe(2)
+      a.destroy()
+      b.destroy()
+      yield* Effect.sleep("50 millis")
+      expect(yield* server.connections).toBe(2)
+      expect(yield* server.openConnections).toBe(0)
+    }).pipe(Effect.scoped))
+
   it.live("serve with a fixed port", () =>
     Effect.gen(function*() {
       const emulator = yield* TokenVaultEmulator.make(tenant)

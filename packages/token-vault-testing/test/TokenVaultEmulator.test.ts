@@ -567,7 +567,15 @@ describe("TokenVaultEmulator: faults", () => {
       EmptyBody: (f) => f.status,
       ServerError: (f) => f.status,
       RateLimited: () => 429,
-      Custom: (f) => f.status
+      Custom: (f) => f.status,
+      Latency: () => 0,
+      ResetBeforeHeaders: () => 0,
+      ResetAfterHeaders: () => 0,
+      TruncatedJson: () => 0,
+      StalledBody: () => 0,
+      EndlessBody: () => 200,
+      OversizedBody: () => 200,
+      Random: () => 0
     })
     expect(status(Fault.ServerError({ status: 502 }))).toBe(502)
   })
@@ -593,7 +601,13 @@ describe("TokenVaultEmulator: discovery", () => {
         jwks_uri: `https://${DOMAIN}/.well-known/jwks.json`
       })
       expect(doc["grant_types_supported"]).toContain(TokenVaultEmulator.GRANT_TYPE)
-      expect(doc["token_endpoint_auth_methods_supported"]).toStrictEqual(["client_secret_post", "client_secret_basic"])
+      expect(doc["token_endpoint_auth_methods_supported"]).toStrictEqual([
+        "client_secret_post",
+        "client_secret_basic",
+        "tls_client_auth",
+        "self_signed_tls_client_auth"
+      ])
+      expect(doc).not.toHaveProperty("mtls_endpoint_aliases")
     }))
 
   it.effect("keeps the scheme of a domain given with one, and honours an issuer override", () =>

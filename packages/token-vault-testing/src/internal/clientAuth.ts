@@ -1,20 +1,35 @@
 /**
- * Client authentication at the token endpoint: `client_secret_post` and `client_secret_basic`.
+ * Client authentication at the token endpoint: `client_secret_post`, `client_secret_basic`, and
+ * mTLS (`tls_client_auth`: a CA-verified certificate whose subject DN matches;
+ * `self_signed_tls_client_auth`: a certificate whose SHA-256 fingerprint is registered).
  *
  * @internal
  */
-import type { ClientAuthMethod, ClientConfig, EmulatorResponse } from "../TokenVaultEmulator.js"
+import type {
+  ClientAuthMethod,
+  ClientCertificate,
+  ClientConfig,
+  EmulatorResponse
+} from "../TokenVaultEmulator.js"
+import { normalizeFingerprint, sameDn } from "./certificates.js"
 import * as Errors from "./errors.js"
 import { param } from "./params.js"
-import type { Tenant } from "./tenant.js"
+import { DEFAULT_AUTH_METHODS, type Tenant } from "./tenant.js"
 
 /** @internal */
 export type ClientAuthentication =
   | { readonly _tag: "Authenticated"; readonly client: ClientConfig; readonly method: ClientAuthMethod }
   | { readonly _tag: "Rejected"; readonly response: EmulatorResponse }
 
-/** @internal */
-export const DEFAULT_AUTH_METHODS: ReadonlyArray<ClientAuthMethod> = ["client_secret_post", "client_secret_basic"]
+/** Every method the emulator implements, as its discovery document lists them. @internal */
+export const SUPPORTED_AUTH_METHODS: ReadonlyArray<ClientAuthMethod> = [
+  "client_secret_post",
+  "client_secret_basic",
+  "tls_client_auth",
+  "self_signed_tls_client_auth"
+]
+
+const MTLS_METHODS: ReadonlyArray<ClientAuthMethod> = ["tls_client_auth", "self_signed_tls_client_auth"]
 
 type BasicCredentials =
   | { readonly _tag: "None" }
@@ -65,17 +80,49 @@ const verify = (
   if (client === undefined) return { _tag: "Rejected", response: Errors.unauthorizedClientCredentials() }
   const allowed = client.authMethods ?? DEFAULT_AUTH_METHODS
   if (!allowed.includes(method)) return { _tag: "Rejected", response: Errors.authMethodNotAllowed(method) }
-  if (client.clientSecret !== clientSecret) {
+  if (client.clientSecret === undefined || client.clientSecret !== clientSecret) {
     return { _tag: "Rejected", response: Errors.unauthorizedClientCredentials() }
   }
   return { _tag: "Authenticated", client, method }
+}
+
+/**
+ * mTLS: `client_id` in the body, no secret, and the certificate of the TLS connection. A client
+ * allowed both mTLS methods passes with either.
+ */
+const authenticateMtls = (
+  tenant: Tenant,
+  client: ClientConfig,
+  methods: ReadonlyArray<ClientAuthMethod>,
+  certificate: ClientCertificate | undefined
+): ClientAuthentication => {
+  if (certificate === undefined) return { _tag: "Rejected", response: Errors.clientCertificateRequired() }
+  const credentials = tenant.credentials.get(client.clientId)
+  const caBased = methods.includes("tls_client_auth")
+  const selfSigned = methods.includes("self_signed_tls_client_auth")
+  if (caBased && certificate.verified && credentials?.subjectDn !== undefined) {
+    if (sameDn(credentials.subjectDn, certificate.subjectDn)) {
+      return { _tag: "Authenticated", client, method: "tls_client_auth" }
+    }
+  }
+  if (selfSigned && credentials?.fingerprints.has(normalizeFingerprint(certificate.fingerprint256))) {
+    return { _tag: "Authenticated", client, method: "self_signed_tls_client_auth" }
+  }
+  if (caBased && !selfSigned) {
+    return {
+      _tag: "Rejected",
+      response: certificate.verified ? Errors.clientCertificateSubjectMismatch() : Errors.clientCertificateUntrusted()
+    }
+  }
+  return { _tag: "Rejected", response: Errors.clientCertificateNotRegistered() }
 }
 
 /** @internal */
 export const authenticateClient = (
   tenant: Tenant,
   headers: Readonly<Record<string, string>>,
-  params: ReadonlyMap<string, string>
+  params: ReadonlyMap<string, string>,
+  certificate: ClientCertificate | undefined
 ): ClientAuthentication => {
   const basic = basicCredentials(headers["authorization"])
   const bodyClientId = param(params, "client_id")
@@ -97,8 +144,15 @@ export const authenticateClient = (
     if (bodySecret !== undefined) return { _tag: "Rejected", response: Errors.multipleClientAuthentication() }
     return { _tag: "Rejected", response: Errors.clientAssertionNotSupported() }
   }
-  if (bodyClientId === undefined || bodySecret === undefined) {
-    return { _tag: "Rejected", response: Errors.clientAuthenticationRequired() }
+  if (bodyClientId === undefined) return { _tag: "Rejected", response: Errors.clientAuthenticationRequired() }
+  if (bodySecret === undefined) {
+    // No secret: mTLS, if the client uses it.
+    const client = tenant.clients.get(bodyClientId)
+    const mtlsMethods = (client?.authMethods ?? DEFAULT_AUTH_METHODS).filter((method) => MTLS_METHODS.includes(method))
+    if (client === undefined || mtlsMethods.length === 0) {
+      return { _tag: "Rejected", response: Errors.clientAuthenticationRequired() }
+    }
+    return authenticateMtls(tenant, client, mtlsMethods, certificate)
   }
   return verify(tenant, bodyClientId, bodySecret, "client_secret_post")
 }

@@ -3,12 +3,12 @@
  *
  * @internal
  */
-import { DEFAULT_AUTH_METHODS } from "./clientAuth.js"
+import { SUPPORTED_AUTH_METHODS } from "./clientAuth.js"
 import { GRANT_TYPE, JWKS_PATH, TOKEN_PATH } from "./protocol.js"
 import type { Tenant } from "./tenant.js"
 
 /** @internal */
-export const discoveryDocument = (tenant: Tenant): Record<string, unknown> => {
+export const discoveryDocument = (tenant: Tenant, mtlsTokenEndpoint: string | undefined): Record<string, unknown> => {
   const base = tenant.endpointOrigin
   return {
     issuer: tenant.issuer,
@@ -25,9 +25,11 @@ export const discoveryDocument = (tenant: Tenant): Record<string, unknown> => {
     code_challenge_methods_supported: ["S256", "plain"],
     // The emulator answers only the Token Vault grant at its token endpoint.
     grant_types_supported: [GRANT_TYPE],
-    token_endpoint_auth_methods_supported: [...DEFAULT_AUTH_METHODS],
+    token_endpoint_auth_methods_supported: [...SUPPORTED_AUTH_METHODS],
     request_parameter_supported: false,
-    request_uri_parameter_supported: false
+    request_uri_parameter_supported: false,
+    // RFC 8705 §5: where clients with a certificate send their token requests.
+    ...(mtlsTokenEndpoint === undefined ? {} : { mtls_endpoint_aliases: { token_endpoint: mtlsTokenEndpoint } })
   }
 }
 

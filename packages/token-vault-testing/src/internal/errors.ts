@@ -11,6 +11,7 @@
  * | grant type not supported by the server | 400 | `unsupported_grant_type` | RFC 6749 §5.2 (Auth0 docs are silent on the status) |
  * | two client authentication methods at once | 400 | `invalid_request` | RFC 6749 §2.3 / §5.2 |
  * | no client authentication / method not allowed for the client | 401 | `invalid_client` | Auth0 standard errors; RFC 6749 §5.2 |
+ * | mTLS: no client certificate, an untrusted one, a subject DN or fingerprint that does not match | 401 | `invalid_client` | RFC 8705 §2 with RFC 6749 §5.2; the descriptions are ours (Auth0 documents none) |
  * | unknown client or wrong secret | 401 | `access_denied`, "Unauthorized" | what live Auth0 tenants answer on `/oauth/token` for bad credentials |
  * | Token Vault grant not enabled for the client | 403 | `unauthorized_client`, "Grant type '…' not allowed for the client." | Auth0 standard errors and Auth0's wording for disabled grants |
  * | subject token unknown, expired, of the other type, or issued to another client | 401 | `invalid_grant` | Token Vault "Get Token" reference: 401 when the subject token is invalid or expired; error code per RFC 6749 §5.2 |
@@ -79,6 +80,22 @@ export const clientAssertionNotSupported = (): EmulatorResponse =>
 /** @internal */
 export const authMethodNotAllowed = (method: string): EmulatorResponse =>
   oauthError(401, "invalid_client", `Client authentication method ${method} is not allowed for this client`)
+
+/** @internal */
+export const clientCertificateRequired = (): EmulatorResponse =>
+  oauthError(401, "invalid_client", "A client certificate is required for mTLS client authentication")
+
+/** @internal */
+export const clientCertificateUntrusted = (): EmulatorResponse =>
+  oauthError(401, "invalid_client", "The client certificate is not issued by a trusted certificate authority")
+
+/** @internal */
+export const clientCertificateSubjectMismatch = (): EmulatorResponse =>
+  oauthError(401, "invalid_client", "The client certificate subject does not match the client's registered subject DN")
+
+/** @internal */
+export const clientCertificateNotRegistered = (): EmulatorResponse =>
+  oauthError(401, "invalid_client", "The client certificate does not match any credential registered for the client")
 
 /** Unknown client or wrong secret: Auth0 does not tell which. @internal */
 export const unauthorizedClientCredentials = (): EmulatorResponse =>

@@ -1,6 +1,6 @@
 /**
- * How each {@link Fault} answers at the HTTP level. Nothing here reads the request, so no fault
- * can echo a secret from it.
+ * How each HTTP-answer {@link Fault} answers. Nothing here reads the request, so no fault can
+ * echo a secret from it.
  *
  * @internal
  */
@@ -17,9 +17,25 @@ export const DEFAULT_HTML_BODY = "<!DOCTYPE html><html><head><title>Auth0</title
 /** @internal */
 export const DEFAULT_TEXT_BODY = "upstream connect error or disconnect/reset before headers"
 
-/** @internal */
-export const DEFAULT_SERVER_ERROR_BODY =
-  "<html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1></body></html>"
+const REASONS: Readonly<Record<number, string>> = {
+  500: "Internal Server Error",
+  501: "Not Implemented",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout"
+}
+
+/** A short HTML page naming the status, as a gateway in front of the tenant sends. @internal */
+export const serverErrorBody = (status: number): string => {
+  const title = `${status} ${REASONS[status] ?? "Error"}`
+  return `<html><head><title>${title}</title></head><body><h1>${title}</h1></body></html>`
+}
+
+/** The faults {@link renderFault} answers: those that are plain HTTP answers. @internal */
+export type HttpFault = Extract<
+  Fault,
+  { readonly _tag: "Html" | "NonJson" | "WrongTypes" | "EmptyBody" | "ServerError" | "RateLimited" | "Custom" }
+>
 
 const numberHeaders = (entries: ReadonlyArray<readonly [string, number | undefined]>): Record<string, string> => {
   const headers: Record<string, string> = {}
@@ -30,7 +46,7 @@ const numberHeaders = (entries: ReadonlyArray<readonly [string, number | undefin
 }
 
 /** @internal */
-export const renderFault = (fault: Fault): EmulatorResponse => {
+export const renderFault = (fault: HttpFault): EmulatorResponse => {
   switch (fault._tag) {
     case "Html":
       return text(fault.status, "text/html; charset=utf-8", fault.body ?? DEFAULT_HTML_BODY)
@@ -46,7 +62,7 @@ export const renderFault = (fault: Fault): EmulatorResponse => {
     case "EmptyBody":
       return { status: fault.status, headers: { "content-type": "application/json; charset=utf-8" }, body: "" }
     case "ServerError":
-      return text(fault.status, "text/html; charset=utf-8", fault.body ?? DEFAULT_SERVER_ERROR_BODY)
+      return text(fault.status, "text/html; charset=utf-8", fault.body ?? serverErrorBody(fault.status))
     case "RateLimited":
       return oauthError(
         429,

@@ -3,7 +3,7 @@
  *
  * @internal
  */
-import type { EmulatorResponse } from "../TokenVaultEmulator.js"
+import type { ClientCertificate, EmulatorResponse } from "../TokenVaultEmulator.js"
 import { discoveryDocument, jwksDocument } from "./discovery.js"
 import * as Errors from "./errors.js"
 import { DISCOVERY_PATH, JWKS_PATH, TOKEN_PATH } from "./protocol.js"
@@ -17,6 +17,28 @@ export interface NormalizedRequest {
   readonly path: string
   readonly headers: Readonly<Record<string, string>>
   readonly body: string
+  /** The TLS client certificate of the connection, if any. */
+  readonly certificate: ClientCertificate | undefined
+}
+
+/** State of the running emulator that answers depend on. @internal */
+export interface RouteContext {
+  readonly nowMillis: number
+  /** The mTLS alias of the token endpoint to advertise, if any. */
+  readonly mtlsTokenEndpoint: string | undefined
+}
+
+/** The methods each path answers (for 405s and CORS preflights); `undefined` for unknown paths. @internal */
+export const methodsFor = (path: string): ReadonlyArray<string> | undefined => {
+  switch (path) {
+    case TOKEN_PATH:
+      return ["POST"]
+    case DISCOVERY_PATH:
+    case JWKS_PATH:
+      return ["GET", "HEAD"]
+    default:
+      return undefined
+  }
 }
 
 const document = (method: string, body: Record<string, unknown>): EmulatorResponse => {
@@ -25,15 +47,15 @@ const document = (method: string, body: Record<string, unknown>): EmulatorRespon
 }
 
 /** @internal */
-export const route = (tenant: Tenant, request: NormalizedRequest, nowMillis: number): EmulatorResponse => {
+export const route = (tenant: Tenant, request: NormalizedRequest, context: RouteContext): EmulatorResponse => {
   switch (request.path) {
     case TOKEN_PATH:
       return request.method === "POST"
-        ? handleTokenRequest(tenant, request.headers, request.body, nowMillis)
+        ? handleTokenRequest(tenant, request.headers, request.body, context.nowMillis, request.certificate)
         : Errors.methodNotAllowed(request.method, ["POST"])
     case DISCOVERY_PATH:
       return request.method === "GET" || request.method === "HEAD"
-        ? document(request.method, discoveryDocument(tenant))
+        ? document(request.method, discoveryDocument(tenant, context.mtlsTokenEndpoint))
         : Errors.methodNotAllowed(request.method, ["GET", "HEAD"])
     case JWKS_PATH:
       return request.method === "GET" || request.method === "HEAD"

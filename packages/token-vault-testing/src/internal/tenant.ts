@@ -1,12 +1,15 @@
 import * as Either from "effect/Either"
 import type {
+  ClientAuthMethod,
   ClientConfig,
   FederatedIdentityConfig,
   SubjectTokenConfig,
   TenantConfig,
   UserConfig
 } from "../TokenVaultEmulator.js"
+import { fingerprint256, parseDn, pemToDer } from "./certificates.js"
 import type { SubjectTokenKind } from "./errors.js"
+import { TOKEN_PATH } from "./protocol.js"
 
 /** @internal */
 export interface IndexedSubjectToken {
@@ -16,6 +19,17 @@ export interface IndexedSubjectToken {
   readonly expiresAt: number | undefined
   readonly clientId: string | undefined
 }
+
+/** What a client's mTLS authentication is checked against. @internal */
+export interface ClientCredentials {
+  /** `tlsClientAuthSubjectDn`, parsed (see `parseDn`). */
+  readonly subjectDn: ReadonlyArray<string> | undefined
+  /** Upper-case hex SHA-256 fingerprints of `selfSignedCertificates`. */
+  readonly fingerprints: ReadonlySet<string>
+}
+
+/** The authentication methods a client uses when `authMethods` is not given. @internal */
+export const DEFAULT_AUTH_METHODS: ReadonlyArray<ClientAuthMethod> = ["client_secret_post", "client_secret_basic"]
 
 /**
  * A validated, indexed view of a {@link TenantConfig}.
@@ -32,7 +46,12 @@ export interface Tenant {
   /** Origin used for the endpoint URLs of the discovery document. */
   readonly endpointOrigin: string
   readonly clients: ReadonlyMap<string, ClientConfig>
+  readonly credentials: ReadonlyMap<string, ClientCredentials>
   readonly subjectTokens: ReadonlyMap<string, IndexedSubjectToken>
+  /** Normalized origins (`scheme://host[:port]`) allowed to call the endpoints from a browser. */
+  readonly allowedWebOrigins: ReadonlySet<string>
+  /** The configured mTLS alias of the token endpoint (absolute URL), if any. */
+  readonly mtlsEndpoint: string | undefined
 }
 
 const hasScheme = (domain: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(domain)
@@ -64,6 +83,47 @@ export const parseDomain = (domain: string): URL | undefined => {
 export const normalizeHost = (host: string): string => {
   const url = parseDomain(host)
   return url === undefined ? host.trim().toLowerCase() : url.host
+}
+
+/** `scheme://host[:port]` of an origin written as such (a trailing `/` is tolerated), else `undefined`. */
+const parseOrigin = (origin: string): string | undefined => {
+  const url = parseUrl(origin.trim())
+  if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:")) return undefined
+  if (url.pathname !== "/" || url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "") {
+    return undefined
+  }
+  return url.origin
+}
+
+const SECRET_METHODS: ReadonlyArray<ClientAuthMethod> = ["client_secret_post", "client_secret_basic"]
+
+/** Checks that a client has what its authentication methods need. */
+const clientCredentials = (client: ClientConfig): Either.Either<ClientCredentials, string> => {
+  const methods = client.authMethods ?? DEFAULT_AUTH_METHODS
+  const secretMethod = methods.find((method) => SECRET_METHODS.includes(method))
+  if (secretMethod !== undefined && (client.clientSecret === undefined || client.clientSecret === "")) {
+    return Either.left(`allows ${secretMethod} but has no clientSecret`)
+  }
+  let subjectDn: ReadonlyArray<string> | undefined = undefined
+  if (client.tlsClientAuthSubjectDn !== undefined) {
+    subjectDn = parseDn(client.tlsClientAuthSubjectDn)
+    if (subjectDn === undefined) {
+      return Either.left(`has a tlsClientAuthSubjectDn that is not a DN: ${JSON.stringify(client.tlsClientAuthSubjectDn)}`)
+    }
+  }
+  if (methods.includes("tls_client_auth") && subjectDn === undefined) {
+    return Either.left("allows tls_client_auth but has no tlsClientAuthSubjectDn")
+  }
+  const fingerprints = new Set<string>()
+  for (const [index, pem] of (client.selfSignedCertificates ?? []).entries()) {
+    const der = pemToDer(pem)
+    if (der === undefined) return Either.left(`has selfSignedCertificates[${index}] that is not a PEM certificate`)
+    fingerprints.add(fingerprint256(der).replace(/:/g, ""))
+  }
+  if (methods.includes("self_signed_tls_client_auth") && fingerprints.size === 0) {
+    return Either.left("allows self_signed_tls_client_auth but has no selfSignedCertificates")
+  }
+  return Either.right({ subjectDn, fingerprints })
 }
 
 const subjectTokenEntries = (
@@ -100,12 +160,40 @@ export const makeTenant = (config: TenantConfig): Either.Either<Tenant, string> 
   }
 
   const clients = new Map<string, ClientConfig>()
+  const credentials = new Map<string, ClientCredentials>()
   for (const client of config.clients) {
     if (client.clientId === "") return Either.left("TenantConfig.clients: a client has an empty clientId")
     if (clients.has(client.clientId)) {
       return Either.left(`TenantConfig.clients: clientId ${JSON.stringify(client.clientId)} is configured twice`)
     }
+    const checked = clientCredentials(client)
+    if (Either.isLeft(checked)) {
+      return Either.left(`TenantConfig.clients: client ${JSON.stringify(client.clientId)} ${checked.left}`)
+    }
     clients.set(client.clientId, client)
+    credentials.set(client.clientId, checked.right)
+  }
+
+  const allowedWebOrigins = new Set<string>()
+  for (const origin of config.allowedWebOrigins ?? []) {
+    const normalized = parseOrigin(origin)
+    if (normalized === undefined) {
+      return Either.left(
+        `TenantConfig.allowedWebOrigins: ${JSON.stringify(origin)} is not an origin (scheme://host[:port])`
+      )
+    }
+    allowedWebOrigins.add(normalized)
+  }
+
+  let mtlsEndpoint: string | undefined = undefined
+  if (config.mtlsEndpoint !== undefined) {
+    const url = parseUrl(config.mtlsEndpoint)
+    if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:")) {
+      return Either.left(
+        `TenantConfig.mtlsEndpoint is not an absolute http(s) URL: ${JSON.stringify(config.mtlsEndpoint)}`
+      )
+    }
+    mtlsEndpoint = url.pathname === "/" ? `${url.origin}${TOKEN_PATH}` : url.href
   }
 
   const subjectTokens = new Map<string, IndexedSubjectToken>()
@@ -142,7 +230,10 @@ export const makeTenant = (config: TenantConfig): Either.Either<Tenant, string> 
     issuer,
     endpointOrigin,
     clients,
-    subjectTokens
+    credentials,
+    subjectTokens,
+    allowedWebOrigins,
+    mtlsEndpoint
   })
 }
 

@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import type { EmulatorResponse } from "../TokenVaultEmulator.js"
+import type { ClientCertificate, EmulatorResponse } from "../TokenVaultEmulator.js"
 import { authenticateClient } from "./clientAuth.js"
 import * as Errors from "./errors.js"
 import { param, parseParams } from "./params.js"
@@ -24,7 +24,8 @@ export const handleTokenRequest = (
   tenant: Tenant,
   headers: Readonly<Record<string, string>>,
   body: string,
-  nowMillis: number
+  nowMillis: number,
+  certificate: ClientCertificate | undefined
 ): EmulatorResponse => {
   const parsed = parseParams(headers["content-type"], body)
   if (parsed._tag === "UnsupportedContentType") return Errors.unsupportedContentType(parsed.mediaType)
@@ -35,7 +36,7 @@ export const handleTokenRequest = (
   if (grantType === undefined) return Errors.missingParameter("grant_type")
   if (grantType !== GRANT_TYPE) return Errors.unsupportedGrantType(grantType)
 
-  const authentication = authenticateClient(tenant, headers, params)
+  const authentication = authenticateClient(tenant, headers, params, certificate)
   if (authentication._tag === "Rejected") return authentication.response
   const client = authentication.client
   if (client.tokenVaultGrant === false) return Errors.grantNotAllowed()
