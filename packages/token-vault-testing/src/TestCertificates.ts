@@ -20,6 +20,7 @@ import { randomBytes, X509Certificate } from "node:crypto"
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { dnAttributes } from "./internal/certificates.js"
 
 /**
  * Making a certificate failed: `openssl` is missing or refused the input (a subject it cannot
@@ -185,32 +186,10 @@ const newKeyArgs = (keyType: KeyType): ReadonlyArray<string> =>
  * order given. A `\` escapes a separator inside a value.
  */
 const toOpensslSubject = (subject: string): string | undefined => {
-  const text = subject.trim().replace(/^\//, "")
-  const parts: Array<string> = []
-  let current = ""
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i]!
-    if (char === "\\" && i + 1 < text.length) {
-      current += text[i + 1]
-      i++
-    } else if (char === "," || char === "/") {
-      parts.push(current)
-      current = ""
-    } else {
-      current += char
-    }
-  }
-  parts.push(current)
-  const attributes: Array<string> = []
-  for (const part of parts) {
-    if (part.trim() === "") continue
-    const equals = part.indexOf("=")
-    if (equals <= 0) return undefined
-    const type = part.slice(0, equals).trim()
-    const value = part.slice(equals + 1).trim().replace(/\//g, "\\/")
-    attributes.push(`${type}=${value}`)
-  }
-  return attributes.length === 0 ? undefined : `/${attributes.join("/")}`
+  const attributes = dnAttributes(subject)
+  return attributes === undefined
+    ? undefined
+    : `/${attributes.map(([type, value]) => `${type}=${value.replace(/\//g, "\\/")}`).join("/")}`
 }
 
 interface Workspace {

@@ -39,6 +39,17 @@ export const normalizeFingerprint = (fingerprint: string): string => fingerprint
  * @internal
  */
 export const parseDn = (dn: string): ReadonlyArray<string> | undefined => {
+  const attributes = dnAttributes(dn)
+  return attributes?.map(([type, value]) => `${type.toUpperCase()}=${value}`).sort()
+}
+
+/**
+ * The `[type, value]` attributes of a DN written `CN=a, O=b`, `/O=b/CN=a` or one per line; a `\`
+ * escapes a separator inside a value. `undefined` when a part is not `type=value`.
+ *
+ * @internal
+ */
+export const dnAttributes = (dn: string): ReadonlyArray<readonly [string, string]> | undefined => {
   const text = dn.trim().replace(/^\//, "")
   const parts: Array<string> = []
   let current = ""
@@ -55,17 +66,16 @@ export const parseDn = (dn: string): ReadonlyArray<string> | undefined => {
     }
   }
   parts.push(current)
-  const attributes: Array<string> = []
+  const attributes: Array<readonly [string, string]> = []
   for (const part of parts) {
     if (part.trim() === "") continue
     const equals = part.indexOf("=")
     if (equals <= 0) return undefined
-    const type = part.slice(0, equals).trim().toUpperCase()
-    const value = part.slice(equals + 1).trim()
+    const type = part.slice(0, equals).trim()
     if (type === "") return undefined
-    attributes.push(`${type}=${value}`)
+    attributes.push([type, part.slice(equals + 1).trim()])
   }
-  return attributes.length === 0 ? undefined : attributes.sort()
+  return attributes.length === 0 ? undefined : attributes
 }
 
 /** Whether two DNs name the same subject (see {@link parseDn}). @internal */
