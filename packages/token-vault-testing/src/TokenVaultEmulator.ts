@@ -24,7 +24,7 @@ import { decideFault, makePrngs, outcomeOf, type Prngs, validateFault } from "./
 import { formOf } from "./internal/params.js"
 import * as Protocol from "./internal/protocol.js"
 import { type NormalizedRequest, route } from "./internal/router.js"
-import { makeTenant, normalizeHost } from "./internal/tenant.js"
+import { certificateFingerprints, makeTenant, normalizeHost } from "./internal/tenant.js"
 
 // -----------------------------------------------------------------------------
 // tenant model
@@ -660,7 +660,7 @@ const pathOf = (url: string, origin: string): string => {
  */
 export const make = (config: TenantConfig): Effect.Effect<TokenVaultEmulator> =>
   Effect.gen(function*() {
-    const parsed = makeTenant(config)
+    const parsed = makeTenant(config, yield* Effect.promise(() => certificateFingerprints(config)))
     if (Either.isLeft(parsed)) return yield* Effect.dieMessage(`TokenVaultEmulator: ${parsed.left}`)
     const tenant = parsed.right
     const recorded = yield* Ref.make(Chunk.empty<RecordedRequest>())

@@ -1,10 +1,10 @@
 /**
  * Client certificates for mTLS client authentication, without Node: PEM decoding, SHA-256
- * fingerprints in Node's `X509Certificate.fingerprint256` format, and subject DN comparison.
+ * fingerprints (WebCrypto) in Node's `X509Certificate.fingerprint256` spelling, and subject DN
+ * comparison.
  *
  * @internal
  */
-import { sha256 } from "./sha256.js"
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/
 
@@ -22,9 +22,12 @@ export const pemToDer = (pem: string): Uint8Array | undefined => {
   }
 }
 
-/** `AB:CD:…`, upper-case hex bytes separated by colons, as Node formats `fingerprint256`. @internal */
-export const fingerprint256 = (der: Uint8Array): string =>
-  Array.from(sha256(der), (byte) => byte.toString(16).padStart(2, "0").toUpperCase()).join(":")
+/** The SHA-256 of a DER certificate as upper-case hex without separators, as `normalizeFingerprint` writes it. @internal */
+export const fingerprintHex = async (der: Uint8Array): Promise<string> =>
+  Array.from(
+    new Uint8Array(await crypto.subtle.digest("SHA-256", new Uint8Array(der))),
+    (byte) => byte.toString(16).padStart(2, "0").toUpperCase()
+  ).join("")
 
 /** A fingerprint in any common spelling (`ab:cd…`, `ABCD…`), reduced to upper-case hex. @internal */
 export const normalizeFingerprint = (fingerprint: string): string => fingerprint.replace(/[^0-9a-f]/gi, "").toUpperCase()

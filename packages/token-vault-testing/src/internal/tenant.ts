@@ -7,7 +7,7 @@ import type {
   TenantConfig,
   UserConfig
 } from "../TokenVaultEmulator.js"
-import { fingerprint256, parseDn, pemToDer } from "./certificates.js"
+import { fingerprintHex, parseDn, pemToDer } from "./certificates.js"
 import type { SubjectTokenKind } from "./errors.js"
 import { TOKEN_PATH } from "./protocol.js"
 
@@ -98,7 +98,10 @@ const parseOrigin = (origin: string): string | undefined => {
 const SECRET_METHODS: ReadonlyArray<ClientAuthMethod> = ["client_secret_post", "client_secret_basic"]
 
 /** Checks that a client has what its authentication methods need. */
-const clientCredentials = (client: ClientConfig): Either.Either<ClientCredentials, string> => {
+const clientCredentials = (
+  client: ClientConfig,
+  fingerprintOf: ReadonlyMap<string, string>
+): Either.Either<ClientCredentials, string> => {
   const methods = client.authMethods ?? DEFAULT_AUTH_METHODS
   const secretMethod = methods.find((method) => SECRET_METHODS.includes(method))
   if (secretMethod !== undefined && (client.clientSecret === undefined || client.clientSecret === "")) {
@@ -116,9 +119,9 @@ const clientCredentials = (client: ClientConfig): Either.Either<ClientCredential
   }
   const fingerprints = new Set<string>()
   for (const [index, pem] of (client.selfSignedCertificates ?? []).entries()) {
-    const der = pemToDer(pem)
-    if (der === undefined) return Either.left(`has selfSignedCertificates[${index}] that is not a PEM certificate`)
-    fingerprints.add(fingerprint256(der).replace(/:/g, ""))
+    const fingerprint = fingerprintOf.get(pem)
+    if (fingerprint === undefined) return Either.left(`has selfSignedCertificates[${index}] that is not a PEM certificate`)
+    fingerprints.add(fingerprint)
   }
   if (methods.includes("self_signed_tls_client_auth") && fingerprints.size === 0) {
     return Either.left("allows self_signed_tls_client_auth but has no selfSignedCertificates")
@@ -139,11 +142,15 @@ const subjectTokenEntries = (
 
 /**
  * Validates and indexes a tenant configuration. Fails with a message naming the problem (never
- * a token or secret value).
+ * a token or secret value). `fingerprintOf` maps each PEM of `selfSignedCertificates` that is a
+ * certificate to its fingerprint (see {@link certificateFingerprints}).
  *
  * @internal
  */
-export const makeTenant = (config: TenantConfig): Either.Either<Tenant, string> => {
+export const makeTenant = (
+  config: TenantConfig,
+  fingerprintOf: ReadonlyMap<string, string>
+): Either.Either<Tenant, string> => {
   const domainUrl = parseDomain(config.domain)
   if (domainUrl === undefined) {
     return Either.left(`TenantConfig.domain is not a valid domain: ${JSON.stringify(config.domain)}`)
@@ -166,7 +173,7 @@ export const makeTenant = (config: TenantConfig): Either.Either<Tenant, string> 
     if (clients.has(client.clientId)) {
       return Either.left(`TenantConfig.clients: clientId ${JSON.stringify(client.clientId)} is configured twice`)
     }
-    const checked = clientCredentials(client)
+    const checked = clientCredentials(client, fingerprintOf)
     if (Either.isLeft(checked)) {
       return Either.left(`TenantConfig.clients: client ${JSON.stringify(client.clientId)} ${checked.left}`)
     }
@@ -247,3 +254,17 @@ export const identitiesFor = (user: UserConfig, connection: string): ReadonlyArr
   if (connections === undefined || !Object.prototype.hasOwnProperty.call(connections, connection)) return []
   return connections[connection] ?? []
 }
+
+/**
+ * The fingerprints of the configured self-signed client certificates, by PEM text: the one
+ * asynchronous step of building a tenant (WebCrypto digests).
+ *
+ * @internal
+ */
+export const certificateFingerprints = (config: TenantConfig): Promise<ReadonlyMap<string, string>> =>
+  Promise.all(
+    config.clients.flatMap((client) => client.selfSignedCertificates ?? []).flatMap((pem) => {
+      const der = pemToDer(pem)
+      return der === undefined ? [] : [fingerprintHex(der).then((fingerprint) => [pem, fingerprint] as const)]
+    })
+  ).then((entries) => new Map(entries))
