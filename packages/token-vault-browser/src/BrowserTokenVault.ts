@@ -1,6 +1,14 @@
 /**
  * Token Vault in browsers, web workers and fetch-only runtimes (Cloudflare Workers, Deno, Bun):
- * the HTTP client is the runtime's `fetch`.
+ * the HTTP client is the runtime's `fetch`, through `@effect/platform`'s `FetchHttpClient`.
+ *
+ * `fetch` is the one HTTP API all of these runtimes share; `@effect/platform-browser`'s
+ * `XMLHttpRequest` client needs XHR, which only pages and dedicated or shared workers have (not
+ * service workers, Cloudflare Workers, Deno or Bun), so this package does not use it. To run the exchange
+ * over XHR anyway, provide `BrowserHttpClient.layerXMLHttpRequest` to `TokenVault.layer` yourself.
+ *
+ * The core turns trace propagation off for the token request (`traceparent` / `b3` headers would
+ * fail the CORS preflight at Auth0 and leak the application's trace ids); spans are kept.
  *
  * @since 0.1.0
  */
@@ -11,8 +19,67 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
 
 /**
- * An `HttpClient` over the global `fetch`. Provide `FetchHttpClient.Fetch` or
- * `FetchHttpClient.RequestInit` to change either.
+ * Options of {@link layerHttpClient}: which `fetch` to call and the `RequestInit` fields that
+ * make sense for a cross-origin token request (written out, so that no DOM type is needed). Every field is optional; a field left out is not
+ * passed to `fetch` at all (some runtimes reject fields they do not implement).
+ *
+ * - `fetch`: the function to call; default: the global `fetch`, looked up at each request (so a
+ *   polyfill or test double installed later is used).
+ * - `credentials`: `"omit"` keeps the browser's cookies and HTTP auth for the tenant's domain out
+ *   of the request; the exchange never needs them. Default: the runtime's (`"same-origin"`).
+ * - `mode`: `"cors"` (the default for cross-origin URLs) or `"same-origin"` to refuse any
+ *   cross-origin call (for a token endpoint proxied through your own origin). `"no-cors"` is not
+ *   offered: its opaque responses cannot be read.
+ * - `referrerPolicy`: `"no-referrer"` keeps the page's URL out of the request.
+ * - `redirect`: `"error"` refuses to follow a redirect (a `307` would repeat the form, with its
+ *   client secret and subject token, to the redirect's target). Not every runtime implements
+ *   `"error"`; Cloudflare Workers support `"follow"` and `"manual"`.
+ *
+ * @example
+ * ```ts
+ * import type { BrowserTokenVault } from "@effect-auth0/token-vault-browser"
+ *
+ * const options: BrowserTokenVault.HttpClientOptions = {
+ *   credentials: "omit",
+ *   referrerPolicy: "no-referrer"
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface HttpClientOptions {
+  readonly fetch?: typeof globalThis.fetch | undefined
+  readonly credentials?: "omit" | "same-origin" | "include" | undefined
+  readonly mode?: "cors" | "same-origin" | undefined
+  readonly referrerPolicy?:
+    | "no-referrer"
+    | "no-referrer-when-downgrade"
+    | "origin"
+    | "origin-when-cross-origin"
+    | "same-origin"
+    | "strict-origin"
+    | "strict-origin-when-cross-origin"
+    | "unsafe-url"
+    | undefined
+  readonly redirect?: "follow" | "error" | "manual" | undefined
+}
+
+const requestInitKeys = ["credentials", "mode", "referrerPolicy", "redirect"] as const
+
+/** The `RequestInit` fields that were given, and only those. */
+const requestInitOf = (options: HttpClientOptions): globalThis.RequestInit | undefined => {
+  const init: Record<string, string> = {}
+  for (const key of requestInitKeys) {
+    const value = options[key]
+    if (value !== undefined) init[key] = value
+  }
+  return Object.keys(init).length === 0 ? undefined : (init as globalThis.RequestInit)
+}
+
+/**
+ * An `HttpClient` over `fetch`: the global one, or `options.fetch`, with the `RequestInit` fields
+ * given in `options`. Without options it is `FetchHttpClient.layer` of `@effect/platform`.
  *
  * @example
  * ```ts
@@ -22,18 +89,30 @@ import { TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effec
  *
  * const program = TokenVault.getAccessTokenForConnection({ connection: "github", accessToken: "eyJ..." }).pipe(
  *   Effect.provide(TokenVault.layer({ domain: "example.us.auth0.com", clientId: "id", clientSecret: Redacted.make("secret") })),
- *   Effect.provide(BrowserTokenVault.layerHttpClient())
+ *   Effect.provide(BrowserTokenVault.layerHttpClient({ credentials: "omit", referrerPolicy: "no-referrer" }))
  * )
  * ```
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerHttpClient = (): Layer.Layer<HttpClient.HttpClient> => FetchHttpClient.layer
+export const layerHttpClient = (options: HttpClientOptions = {}): Layer.Layer<HttpClient.HttpClient> => {
+  const init = requestInitOf(options)
+  if (options.fetch === undefined && init === undefined) return FetchHttpClient.layer
+  // `FetchHttpClient.layer` captures the context it is built in and reads `Fetch` and
+  // `RequestInit` from it at each request.
+  const fetch: Layer.Layer<FetchHttpClient.Fetch> | Layer.Layer<never> = options.fetch === undefined
+    ? Layer.empty
+    : Layer.succeed(FetchHttpClient.Fetch, options.fetch)
+  const requestInit: Layer.Layer<FetchHttpClient.RequestInit> | Layer.Layer<never> = init === undefined
+    ? Layer.empty
+    : Layer.succeed(FetchHttpClient.RequestInit, init)
+  return FetchHttpClient.layer.pipe(Layer.provide(Layer.merge(fetch, requestInit)))
+}
 
 /**
- * `TokenVault` over `fetch`: the core layer with this package's HTTP client. Bad options fail the
- * layer with `InvalidConfigurationError`.
+ * `TokenVault` over `fetch`: the core layer with this package's HTTP client, configured by the
+ * optional second argument. Bad options fail the layer with `InvalidConfigurationError`.
  *
  * @example
  * ```ts
@@ -46,7 +125,7 @@ export const layerHttpClient = (): Layer.Layer<HttpClient.HttpClient> => FetchHt
  *     domain: "example.us.auth0.com",
  *     clientId: "my-client-id",
  *     clientSecret: Redacted.make("my-client-secret")
- *   }))
+ *   }, { credentials: "omit" }))
  * )
  * ```
  *
@@ -54,13 +133,15 @@ export const layerHttpClient = (): Layer.Layer<HttpClient.HttpClient> => FetchHt
  * @category layers
  */
 export const layer = (
-  options: TokenVaultOptions.TokenVaultOptions
+  options: TokenVaultOptions.TokenVaultOptions,
+  httpClientOptions?: HttpClientOptions
 ): Layer.Layer<TokenVault.TokenVault, TokenVaultError.InvalidConfigurationError> =>
-  TokenVault.layer(options).pipe(Layer.provide(layerHttpClient()))
+  TokenVault.layer(options).pipe(Layer.provide(layerHttpClient(httpClientOptions)))
 
 /**
  * `TokenVault` over `fetch` with options from Effect `Config` (by default `AUTH0_DOMAIN`,
- * `AUTH0_CLIENT_ID`, `AUTH0_CLIENT_SECRET`).
+ * `AUTH0_CLIENT_ID`, `AUTH0_CLIENT_SECRET`). In a Cloudflare Worker, build the `ConfigProvider`
+ * from the Worker's `env` (`ConfigProvider.fromJson(env)`).
  *
  * @example
  * ```ts
@@ -77,6 +158,7 @@ export const layer = (
  * @category layers
  */
 export const layerConfig = (
-  config?: Config.Config.Wrap<TokenVaultOptions.TokenVaultOptions>
+  config?: Config.Config.Wrap<TokenVaultOptions.TokenVaultOptions>,
+  httpClientOptions?: HttpClientOptions
 ): Layer.Layer<TokenVault.TokenVault, TokenVaultError.InvalidConfigurationError> =>
-  TokenVault.layerConfig(config).pipe(Layer.provide(layerHttpClient()))
+  TokenVault.layerConfig(config).pipe(Layer.provide(layerHttpClient(httpClientOptions)))

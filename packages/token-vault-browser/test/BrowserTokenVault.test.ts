@@ -1,0 +1,159 @@
+import { TokenVault } from "@effect-auth0/token-vault"
+import { BrowserTokenVault } from "@effect-auth0/token-vault-browser"
+import { EmulatorServer, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import { describe, expect, it } from "@effect/vitest"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import { expectNoTracePropagation, tokenPosts } from "./utils/report.js"
+import { ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, FEDERATED_TOKEN, SCOPE, tenant } from "./utils/tenant.js"
+
+interface FetchCall {
+  readonly url: string
+  readonly init: RequestInit
+}
+
+/** A `fetch` that records its calls and answers every request with `answer`. */
+const recordingFetch = (answer: () => Response) => {
+  const calls: Array<FetchCall> = []
+  const fetch: typeof globalThis.fetch = (input, init) => {
+    calls.push({ url: input instanceof Request ? input.url : String(input), init: init ?? {} })
+    return Promise.resolve(answer())
+  }
+  return { fetch, calls }
+}
+
+const success = () =>
+  new Response(JSON.stringify({ access_token: "federated-1", expires_in: 60, token_type: "Bearer" }), {
+    status: 200,
+    headers: { "content-type": "application/json" }
+  })
+
+const options = { domain: "tenant.example.com", clientId: CLIENT_ID, clientSecret: Redacted.make(CLIENT_SECRET) }
+const exchange = TokenVault.getAccessTokenForConnection({ connection: "google-oauth2", accessToken: ACCESS_TOKEN })
+
+describe("BrowserTokenVault", () => {
+  it("layerHttpClient() without options is @effect/platform's FetchHttpClient.layer", () => {
+    expect(BrowserTokenVault.layerHttpClient()).toBe(FetchHttpClient.layer)
+    expect(BrowserTokenVault.layerHttpClient({})).toBe(FetchHttpClient.layer)
+  })
+
+  it.effect("calls the given fetch with the given RequestInit fields", () =>
+    Effect.gen(function*() {
+      const { calls, fetch } = recordingFetch(success)
+      const tokenSet = yield* exchange.pipe(
+        Effect.provide(BrowserTokenVault.layer(options, {
+          fetch,
+          credentials: "omit",
+          mode: "cors",
+          referrerPolicy: "no-referrer",
+          redirect: "manual"
+        }))
+      )
+      expect(Redacted.value(tokenSet.accessToken)).toBe("federated-1")
+      expect(calls.length).toBe(1)
+      expect(calls[0]?.url).toBe("https://tenant.example.com/oauth/token")
+      expect(calls[0]?.init).toMatchObject({
+        method: "POST",
+        credentials: "omit",
+        mode: "cors",
+        referrerPolicy: "no-referrer",
+        redirect: "manual"
+      })
+    }))
+
+  it.effect("passes no RequestInit field that was not given (runtimes reject some they lack)", () =>
+    Effect.gen(function*() {
+      const { calls, fetch } = recordingFetch(success)
+      yield* exchange.pipe(Effect.provide(BrowserTokenVault.layer(options, { fetch, credentials: undefined })))
+      const init = calls[0]?.init ?? {}
+      for (const key of ["credentials", "mode", "referrerPolicy", "redirect", "cache"]) {
+        expect(Object.keys(init)).not.toContain(key)
+      }
+    }))
+
+  it.effect("sends no trace context: traceparent / b3 would fail the CORS preflight", () =>
+    Effect.gen(function*() {
+      const { calls, fetch } = recordingFetch(success)
+      yield* exchange.pipe(
+        Effect.withSpan("application"),
+        Effect.provide(BrowserTokenVault.layer(options, { fetch }))
+      )
+      const headers = new Headers(calls[0]?.init.headers)
+      expect(headers.has("traceparent")).toBe(false)
+      expect(headers.has("b3")).toBe(false)
+      // Only CORS-safelisted headers besides Auth0's own telemetry header.
+      expect([...headers.keys()].sort()).toStrictEqual(["accept", "auth0-client", "content-type"])
+    }))
+
+  it.live("a fetch that rejects, as a browser's does on a CORS failure, is a TransportError", () =>
+    Effect.gen(function*() {
+      const fetch: typeof globalThis.fetch = () => Promise.reject(new TypeError("Failed to fetch"))
+      // Retries off: this is about how the failure is reported, not how often it is retried.
+      const layer = BrowserTokenVault.layer({ ...options, retry: false }, { fetch })
+      const error = yield* Effect.flip(exchange.pipe(Effect.provide(layer)))
+      expect(error._tag).toBe("TransportError")
+      expect(error.message).toContain("https://tenant.example.com/oauth/token")
+      expect(error.message).not.toContain(CLIENT_SECRET)
+      expect(error.message).not.toContain(ACCESS_TOKEN)
+    }), { timeout: 20_000 })
+
+  it.effect("layerConfig reads AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET and uses the HTTP options", () =>
+    Effect.gen(function*() {
+      const { calls, fetch } = recordingFetch(success)
+      yield* exchange.pipe(
+        Effect.provide(BrowserTokenVault.layerConfig(undefined, { fetch, credentials: "omit" })),
+        Effect.withConfigProvider(ConfigProvider.fromJson({
+          AUTH0_DOMAIN: "config-tenant.example.com",
+          AUTH0_CLIENT_ID: CLIENT_ID,
+          AUTH0_CLIENT_SECRET: CLIENT_SECRET
+        }))
+      )
+      expect(calls[0]?.url).toBe("https://config-tenant.example.com/oauth/token")
+      expect(calls[0]?.init.credentials).toBe("omit")
+    }))
+
+  it.effect("bad options fail the layer with InvalidConfigurationError, before any request", () =>
+    Effect.gen(function*() {
+      const { calls, fetch } = recordingFetch(success)
+      const error = yield* Effect.flip(
+        exchange.pipe(Effect.provide(BrowserTokenVault.layer({ ...options, domain: "http://tenant.example.com" }, { fetch })))
+      )
+      expect(error._tag).toBe("InvalidConfigurationError")
+      expect(calls).toStrictEqual([])
+    }))
+
+  it.live("exchanges with the emulator on loopback over the runtime's global fetch (Node's here)", () =>
+    Effect.gen(function*() {
+      const emulator = yield* TokenVaultEmulator.make(tenant([]))
+      const server = yield* EmulatorServer.serve(emulator)
+      const layer = BrowserTokenVault.layer({ ...options, domain: server.url })
+      const tokenSet = yield* exchange.pipe(Effect.provide(layer))
+      expect(Redacted.value(tokenSet.accessToken)).toBe(FEDERATED_TOKEN)
+      expect(tokenSet.scope).toBe(SCOPE)
+
+      const unlinked = yield* Effect.flip(
+        TokenVault.getAccessTokenForConnection({ connection: "slack", accessToken: ACCESS_TOKEN }).pipe(Effect.provide(layer))
+      )
+      expect(unlinked).toMatchObject({
+        _tag: "TokenExchangeError",
+        status: 401,
+        error: "federated_connection_refresh_token_not_found",
+        connection: "slack"
+      })
+      const requests = yield* emulator.requests
+      expect(tokenPosts(requests).length).toBe(2)
+      expectNoTracePropagation(requests)
+    }).pipe(Effect.scoped))
+
+  it.effect("layerHttpClient is an HttpClient layer for TokenVault.layer", () =>
+    Effect.gen(function*() {
+      const { calls, fetch } = recordingFetch(success)
+      yield* exchange.pipe(
+        Effect.provide(TokenVault.layer(options).pipe(Layer.provide(BrowserTokenVault.layerHttpClient({ fetch }))))
+      )
+      expect(calls.length).toBe(1)
+    }))
+})

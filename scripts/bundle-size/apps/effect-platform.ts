@@ -1,0 +1,42 @@
+/**
+ * The floor of any Effect implementation, without this library: the same exchange written by hand
+ * with `effect` (per-module imports), `@effect/platform`'s `FetchHttpClient` and a `Schema` for
+ * the response, on a `ManagedRuntime`. No typed errors, validation, redaction or telemetry.
+ */
+import * as Effect from "effect/Effect"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Schema from "effect/Schema"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+
+const TokenResponse = Schema.Struct({
+  access_token: Schema.String,
+  expires_in: Schema.Number,
+  scope: Schema.optional(Schema.String)
+})
+
+const runtime = ManagedRuntime.make(FetchHttpClient.layer)
+
+export const federatedToken = (auth0AccessToken: string): Promise<string> =>
+  runtime.runPromise(
+    Effect.gen(function*() {
+      const client = HttpClient.filterStatusOk(yield* HttpClient.HttpClient)
+      const response = yield* client.execute(
+        HttpClientRequest.post("https://tenant.example.com/oauth/token").pipe(
+          HttpClientRequest.bodyUrlParams({
+            grant_type: "urn:auth0:params:oauth:grant-type:token-exchange:federated-connection-access-token",
+            subject_token: auth0AccessToken,
+            subject_token_type: "urn:ietf:params:oauth:token-type:access_token",
+            requested_token_type: "http://auth0.com/oauth/token-type/federated-connection-access-token",
+            connection: "google-oauth2",
+            client_id: "client-id",
+            client_secret: "client-secret"
+          })
+        )
+      )
+      const body = yield* HttpClientResponse.schemaBodyJson(TokenResponse)(response)
+      return body.access_token
+    })
+  )
