@@ -191,7 +191,7 @@ export const make = (
             onTimeout: () => transportError(`no complete response within ${attemptLimit}`)
           }),
           Effect.ensuring(Metric.increment(TokenVaultMetrics.exchanges)),
-          Effect.withSpan("TokenVault.attempt", { kind: "client", attributes: { "auth0.attempt": number } })
+          Effect.withSpan("TokenVault.attempt", { kind: "client", captureStackTrace: false, attributes: { "auth0.attempt": number } })
         )
       })
 
@@ -240,15 +240,12 @@ export const make = (
         subjectToken: (decoded.accessToken ?? decoded.refreshToken)!,
         loginHint: decoded.loginHint
       }
-      return Effect.map(
-        cacheKey({ origin: client.origin, clientId: client.clientId, ...call }),
-        (key) => ({ key, call })
-      )
+      return { key: cacheKey({ origin: client.origin, clientId: client.clientId, ...call }), call }
     }
 
     const getAccessTokenForConnection = (options: AccessTokenForConnectionOptions.Input) =>
-      Effect.flatMap(AccessTokenForConnectionOptions.decode(options), (decoded) =>
-        Effect.flatMap(keyOf(decoded), ({ call, key }) => {
+      Effect.flatMap(AccessTokenForConnectionOptions.decode(options), (decoded) => {
+          const { call, key } = keyOf(decoded)
           const context: ExchangeContext = {
             connection: call.connection,
             loginHint: call.loginHint,
@@ -266,6 +263,7 @@ export const make = (
           return cached.pipe(
             Effect.withSpan("TokenVault.getAccessTokenForConnection", {
               kind: "client",
+              captureStackTrace: false,
               attributes: {
                 "auth0.connection": call.connection,
                 "auth0.subject_token_type": call.subjectTokenKind,
@@ -273,7 +271,7 @@ export const make = (
               }
             })
           )
-        })).pipe(
+        }).pipe(
           Effect.tapError((error) => Metric.increment(Metric.tagged(TokenVaultMetrics.failures, "error", error._tag))),
           Effect.ensuring(Metric.increment(TokenVaultMetrics.calls))
         )
@@ -282,7 +280,7 @@ export const make = (
       Effect.flatMap(AccessTokenForConnectionOptions.decode(options), (decoded) =>
         client.cache === undefined
           ? Effect.void
-          : Effect.flatMap(keyOf(decoded), ({ key }) => client.cache!.store.invalidate(key)))
+          : client.cache.store.invalidate(keyOf(decoded).key))
 
     return { getAccessTokenForConnection, invalidate } satisfies Service
   })
