@@ -2,28 +2,39 @@
  * The Effect API in an application: exchange the user's Auth0 access token for their GitHub
  * token, call GitHub with it, and turn each failure of the exchange into an answer for the user.
  *
+ * The token set comes from the `TokenVault`'s cache when a fresh one is there. When GitHub
+ * refuses a token that is still within its lifetime (the user revoked the app at GitHub, say),
+ * `TokenVault.invalidate` drops it and the second try exchanges again.
+ *
  * The exported `main` needs AUTH0_DOMAIN, AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET in the
  * environment and the user's Auth0 access token as its argument.
  */
-import { Effect, Redacted } from "effect"
+import { Data, Effect, Redacted } from "effect"
 import { TokenVault } from "@effect-auth0/token-vault"
 import { NodeTokenVault } from "@effect-auth0/token-vault-node"
 
+/** GitHub answered 401 to the token Token Vault gave us. */
+class GitHubRefusedToken extends Data.TaggedError("GitHubRefusedToken") {}
+
 /** Lists the user's GitHub repositories, with the GitHub token Token Vault holds for them. */
-export const listRepositories = (auth0AccessToken: string) =>
-  Effect.gen(function* () {
-    const github = yield* TokenVault.getAccessTokenForConnection({
-      connection: "github",
-      accessToken: auth0AccessToken
-    })
-    yield* Effect.logDebug(`GitHub token valid until ${new Date(github.expiresAt * 1000).toISOString()}`)
+export const listRepositories = (auth0AccessToken: string) => {
+  const exchange = { connection: "github", accessToken: auth0AccessToken } as const
+  const once = Effect.gen(function* () {
+    const github = yield* TokenVault.getAccessTokenForConnection(exchange)
     const response = yield* Effect.tryPromise(() =>
       fetch("https://api.github.com/user/repos", {
         headers: { authorization: `Bearer ${Redacted.value(github.accessToken)}` }
       })
     )
+    if (response.status === 401) {
+      // Forget the cached token set: the next call asks Token Vault again.
+      yield* TokenVault.invalidate(exchange)
+      return yield* new GitHubRefusedToken()
+    }
     return (yield* Effect.tryPromise(() => response.json())) as ReadonlyArray<{ readonly full_name: string }>
   })
+  return Effect.retry(once, { times: 1, while: (error) => error._tag === "GitHubRefusedToken" })
+}
 
 /** What an HTTP handler would answer when the exchange fails. */
 export const listRepositoriesOrExplain = (auth0AccessToken: string) =>
@@ -38,9 +49,11 @@ export const listRepositoriesOrExplain = (auth0AccessToken: string) =>
             ? "Connect your GitHub account first."
             : `Auth0 refused the exchange: ${error.error}`
         }),
+      // The client already retried what was worth retrying; what reaches here is final for this request.
       RateLimitError: (error) => Effect.succeed({ status: 503, body: `Try again in ${error.retryAfter ?? 1} s.` }),
       TransportError: () => Effect.succeed({ status: 502, body: "Auth0 could not be reached." }),
       UnexpectedResponseError: () => Effect.succeed({ status: 502, body: "Auth0 answered something unexpected." }),
+      GitHubRefusedToken: () => Effect.succeed({ status: 403, body: "GitHub refused the token; reconnect GitHub." }),
       UnknownException: () => Effect.succeed({ status: 502, body: "GitHub could not be reached." })
     })
   )

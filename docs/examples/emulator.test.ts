@@ -3,13 +3,14 @@
  *
  * `calendarAuthorization` stands for code of yours that needs a user's Google token. The tests run
  * it against the emulator in memory (no sockets), read what the emulator received, switch faults
- * on, move the TestClock, and finally run it over real HTTP against the loopback server.
+ * on, move the TestClock, and finally run it over real HTTP against the loopback server. Each test
+ * provides its own layer, so each starts with a fresh emulator and an empty token cache.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Redacted, TestClock } from "effect"
 import { TokenVault, TokenVaultError } from "@effect-auth0/token-vault"
 import { NodeTokenVault } from "@effect-auth0/token-vault-node"
-import { EmulatorHttpClient, EmulatorServer, Fault, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+import { EmulatorHttpClient, EmulatorServer, Fault, TestCertificates, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
 
 // -- the code under test -------------------------------------------------------------------------
 
@@ -81,6 +82,9 @@ describe("calendarAuthorization, in memory", () => {
       }
     }).pipe(Effect.provide(InMemory)))
 
+  // None of these faults is retried by the client (a Retry-After of 30 s is over the 10 s it waits
+  // at most, a 200 HTML page and a 500 are final), so no TestClock is needed: see
+  // emulator-clock.test.ts for faults that are retried.
   it.effect("faults: rate limit, HTML and server errors become typed errors", () =>
     Effect.gen(function* () {
       yield* TokenVaultEmulator.setFault(Fault.RateLimited({ retryAfter: 30, remaining: 0 }))
@@ -113,5 +117,34 @@ describe("calendarAuthorization, over HTTP", () => {
       expect(result.header).toBe("Bearer ya29.alice")
       const [request] = yield* emulator.requests
       expect(request?.headers["host"]).toBe(server.domain)
+      expect(yield* server.connections).toBe(1)
     }))
+
+  it.scoped("authenticates with a client certificate over HTTPS (mTLS)", () =>
+    Effect.gen(function* () {
+      const certificates = yield* TestCertificates.make() // a CA and a server certificate for 127.0.0.1, made with openssl
+      const clientCertificate = yield* certificates.issueClient("CN=my-api")
+      const emulator = yield* TokenVaultEmulator.make({
+        ...tenant,
+        clients: [{ clientId: "my-api", authMethods: ["tls_client_auth"], tlsClientAuthSubjectDn: "CN=my-api" }]
+      })
+      const server = yield* EmulatorServer.serve(emulator, {
+        tls: { cert: certificates.server.cert, key: certificates.server.key, ca: certificates.ca.cert, requestClientCertificate: true }
+      })
+
+      const result = yield* calendarAuthorization("at-alice").pipe(
+        Effect.provide(NodeTokenVault.layer({
+          domain: server.url, // https://127.0.0.1:PORT
+          clientId: "my-api",
+          clientAuthentication: "tls_client_auth",
+          discoverMtlsEndpoint: true, // the server advertises its own token endpoint as the mTLS alias
+          tls: { cert: clientCertificate.cert, key: clientCertificate.key, ca: certificates.ca.cert }
+        }))
+      )
+      expect(result.header).toBe("Bearer ya29.alice")
+      const [discovery, token] = yield* emulator.requests
+      expect(discovery?.path).toBe("/.well-known/openid-configuration")
+      expect(token?.clientCertificate?.subjectDn).toBe("CN=my-api")
+      expect(token?.form["client_secret"]).toBeUndefined()
+    }), { timeout: 30_000 })
 })

@@ -1,6 +1,7 @@
 /**
  * The Promise facade in an application that does not use Effect: one `ApiClient` for the
- * process, one exchange per request, Auth0's error classes for the failures.
+ * process, shared by every request so that its token cache serves repeated calls, and Auth0's
+ * error classes for the failures.
  */
 import {
   ApiClient,
@@ -8,7 +9,7 @@ import {
   TokenForConnectionError
 } from "@effect-auth0/token-vault/promise"
 
-/** One client for the whole process: it owns its runtime and HTTP resources. */
+/** One client for the whole process: it owns its runtime, its token cache and its HTTP resources. */
 export const apiClient = new ApiClient({
   domain: process.env["AUTH0_DOMAIN"] ?? "example.us.auth0.com",
   audience: "https://api.example.com",
