@@ -290,7 +290,7 @@ export const layerConfig = (
 ): Layer.Layer<TokenVault.TokenVault, TokenVaultError.InvalidConfigurationError> =>
   Layer.unwrapEffect(
     Config.unwrap(config).pipe(
-      Effect.mapError((error) => new TokenVaultError.InvalidConfigurationError({ option: "config", message: String(error) })),
+      Effect.mapError(TokenVaultError.fromConfigError),
       Effect.map(layer)
     )
   )

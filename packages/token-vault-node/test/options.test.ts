@@ -209,6 +209,14 @@ describe("layer and layerConfig", () => {
 
       const missing = yield* buildError(NodeTokenVault.layerConfig().pipe(Layer.provide(provider({ AUTH0_DOMAIN: base.domain }))))
       expect(missing?.option).toBe("config")
+      expect(missing?.message).toContain("AUTH0_CLIENT_ID")
+
+      // Effect's own text would quote the value it read; the error names the variable only.
+      const invalid = yield* buildError(
+        NodeTokenVault.layerConfig().pipe(Layer.provide(provider({ ...core, AUTH0_CLIENT_AUTHENTICATION: "bogus-value-7f3" })))
+      )
+      expect(invalid?.message).toContain("AUTH0_CLIENT_AUTHENTICATION")
+      for (const text of renderings(invalid)) expect(text).not.toContain("bogus-value-7f3")
     }))
 
   it.effect("layerConfig reads mTLS client authentication from the environment, no secret needed", () =>

@@ -7,7 +7,6 @@
  */
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
-import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -22,6 +21,7 @@ import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as AccessTokenForConnectionOptions from "./AccessTokenForConnectionOptions.js"
 import type { ConnectionTokenSet } from "./ConnectionTokenSet.js"
 import {
+  fromConfigError,
   type InvalidArgumentError,
   InvalidConfigurationError,
   type TokenVaultError,
@@ -100,17 +100,6 @@ const describeTransportFailure = (error: HttpClientError.HttpClientError, secret
   const what = error._tag === "ResponseError" ? "the response body could not be read" : `request failed (${error.reason})`
   return detail === "" ? what : `${what}: ${excerpt(detail, undefined, secrets)}`
 }
-
-/** A `ConfigError` as one line: which variables are missing or invalid (never their values). */
-const describeConfigError = (error: ConfigError.ConfigError): string =>
-  ConfigError.reduceWithContext(error, undefined, {
-    andCase: (_, left, right) => `${left}; ${right}`,
-    orCase: (_, left, right) => `${left}; ${right}`,
-    invalidDataCase: (_, path) => `invalid configuration at ${path.join(".")}`,
-    missingDataCase: (_, path) => `missing configuration: ${path.join(".")}`,
-    sourceUnavailableCase: (_, path) => `configuration source unavailable for ${path.join(".")}`,
-    unsupportedCase: (_, path) => `unsupported configuration at ${path.join(".")}`
-  })
 
 type ExchangeError = Exclude<TokenVaultError, InvalidArgumentError | InvalidConfigurationError>
 
@@ -347,7 +336,7 @@ export const layerConfig = (
   Layer.scoped(
     TokenVault,
     Config.unwrap(config).pipe(
-      Effect.mapError((error) => new InvalidConfigurationError({ option: "config", message: describeConfigError(error) })),
+      Effect.mapError(fromConfigError),
       Effect.flatMap(make)
     )
   )

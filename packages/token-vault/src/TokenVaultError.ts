@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import * as ConfigError from "effect/ConfigError"
 import * as Schema from "effect/Schema"
 
 /**
@@ -215,3 +216,31 @@ export type TokenVaultError =
   | RateLimitError
   | TransportError
   | UnexpectedResponseError
+
+/**
+ * An `InvalidConfigurationError` for a failed Effect `Config`: which variables are missing or
+ * invalid, never their values (Effect's own text may quote what it read).
+ *
+ * @example
+ * ```ts
+ * import { Config, Effect } from "effect"
+ * import { TokenVaultError } from "@effect-auth0/token-vault"
+ *
+ * const domain = Config.string("AUTH0_DOMAIN").pipe(Effect.mapError(TokenVaultError.fromConfigError))
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromConfigError = (error: ConfigError.ConfigError): InvalidConfigurationError =>
+  new InvalidConfigurationError({
+    option: "config",
+    message: ConfigError.reduceWithContext(error, undefined, {
+      andCase: (_, left, right) => `${left}; ${right}`,
+      orCase: (_, left, right) => `${left}; ${right}`,
+      invalidDataCase: (_, path) => `invalid configuration at ${path.join(".")}`,
+      missingDataCase: (_, path) => `missing configuration: ${path.join(".")}`,
+      sourceUnavailableCase: (_, path) => `configuration source unavailable for ${path.join(".")}`,
+      unsupportedCase: (_, path) => `unsupported configuration at ${path.join(".")}`
+    })
+  })

@@ -108,7 +108,8 @@ export interface TimeoutOptions {
  *   `https` only, except plain `http` to `127.0.0.1`, `[::1]` or `localhost` (the emulator).
  * - `clientId`: the application's client id.
  * - `clientSecret`: the application's secret, as `Redacted`.
- * - `clientAuthentication`: `client_secret_post` (default) or `client_secret_basic`.
+ * - `clientAuthentication`: `client_secret_post` (default), `client_secret_basic`, or with mTLS
+ *   `tls_client_auth` / `self_signed_tls_client_auth`.
  * - `telemetry`: send the `Auth0-Client` header naming this library and its version (default
  *   `true`, as Auth0's SDKs do).
  * - `mtlsEndpoint`: with mTLS, the token endpoint's mTLS alias (an absolute URL such as

@@ -198,4 +198,17 @@ describe("ApiClient (Promise facade)", () => {
     expect(error).toBeInstanceOf(InvalidConfigurationError)
     expect(error.message).toContain("customFetch or httpClient")
   })
+
+  it("serves repeated calls from its cache; invalidate() and cache: false exchange again", async () => {
+    const { apiClient, seen } = await clientWith(success)
+    const options = { connection: "github", accessToken: subjectToken }
+    await apiClient.getAccessTokenForConnection(options)
+    await apiClient.getAccessTokenForConnection(options)
+    expect(await seen()).toHaveLength(1)
+    await apiClient.invalidate(options)
+    await apiClient.getAccessTokenForConnection(options)
+    await apiClient.getAccessTokenForConnection({ ...options, cache: false })
+    expect(await seen()).toHaveLength(3)
+    await apiClient.dispose()
+  })
 })

@@ -69,6 +69,14 @@ describe("client options", () => {
     [{ clientSecret: Redacted.make("") }, "clientSecret"],
     [{ clientAuthentication: "private_key_jwt" }, "clientAuthentication"],
     [{ telemetry: "yes" }, "telemetry"],
+    [{ cache: { store: { get: () => undefined, set: () => undefined } } }, "cache.store"],
+    [{ cache: { maxEntries: 0 } }, "cache.maxEntries"],
+    [{ retry: { maxAttempts: 1.5 } }, "retry.maxAttempts"],
+    [{ retry: { baseDelay: "soon" } }, "retry.baseDelay"],
+    [{ timeout: { attempt: Infinity } }, "timeout.attempt"],
+    [{ maxResponseBytes: -1 }, "maxResponseBytes"],
+    [{ mtlsEndpoint: "https://mtls.tenant.auth0.com/oauth/token" }, "mtlsEndpoint"],
+    [{ clientAuthentication: "tls_client_auth", mtlsEndpoint: "http://mtls.tenant.auth0.com/oauth/token" }, "mtlsEndpoint"],
     [{ domain: undefined }, "domain"]
   ] as const)("rejects %j as the %s option, before any request", ([override, option]) =>
     Effect.gen(function* () {

@@ -115,7 +115,9 @@ const resolveCache = (
     if (!isPositiveInteger(maxEntries)) return yield* invalid("cache.maxEntries", "cache.maxEntries must be a positive integer")
     const skew = yield* durationOption("cache.skew", options["skew"], "60 seconds")
     const store = options["store"]
-    if (store !== undefined && !(isObject(store) && typeof store["get"] === "function" && typeof store["set"] === "function")) {
+    const implementsStore = isObject(store) &&
+      ["get", "set", "invalidate"].every((method) => typeof store[method] === "function")
+    if (store !== undefined && !implementsStore) {
       return yield* invalid("cache.store", "cache.store must implement TokenCache (get, set, invalidate)")
     }
     return {

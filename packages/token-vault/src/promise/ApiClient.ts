@@ -82,6 +82,8 @@ export interface AccessTokenForConnectionOptions {
   readonly accessToken?: string | undefined
   readonly refreshToken?: string | undefined
   readonly loginHint?: string | undefined
+  /** `false` skips the token cache's lookup for this call (the fresh token set still replaces the cached one). */
+  readonly cache?: boolean | undefined
 }
 
 /**
@@ -230,8 +232,7 @@ export class ApiClient {
    * @since 0.1.0
    */
   async getAccessTokenForConnection(options: AccessTokenForConnectionOptions): Promise<ConnectionTokenSet> {
-    if (this.#unsupported !== undefined) throw this.#unsupported
-    if (this.#disposed) throw new TokenForConnectionError("This ApiClient was disposed; create a new one")
+    this.#assertUsable()
     const exit = await this.#runtime.runPromiseExit(
       TokenVault.getAccessTokenForConnection(options as Parameters<typeof TokenVault.getAccessTokenForConnection>[0])
     )
@@ -245,13 +246,42 @@ export class ApiClient {
         loginHint: tokenSet.loginHint
       }
     }
-    const failure = Cause.failureOption(exit.cause)
-    if (Option.isSome(failure)) {
-      throw toFacadeError(failure.value)
-    }
-    throw new TokenForConnectionError(
-      Cause.isInterruptedOnly(exit.cause) ? "The exchange was interrupted" : "The exchange failed unexpectedly"
+    throw this.#rejection(exit.cause)
+  }
+
+  #assertUsable(): void {
+    if (this.#unsupported !== undefined) throw this.#unsupported
+    if (this.#disposed) throw new TokenForConnectionError("This ApiClient was disposed; create a new one")
+  }
+
+  #rejection(cause: Cause.Cause<TokenVaultError.TokenVaultError>): FacadeError {
+    const failure = Cause.failureOption(cause)
+    if (Option.isSome(failure)) return toFacadeError(failure.value)
+    return new TokenForConnectionError(
+      Cause.isInterruptedOnly(cause) ? "The exchange was interrupted" : "The exchange failed unexpectedly"
     )
+  }
+
+  /**
+   * Drops the cached token set for these options, so that the next call exchanges again: for
+   * when the provider rejected a token that was still within its lifetime.
+   *
+   * @example
+   * ```ts
+   * import { ApiClient } from "@effect-auth0/token-vault/promise"
+   *
+   * declare const apiClient: ApiClient
+   * await apiClient.invalidate({ connection: "github", accessToken: "eyJ..." })
+   * ```
+   *
+   * @since 0.1.0
+   */
+  async invalidate(options: AccessTokenForConnectionOptions): Promise<void> {
+    this.#assertUsable()
+    const exit = await this.#runtime.runPromiseExit(
+      TokenVault.invalidate(options as Parameters<typeof TokenVault.invalidate>[0])
+    )
+    if (Exit.isFailure(exit)) throw this.#rejection(exit.cause)
   }
 
   /**
