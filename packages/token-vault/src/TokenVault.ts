@@ -20,10 +20,11 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as AccessTokenForConnectionOptions from "./AccessTokenForConnectionOptions.js"
 import type { ConnectionTokenSet } from "./ConnectionTokenSet.js"
+import type {
+  InvalidConfigurationError} from "./TokenVaultError.js";
 import {
   fromConfigError,
   type InvalidArgumentError,
-  InvalidConfigurationError,
   type TokenVaultError,
   TransportError,
   UnexpectedResponseError
