@@ -138,7 +138,6 @@ export const make = (
     const tokenUrl: Effect.Effect<string, ExchangeError> = client.endpoint._tag === "Fixed"
       ? Effect.succeed(client.endpoint.url)
       : makeMtlsEndpointLookup(httpClient, client.endpoint.discoveryUrl)
-    const schedule = retrySchedule(client.retry)
     // The platform's span records request headers; make sure a Basic `authorization` header stays
     // redacted there even if the application changed the list of redacted header names.
     const execute = client.sendsAuthorization
@@ -149,11 +148,16 @@ export const make = (
           (names) => names.some((name) => String(name).toLowerCase() === "authorization") ? names : [...names, "authorization"]
         )
       : httpClient.execute
-    const attemptLimit = Duration.format(client.attemptTimeout)
-    const totalLimit = Duration.format(client.totalTimeout)
+    const attemptMillis = Duration.toMillis(client.attemptTimeout)
+    const totalMillis = Duration.toMillis(client.totalTimeout)
+    const attemptLimit = `no complete response within ${Duration.format(client.attemptTimeout)}`
+    const totalLimit = `no token within ${Duration.format(client.totalTimeout)}, retries included`
 
-    /** One request and its response, within the per-attempt time limit. */
-    const attempt = (url: string, call: TokenCall, context: ExchangeContext, number: number) =>
+    /**
+     * One request and its response, within `limitMillis`: the per-attempt limit, or what is left
+     * of the call's, whichever is shorter (one timer per attempt).
+     */
+    const attempt = (url: string, call: TokenCall, context: ExchangeContext, number: number, remainingMillis: number) =>
       Effect.suspend(() => {
         let responseReceived = false
         const transportError = (description: string) => new TransportError({ url, description, responseReceived })
@@ -177,8 +181,8 @@ export const make = (
             )
           }),
           Effect.timeoutFail({
-            duration: client.attemptTimeout,
-            onTimeout: () => transportError(`no complete response within ${attemptLimit}`)
+            duration: Math.min(attemptMillis, remainingMillis),
+            onTimeout: () => transportError(remainingMillis < attemptMillis ? totalLimit : attemptLimit)
           }),
           Effect.ensuring(Metric.increment(TokenVaultMetrics.exchanges)),
           Effect.withSpan("TokenVault.attempt", { kind: "client", captureStackTrace: false, attributes: { "auth0.attempt": number } })
@@ -186,26 +190,23 @@ export const make = (
       })
 
     /** The exchange with its retries, within the per-call time limit. */
-    const exchange = (call: TokenCall, context: ExchangeContext): Effect.Effect<ConnectionTokenSet, ExchangeError> => {
-      let attempts = 0
-      const once = Effect.suspend(() => {
-        attempts++
-        const retried = attempts > 1 ? Metric.increment(TokenVaultMetrics.retries) : Effect.void
-        return Effect.zipRight(retried, Effect.flatMap(tokenUrl, (url) => attempt(url, call, context, attempts)))
-      })
-      return (client.retry.maxAttempts > 1 ? Effect.retry(once, schedule) : once).pipe(
-        Effect.timeoutFail({
-          duration: client.totalTimeout,
-          onTimeout: () =>
-            new TransportError({
-              url: client.endpoint._tag === "Fixed" ? client.endpoint.url : client.origin,
-              description: `no token within ${totalLimit}, retries included`,
-              responseReceived: false
-            })
-        }),
-        Metric.trackDuration(TokenVaultMetrics.latency)
-      )
-    }
+    const exchange = (call: TokenCall, context: ExchangeContext): Effect.Effect<ConnectionTokenSet, ExchangeError> =>
+      Effect.flatMap(Clock.currentTimeMillis, (start) => {
+        const deadline = start + totalMillis
+        let attempts = 0
+        const once = Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          if (now >= deadline) {
+            return Effect.fail(new TransportError({ url: client.origin, description: totalLimit, responseReceived: false }))
+          }
+          attempts++
+          const retried = attempts > 1 ? Metric.increment(TokenVaultMetrics.retries) : Effect.void
+          return Effect.zipRight(
+            retried,
+            Effect.flatMap(tokenUrl, (url) => attempt(url, call, context, attempts, deadline - now))
+          )
+        })
+        return client.retry.maxAttempts > 1 ? Effect.retry(once, retrySchedule(client.retry, deadline)) : once
+      }).pipe(Metric.trackDuration(TokenVaultMetrics.latency))
 
     /** Exchanges (or joins an identical exchange in flight) and stores the result. */
     const fetchAndStore = (key: string, call: TokenCall, context: ExchangeContext) => {

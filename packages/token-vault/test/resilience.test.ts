@@ -326,6 +326,18 @@ describe("time limits", () => {
       expect(error.message).toContain("within 2s 500ms")
       expect(yield* requests).toBeLessThan(10)
     }))
+  it.scoped("a retry delay never runs past the total limit", () =>
+    Effect.gen(function* () {
+      const { requests, vault } = yield* vaultOver(jsonAnswer(429, {}, { "retry-after": "5" }), {
+        timeout: { total: "3 seconds" }
+      })
+      const call = yield* Effect.fork(Effect.flip(vault.getAccessTokenForConnection(github)))
+      yield* advance("3 seconds")
+      const error = yield* Fiber.join(call)
+      expect(error._tag).toBe("TransportError")
+      expect(error.message).toContain("no token within 3s")
+      expect(yield* requests).toBe(1)
+    }))
 })
 
 describe("response limits", () => {

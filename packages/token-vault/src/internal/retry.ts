@@ -1,4 +1,6 @@
+import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
 import type { TokenVaultError } from "../TokenVaultError.js"
 import type { RetryPolicy } from "./client.js"
@@ -24,11 +26,12 @@ const isTransient = (policy: RetryPolicy) => (error: TokenVaultError): boolean =
 }
 
 /**
- * The retry schedule: exponential backoff with jitter from `baseDelay`, each delay capped at
- * `maxDelay`, except after a 429 with `Retry-After`, which waits exactly that long; at most
- * `maxAttempts - 1` retries, of transient failures only.
+ * The retry schedule of one call: exponential backoff with jitter from `baseDelay`, each delay
+ * capped at `maxDelay`, except after a 429 with `Retry-After`, which waits exactly that long; at
+ * most `maxAttempts - 1` retries, of transient failures only; and never a delay past the call's
+ * `deadline` (epoch milliseconds), after which it stops.
  */
-export const retrySchedule = (policy: RetryPolicy): Schedule.Schedule<unknown, TokenVaultError> =>
+export const retrySchedule = (policy: RetryPolicy, deadline: number): Schedule.Schedule<unknown, TokenVaultError> =>
   Schedule.exponential(policy.baseDelay).pipe(
     Schedule.jittered,
     Schedule.modifyDelay((delay) => Duration.min(delay, policy.maxDelay)),
@@ -37,5 +40,9 @@ export const retrySchedule = (policy: RetryPolicy): Schedule.Schedule<unknown, T
       error._tag === "RateLimitError" && error.retryAfter !== undefined ? Duration.seconds(error.retryAfter) : delay
     ),
     Schedule.intersect(Schedule.recurs(policy.maxAttempts - 1)),
-    Schedule.whileInput(isTransient(policy))
+    Schedule.whileInput(isTransient(policy)),
+    Schedule.checkEffect(() => Effect.map(Clock.currentTimeMillis, (now) => now < deadline)),
+    Schedule.modifyDelayEffect((_, delay) =>
+      Effect.map(Clock.currentTimeMillis, (now) => Duration.min(delay, Duration.millis(Math.max(0, deadline - now))))
+    )
   )
