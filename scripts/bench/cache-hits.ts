@@ -1,0 +1,84 @@
+/**
+ * Cache hits per second on one core: the same call repeated after one miss, through the Effect
+ * API (inside one fiber, as an Effect program calls it) and through the Promise facade (one
+ * `await` per call), against the in-memory emulator. The emulator's count of token requests
+ * confirms that only the first call was an exchange.
+ */
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
+import { TokenVault } from "@effect-auth0/token-vault"
+import { ApiClient } from "@effect-auth0/token-vault/promise"
+import { EmulatorHttpClient, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+import { collectGarbage, cpuMicrosSince } from "./stats.js"
+import { fixed, integer, renderTable } from "./table.js"
+import { type Target, target } from "./targets.js"
+import { clientId, clientSecret, connection, countTokenRequests, domain, subjectToken, tenantConfig } from "./tenant.js"
+
+export interface HitRate {
+  readonly name: string
+  readonly hits: number
+  readonly wallMs: number
+  readonly cpuMicros: number
+}
+
+const options = { connection, accessToken: subjectToken(0) }
+
+/** Calls `lookups` with batches of 1 000 until `durationMs` has passed. */
+const timed = async (name: string, durationMs: number, lookups: (count: number) => Promise<void>): Promise<HitRate> => {
+  await lookups(1_000) // warm-up
+  collectGarbage()
+  let hits = 0
+  const cpu = process.cpuUsage()
+  const started = performance.now()
+  while (performance.now() - started < durationMs) {
+    await lookups(1_000)
+    hits += 1_000
+  }
+  return { name, hits, wallMs: performance.now() - started, cpuMicros: cpuMicrosSince(cpu) }
+}
+
+/** Fails unless exactly one token request (the miss) reached the emulator. */
+const checkOneMiss = (name: string, requests: number) => {
+  if (requests !== 1) throw new Error(`${name}: ${requests} token requests instead of 1: the lookups were not cache hits`)
+}
+
+export const measureHits = async (durationMs: number): Promise<ReadonlyArray<HitRate>> => {
+  const effectEmulator = countTokenRequests(await Effect.runPromise(TokenVaultEmulator.make(tenantConfig(1))))
+  const effect = await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
+    const vault = yield* TokenVault.make({ domain, clientId, clientSecret: Redacted.make(clientSecret) })
+    yield* vault.getAccessTokenForConnection(options) // the one miss
+    const lookups = (count: number) =>
+      Effect.runPromise(Effect.gen(function* () {
+        for (let i = 0; i < count; i++) yield* vault.getAccessTokenForConnection(options)
+      }))
+    return yield* Effect.promise(() => timed("Effect API (TokenVault.getAccessTokenForConnection in a fiber)", durationMs, lookups))
+  }).pipe(Effect.provide(EmulatorHttpClient.layer(effectEmulator.emulator)))))
+  checkOneMiss(effect.name, effectEmulator.tokenRequests())
+
+  const facadeEmulator = countTokenRequests(await Effect.runPromise(TokenVaultEmulator.make(tenantConfig(1))))
+  const client = new ApiClient({ domain, clientId, clientSecret, httpClient: EmulatorHttpClient.layer(facadeEmulator.emulator) })
+  try {
+    await client.getAccessTokenForConnection(options) // the one miss
+    const facade = await timed("Promise ApiClient (await per call)", durationMs, async (count) => {
+      for (let i = 0; i < count; i++) await client.getAccessTokenForConnection(options)
+    })
+    checkOneMiss(facade.name, facadeEmulator.tokenRequests())
+    return [effect, facade]
+  } finally {
+    await client.dispose()
+  }
+}
+
+const hitsPerSecond = (rate: HitRate) => (rate.hits * 1000) / rate.wallMs
+
+export const renderHits = (hits: ReadonlyArray<HitRate>): string =>
+  renderTable(
+    ["cache hits, same call after one miss", "hits/s", "CPU µs/hit"],
+    hits.map((rate) => [rate.name, integer(hitsPerSecond(rate)), fixed(rate.cpuMicros / rate.hits, 2)])
+  )
+
+export const hitTargets = (hits: ReadonlyArray<HitRate>): ReadonlyArray<Target> =>
+  hits.slice(0, 1).map((effect) => {
+    const rate = hitsPerSecond(effect)
+    return target("cache hits/s, Effect API, one core", "≥ 100 000/s", integer(rate), rate, ">=", 100_000)
+  })

@@ -1,0 +1,122 @@
+/**
+ * `pnpm bench`: the performance of this library's clients against hand-written exchanges (the
+ * floor: undici `request()`) and Auth0's own SDK (the anchor: `@auth0/auth0-auth-js`), side by
+ * side in one run, with the issue's targets next to the figures. See docs/performance.md.
+ *
+ *   npx tsx scripts/bench/run.ts                       # everything (about 2 minutes)
+ *   npx tsx scripts/bench/run.ts --quick               # a smoke run with small counts
+ *   npx tsx scripts/bench/run.ts --only=effect-node    # exchanges of these clients only (for --cpu-prof)
+ *   npx tsx scripts/bench/run.ts --sections=exchanges,coalescing,cache,memory,imports
+ *   npx tsx scripts/bench/run.ts --memory-budget=600   # seconds the cache fill may take (default 30)
+ *
+ * Client keys: undici, fetch, effect-http, effect-node, effect-fetch, promise-fetch, promise-node, auth0.
+ */
+import * as Os from "node:os"
+import { hitTargets, measureHits, renderHits } from "./cache-hits.js"
+import { measureMemory, memoryTargets, renderMemory } from "./cache-memory.js"
+import { coalescingTargets, measureCoalescing, renderCoalescing } from "./coalescing.js"
+import { coldImportTargets, ensureBuilt, measureColdImports, renderColdImports } from "./cold-import.js"
+import { drivers } from "./drivers/index.js"
+import { startEmulator } from "./emulator.js"
+import { exchangeTargets, fullPlan, quickPlan, renderExchanges, runExchanges, tokensPerClient } from "./exchanges.js"
+import { fixed, heading } from "./table.js"
+import { renderTargets, type Target } from "./targets.js"
+
+// As in production (plain `node` on built code): no source-mapped stack traces, which tsx turns
+// on and which make every read of an `Error`'s `stack` costly.
+process.setSourceMapsEnabled(false)
+
+const sections = ["exchanges", "coalescing", "cache", "memory", "imports"] as const
+type Section = (typeof sections)[number]
+
+const flag = (name: string): string | undefined =>
+  process.argv.slice(2).find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3)
+
+const usage = (problem: string): never => {
+  console.error(`[bench] ${problem} (see the comment at the top of scripts/bench/run.ts)`)
+  return process.exit(2)
+}
+
+const quick = process.argv.includes("--quick")
+const only = flag("only")?.split(",")
+const unknown = only?.filter((key) => !drivers.some((driver) => driver.key === key)) ?? []
+if (unknown.length > 0) usage(`unknown client(s) ${unknown.join(", ")}; known: ${drivers.map((d) => d.key).join(", ")}`)
+const chosen: ReadonlyArray<Section> = only !== undefined
+  ? ["exchanges"]
+  : (flag("sections")?.split(",") as Array<Section> | undefined) ?? sections
+const badSections = chosen.filter((section) => !sections.includes(section))
+if (badSections.length > 0) usage(`unknown section(s) ${badSections.join(", ")}; known: ${sections.join(", ")}`)
+const runs = (section: Section) => chosen.includes(section)
+const plan = quick ? quickPlan : fullPlan
+const memoryBudgetMs = 1000 * Number(flag("memory-budget") ?? (quick ? 5 : 30))
+if (!(memoryBudgetMs > 0)) usage("--memory-budget takes a number of seconds")
+const log = (line: string) => console.error(`[bench] ${line}`)
+
+// Every phase is bounded by time or count; this catches a client that hangs (the emulator
+// process exits with us: it watches its IPC channel).
+const watchdogMs = 300_000 + memoryBudgetMs
+setTimeout(() => {
+  console.error(`[bench] still running after ${watchdogMs / 1000} s: giving up`)
+  process.exit(2)
+}, watchdogMs).unref()
+
+const started = performance.now()
+const cpus = Os.cpus()
+console.log(`Token Vault benchmarks, ${new Date().toISOString()}`)
+console.log(
+  `node ${process.version}, ${process.platform}/${process.arch}, ${Os.availableParallelism()} CPUs ` +
+    `(${cpus[0]?.model.trim() ?? "unknown"}), load average at start ${Os.loadavg().map((load) => fixed(load, 2)).join(" ")}`
+)
+const targets: Array<Target> = []
+
+if (runs("exchanges") || runs("coalescing")) {
+  log("starting the emulator process")
+  const emulator = await startEmulator(tokensPerClient(plan) + 16)
+  try {
+    if (runs("exchanges")) {
+      const specs = drivers.filter((driver) => only === undefined || only.includes(driver.key))
+      const results = await runExchanges(emulator, specs, plan, log)
+      console.log(heading("Uncached exchanges against the emulator process (loopback HTTP)"))
+      console.log(renderExchanges(results, plan))
+      targets.push(...exchangeTargets(results))
+    }
+    if (runs("coalescing")) {
+      log("coalescing")
+      const results = await measureCoalescing(emulator, 1_000)
+      console.log(heading("Identical calls in flight"))
+      console.log(renderCoalescing(results))
+      targets.push(...coalescingTargets(results))
+    }
+  } finally {
+    await emulator.stop()
+  }
+}
+
+if (runs("cache")) {
+  log("cache hits")
+  const hits = await measureHits(quick ? 500 : 1_500)
+  console.log(heading("Token cache hits (in-memory emulator, no sockets)"))
+  console.log(renderHits(hits))
+  targets.push(...hitTargets(hits))
+}
+
+if (runs("memory")) {
+  log(`cache memory (fill budget ${memoryBudgetMs / 1000} s)`)
+  const memory = await measureMemory(100_000, memoryBudgetMs)
+  console.log(heading("Token cache memory (in-memory emulator, child process with --expose-gc)"))
+  console.log(renderMemory(memory))
+  targets.push(...memoryTargets(memory))
+}
+
+if (runs("imports")) {
+  const notes = await ensureBuilt(log)
+  log("cold imports")
+  const result = await measureColdImports(quick ? 3 : 5)
+  console.log(heading("Cold import of the built packages"))
+  console.log([...notes, renderColdImports(result)].join("\n"))
+  targets.push(...coldImportTargets(result))
+}
+
+console.log(heading("Targets (printed, not asserted)"))
+console.log(renderTargets(targets))
+console.log(`\nwhole run: ${fixed((performance.now() - started) / 1000, 0)} s`)
