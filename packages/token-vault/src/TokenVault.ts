@@ -33,7 +33,7 @@ import * as TokenVaultMetrics from "./TokenVaultMetrics.js"
 import * as TokenVaultOptions from "./TokenVaultOptions.js"
 import { readBody } from "./internal/body.js"
 import { cacheKey } from "./internal/cacheKey.js"
-import { resolveClientEffect, type TokenCall } from "./internal/client.js"
+import { resolveClient, type TokenCall } from "./internal/client.js"
 import { makeCoalescer } from "./internal/coalesce.js"
 import { makeMtlsEndpointLookup } from "./internal/discovery.js"
 import { excerpt } from "./internal/excerpt.js"
@@ -132,7 +132,7 @@ export const make = (
   options: TokenVaultOptions.TokenVaultOptions
 ): Effect.Effect<Service, InvalidConfigurationError, HttpClient.HttpClient | Scope.Scope> =>
   Effect.gen(function* () {
-    const client = yield* resolveClientEffect(options)
+    const client = yield* Effect.suspend(() => resolveClient(options))
     const httpClient = HttpClient.withTracerPropagation(yield* HttpClient.HttpClient, false)
     const coalesce = makeCoalescer<ConnectionTokenSet, ExchangeError>(yield* Effect.scope)
     const tokenUrl: Effect.Effect<string, ExchangeError> = client.endpoint._tag === "Fixed"
@@ -236,36 +236,36 @@ export const make = (
 
     const getAccessTokenForConnection = (options: AccessTokenForConnectionOptions.Input) =>
       Effect.flatMap(AccessTokenForConnectionOptions.decode(options), (decoded) => {
-          const { call, key } = keyOf(decoded)
-          const context: ExchangeContext = {
-            connection: call.connection,
-            loginHint: call.loginHint,
-            secrets: client.clientSecret === undefined
-              ? [Redacted.value(call.subjectToken)]
-              : [Redacted.value(call.subjectToken), client.clientSecret]
-          }
-          const fetch = fetchAndStore(key, call, context)
-          const cached = client.cache !== undefined && decoded.cache !== false
-            ? Effect.flatMap(client.cache.store.get(key), (hit) =>
-              hit === undefined
-                ? Effect.zipRight(Metric.increment(TokenVaultMetrics.cacheMisses), fetch)
-                : Effect.as(Metric.increment(TokenVaultMetrics.cacheHits), hit))
-            : fetch
-          return cached.pipe(
-            Effect.withSpan("TokenVault.getAccessTokenForConnection", {
-              kind: "client",
-              captureStackTrace: false,
-              attributes: {
-                "auth0.connection": call.connection,
-                "auth0.subject_token_type": call.subjectTokenKind,
-                "auth0.login_hint.present": call.loginHint !== undefined
-              }
-            })
-          )
-        }).pipe(
-          Effect.tapError((error) => Metric.increment(Metric.tagged(TokenVaultMetrics.failures, "error", error._tag))),
-          Effect.ensuring(Metric.increment(TokenVaultMetrics.calls))
+        const { call, key } = keyOf(decoded)
+        const context: ExchangeContext = {
+          connection: call.connection,
+          loginHint: call.loginHint,
+          secrets: client.clientSecret === undefined
+            ? [Redacted.value(call.subjectToken)]
+            : [Redacted.value(call.subjectToken), client.clientSecret]
+        }
+        const fetch = fetchAndStore(key, call, context)
+        const cached = client.cache !== undefined && decoded.cache !== false
+          ? Effect.flatMap(client.cache.store.get(key), (hit) =>
+            hit === undefined
+              ? Effect.zipRight(Metric.increment(TokenVaultMetrics.cacheMisses), fetch)
+              : Effect.as(Metric.increment(TokenVaultMetrics.cacheHits), hit))
+          : fetch
+        return cached.pipe(
+          Effect.withSpan("TokenVault.getAccessTokenForConnection", {
+            kind: "client",
+            captureStackTrace: false,
+            attributes: {
+              "auth0.connection": call.connection,
+              "auth0.subject_token_type": call.subjectTokenKind,
+              "auth0.login_hint.present": call.loginHint !== undefined
+            }
+          })
         )
+      }).pipe(
+        Effect.tapError((error) => Metric.increment(Metric.tagged(TokenVaultMetrics.failures, "error", error._tag))),
+        Effect.ensuring(Metric.increment(TokenVaultMetrics.calls))
+      )
 
     const invalidate = (options: AccessTokenForConnectionOptions.Input) =>
       Effect.flatMap(AccessTokenForConnectionOptions.decode(options), (decoded) =>

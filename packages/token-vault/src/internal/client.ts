@@ -1,5 +1,4 @@
 import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import * as Headers from "@effect/platform/Headers"
@@ -69,7 +68,7 @@ const methods: ReadonlyArray<ClientAuthenticationMethod> = [
 const formEncode = (value: string) => encodeURIComponent(value).replace(/%20/g, "+")
 
 /** The `Auth0-Client` telemetry header value, as Auth0's SDKs send it. */
-export const telemetryHeader = btoa(JSON.stringify({ name: packageName, version: packageVersion }))
+const telemetryHeader = btoa(JSON.stringify({ name: packageName, version: packageVersion }))
 
 /** A duration option: a `DurationInput` that is finite and not negative. */
 const durationOption = (
@@ -220,6 +219,3 @@ export const resolveClient = (options: TokenVaultOptions): Either.Either<Resolve
       maxResponseBytes
     }
   })
-
-/** {@link resolveClient} as an Effect. */
-export const resolveClientEffect = (options: TokenVaultOptions) => Effect.suspend(() => resolveClient(options))
