@@ -103,44 +103,23 @@ layer(FixturesLive, { timeout: 60_000 })("mTLS against the HTTPS emulator", (it)
       expect(Redacted.value(fixtures.clientEncryptedKey)).toContain("ENCRYPTED PRIVATE KEY")
     }))
 
-  it.scoped("a CA-signed certificate of another subject is refused: TokenExchangeError invalid_client", () =>
+  // The emulator, like Auth0, completes the handshake and refuses at the token endpoint.
+  it.scoped.each([
+    ["a CA-signed certificate of another subject", MTLS_CLIENT_ID, "tls_client_auth", "intruder", /subject/],
+    ["a self-signed certificate with the registered subject (not CA-verified)", MTLS_CLIENT_ID, "tls_client_auth", "impostor", /trusted/],
+    ["an unregistered self-signed certificate", SELF_SIGNED_CLIENT_ID, "self_signed_tls_client_auth", "impostor", /does not match/]
+  ] as const)("%s is refused: TokenExchangeError invalid_client", ([_, clientId, clientAuthentication, certificate, reason]) =>
     Effect.gen(function*() {
       const { fixtures, server } = yield* serveHttps
+      const { cert, key } = fixtures[certificate]
       const error = yield* Effect.flip(exchange({
         domain: server.url,
-        clientId: MTLS_CLIENT_ID,
-        clientAuthentication: "tls_client_auth",
+        clientId,
+        clientAuthentication,
         mtlsEndpoint: server.tokenEndpoint,
-        tls: { cert: fixtures.intruder.cert, key: fixtures.intruder.key, ca: fixtures.certificates.ca.cert }
+        tls: { cert, key, ca: fixtures.certificates.ca.cert }
       }))
-      // The emulator, like Auth0, completes the handshake and refuses at the token endpoint.
-      expectInvalidClient(error, /subject/)
-    }))
-
-  it.scoped("a self-signed certificate with the registered subject is not CA-verified: invalid_client", () =>
-    Effect.gen(function*() {
-      const { fixtures, server } = yield* serveHttps
-      const error = yield* Effect.flip(exchange({
-        domain: server.url,
-        clientId: MTLS_CLIENT_ID,
-        clientAuthentication: "tls_client_auth",
-        mtlsEndpoint: server.tokenEndpoint,
-        tls: { cert: fixtures.impostor.cert, key: fixtures.impostor.key, ca: fixtures.certificates.ca.cert }
-      }))
-      expectInvalidClient(error, /trusted/)
-    }))
-
-  it.scoped("an unregistered self-signed certificate is refused: invalid_client", () =>
-    Effect.gen(function*() {
-      const { fixtures, server } = yield* serveHttps
-      const error = yield* Effect.flip(exchange({
-        domain: server.url,
-        clientId: SELF_SIGNED_CLIENT_ID,
-        clientAuthentication: "self_signed_tls_client_auth",
-        mtlsEndpoint: server.tokenEndpoint,
-        tls: { cert: fixtures.impostor.cert, key: fixtures.impostor.key, ca: fixtures.certificates.ca.cert }
-      }))
-      expectInvalidClient(error, /does not match/)
+      expectInvalidClient(error, reason)
     }))
 
   it.scoped("no certificate on the connection: invalid_client (the layer refuses this setup earlier)", () =>
