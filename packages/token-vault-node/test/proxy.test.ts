@@ -20,6 +20,18 @@ const exchanges = (options: NodeTokenVault.LayerOptions, times = 1) =>
     return tokens
   }).pipe(Effect.provide(NodeTokenVault.layer({ ...uncached, ...options })))
 
+/** Every exchange went through the proxy, to `domain`, over at most `atMost` tunnels. */
+const expectTunnelsTo = (
+  proxy: { readonly tunnels: () => number; readonly targets: ReadonlyArray<string> },
+  domain: string,
+  { atMost }: { readonly atMost: number }
+) => {
+  expect(proxy.tunnels()).toBeGreaterThanOrEqual(1)
+  expect(proxy.tunnels()).toBeLessThanOrEqual(atMost)
+  expect(proxy.targets.length).toBe(proxy.tunnels())
+  expect(proxy.targets.every((target) => target === domain)).toBe(true)
+}
+
 /** The secret client over plain HTTP. */
 const plain = (domain: string, http: NodeTokenVault.HttpClientOptions): NodeTokenVault.LayerOptions => ({
   domain,
@@ -48,10 +60,10 @@ describe("proxies, to a plain HTTP origin", () => {
       yield* withEnvironment({})
       const server = yield* EmulatorServer.serve(yield* TokenVaultEmulator.make(tenant))
       const proxy = yield* connectProxy()
-      expect(yield* exchanges(plain(server.url, { proxy: proxy.url }), 5)).toEqual(Array(5).fill("ya29.alice"))
-      expect(proxy.tunnels()).toBe(1)
-      expect(proxy.targets).toEqual([server.domain])
-      expect(yield* server.connections).toBe(1)
+      expect(yield* exchanges(plain(server.url, { proxy: proxy.url }), 10)).toEqual(Array(10).fill("ya29.alice"))
+      // Reused: one tunnel, or two when the pool is slow to take a socket back on a loaded machine.
+      expectTunnelsTo(proxy, server.domain, { atMost: 2 })
+      expect(yield* server.connections).toBe(proxy.tunnels())
     }))
 
   it.scoped("proxy credentials in a Redacted URL are sent as Proxy-Authorization, and never shown", () =>
@@ -124,8 +136,7 @@ layer(FixturesLive, { timeout: 60_000 })("proxies, to the HTTPS emulator with mT
       const { fixtures, server } = yield* serveHttps
       const proxy = yield* connectProxy()
       expect(yield* exchanges(mtls(fixtures, server, { proxy: proxy.url }), 3)).toEqual(Array(3).fill("ya29.alice"))
-      expect(proxy.tunnels()).toBe(1)
-      expect(proxy.targets).toEqual([server.domain])
+      expectTunnelsTo(proxy, server.domain, { atMost: 2 })
       const requests = yield* server.emulator.requests
       expect(requests.map((request) => request.clientCertificate?.subjectDn)).toEqual(Array(3).fill(fixtures.client.subjectDn))
       expect(requests.every((request) => request.clientCertificate?.verified === true)).toBe(true)
@@ -142,7 +153,7 @@ layer(FixturesLive, { timeout: 60_000 })("proxies, to the HTTPS emulator with mT
       const dead = yield* closedPort
       yield* withEnvironment({ HTTPS_PROXY: proxy.url, HTTP_PROXY: `http://127.0.0.1:${dead}`, NO_PROXY: "internal.example,.corp" })
       expect(yield* exchanges(mtls(fixtures, server, { proxyFromEnvironment: true }), 2)).toEqual(["ya29.alice", "ya29.alice"])
-      expect(proxy.tunnels()).toBe(1)
+      expectTunnelsTo(proxy, server.domain, { atMost: 2 })
       const requests = yield* server.emulator.requests
       expect(requests.every((request) => request.clientCertificate?.verified === true)).toBe(true)
     }))
