@@ -244,14 +244,9 @@ export const make = (
             ? [Redacted.value(call.subjectToken)]
             : [Redacted.value(call.subjectToken), client.clientSecret]
         }
-        const fetch = fetchAndStore(key, call, context)
-        const cached = client.cache !== undefined && decoded.cache !== false
-          ? Effect.flatMap(client.cache.store.get(key), (hit) =>
-            hit === undefined
-              ? Effect.zipRight(Metric.increment(TokenVaultMetrics.cacheMisses), fetch)
-              : Effect.as(Metric.increment(TokenVaultMetrics.cacheHits), hit))
-          : fetch
-        return cached.pipe(
+        // Only calls that go to the network get a span: a cache hit is a map lookup, counted by
+        // the cache metrics, and a span would cost more than the lookup itself.
+        const fetch = fetchAndStore(key, call, context).pipe(
           Effect.withSpan("TokenVault.getAccessTokenForConnection", {
             kind: "client",
             captureStackTrace: false,
@@ -262,6 +257,12 @@ export const make = (
             }
           })
         )
+        return client.cache !== undefined && decoded.cache !== false
+          ? Effect.flatMap(client.cache.store.get(key), (hit) =>
+            hit === undefined
+              ? Effect.zipRight(Metric.increment(TokenVaultMetrics.cacheMisses), fetch)
+              : Effect.as(Metric.increment(TokenVaultMetrics.cacheHits), hit))
+          : fetch
       }).pipe(
         Effect.tapError((error) => Metric.increment(Metric.tagged(TokenVaultMetrics.failures, "error", error._tag))),
         Effect.ensuring(Metric.increment(TokenVaultMetrics.calls))

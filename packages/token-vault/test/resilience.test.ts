@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Duration, Effect, Exit, Fiber, Metric, Redacted, TestClock } from "effect"
 import { TokenCache, TokenVault, type TokenVaultError, TokenVaultMetrics, type TokenVaultOptions } from "@effect-auth0/token-vault"
+import { recordingTracer } from "./utils/recorders.js"
 import { jsonAnswer, type Script, stubHttpClient, type StubAnswer } from "./utils/stubHttpClient.js"
 
 const success = (expiresIn = 3600, token = "federated") => jsonAnswer(200, { access_token: token, expires_in: expiresIn })
@@ -421,6 +422,22 @@ describe("metrics and spans", () => {
       yield* vault.getAccessTokenForConnection(github)
       yield* vault.getAccessTokenForConnection(github)
       expect((yield* Metric.value(TokenVaultMetrics.latency)).count - before).toBe(1)
+    }))
+})
+
+describe("spans", () => {
+  it.scoped("a call that goes to the network has the call span and one attempt span per try; a cache hit has none", () =>
+    Effect.gen(function* () {
+      const tracer = recordingTracer()
+      const { vault } = yield* vaultOver((index) => Effect.succeed(index === 0 ? jsonAnswer(503, {}) : success()))
+      const call = yield* Effect.fork(vault.getAccessTokenForConnection(github).pipe(Effect.withTracer(tracer.tracer)))
+      yield* advance("2 seconds")
+      yield* Fiber.join(call)
+      yield* vault.getAccessTokenForConnection(github).pipe(Effect.withTracer(tracer.tracer))
+      const names = tracer.spans.map((span) => span.name)
+      expect(names.filter((name) => name === "TokenVault.getAccessTokenForConnection")).toHaveLength(1)
+      expect(tracer.spans.filter((span) => span.name === "TokenVault.attempt").map((span) => span.attributes.get("auth0.attempt")))
+        .toEqual([1, 2])
     }))
 })
 
