@@ -12,7 +12,7 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { TokenVault, TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
+import { TokenVault, TokenVaultError, TokenVaultOptions } from "@effect-auth0/token-vault"
 import { makeDispatcher } from "./internal/dispatcher.js"
 import { resolveHttpOptions, type ResolvedHttpOptions } from "./internal/options.js"
 
@@ -228,25 +228,10 @@ const tlsConfig: Config.Config<TlsOptions | undefined> = Config.all({
   }
 }))
 
-const defaultConfig: Config.Config<LayerOptions> = Config.all({
-  domain: Config.string("AUTH0_DOMAIN"),
-  clientId: Config.string("AUTH0_CLIENT_ID"),
-  clientSecret: Config.option(Config.redacted("AUTH0_CLIENT_SECRET")),
-  clientAuthentication: Config.option(
-    Config.literal("client_secret_post", "client_secret_basic", "tls_client_auth", "self_signed_tls_client_auth")(
-      "AUTH0_CLIENT_AUTHENTICATION"
-    )
-  ),
-  mtlsEndpoint: Config.option(Config.string("AUTH0_MTLS_ENDPOINT")),
-  tls: tlsConfig
-}).pipe(Config.map(({ clientAuthentication, clientId, clientSecret, domain, mtlsEndpoint, tls }): LayerOptions => ({
-  domain,
-  clientId,
-  ...Option.match(clientSecret, { onNone: () => ({}), onSome: (clientSecret) => ({ clientSecret }) }),
-  ...Option.match(clientAuthentication, { onNone: () => ({}), onSome: (clientAuthentication) => ({ clientAuthentication }) }),
-  ...Option.match(mtlsEndpoint, { onNone: () => ({}), onSome: (mtlsEndpoint) => ({ mtlsEndpoint }) }),
-  ...(tls === undefined ? {} : { tls })
-})))
+/** The core's variables (`TokenVaultOptions.config`) and the `AUTH0_MTLS_*` certificate ones. */
+const defaultConfig: Config.Config<LayerOptions> = Config.all({ core: TokenVaultOptions.config, tls: tlsConfig }).pipe(
+  Config.map(({ core, tls }): LayerOptions => (tls === undefined ? core : { ...core, tls }))
+)
 
 /**
  * `TokenVault` over undici with options from Effect `Config`. By default it reads:

@@ -5,6 +5,7 @@
  */
 import * as Config from "effect/Config"
 import type * as Duration from "effect/Duration"
+import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type * as TokenCache from "./TokenCache.js"
 
@@ -149,9 +150,14 @@ export interface TokenVaultOptions {
   readonly maxResponseBytes?: number | undefined
 }
 
+const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
+  Config.map(Config.option(config), Option.getOrUndefined)
+
 /**
- * The default configuration of `TokenVault.layerConfig`: `AUTH0_DOMAIN`, `AUTH0_CLIENT_ID` and
- * `AUTH0_CLIENT_SECRET` (read as `Redacted`).
+ * The default configuration of `TokenVault.layerConfig`: `AUTH0_DOMAIN`, `AUTH0_CLIENT_ID`,
+ * `AUTH0_CLIENT_SECRET` (read as `Redacted`; not needed with mTLS), and optionally
+ * `AUTH0_CLIENT_AUTHENTICATION` (one of the {@link ClientAuthenticationMethod}s) and
+ * `AUTH0_MTLS_ENDPOINT`.
  *
  * @example
  * ```ts
@@ -170,5 +176,14 @@ export interface TokenVaultOptions {
 export const config: Config.Config<TokenVaultOptions> = Config.all({
   domain: Config.string("AUTH0_DOMAIN"),
   clientId: Config.string("AUTH0_CLIENT_ID"),
-  clientSecret: Config.redacted("AUTH0_CLIENT_SECRET")
+  clientSecret: optional(Config.redacted("AUTH0_CLIENT_SECRET")),
+  clientAuthentication: optional(
+    Config.literal(
+      "client_secret_post",
+      "client_secret_basic",
+      "tls_client_auth",
+      "self_signed_tls_client_auth"
+    )("AUTH0_CLIENT_AUTHENTICATION")
+  ),
+  mtlsEndpoint: optional(Config.string("AUTH0_MTLS_ENDPOINT"))
 })

@@ -110,6 +110,26 @@ describe("client options", () => {
       expect(form.get("client_secret")).toBe("config-secret")
     }))
 
+  it.scoped("layerConfig reads mTLS client authentication without a secret, and needs the secret otherwise", () =>
+    Effect.gen(function* () {
+      const stub = yield* stubHttpClient(success)
+      const build = (entries: Record<string, string>) =>
+        Layer.build(TokenVault.layerConfig().pipe(Layer.provide(stub.layer))).pipe(
+          Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(entries)))),
+          Effect.exit
+        )
+      const base = { AUTH0_DOMAIN: "tenant.auth0.com", AUTH0_CLIENT_ID: "config-client" }
+      const mtls = yield* build({
+        ...base,
+        AUTH0_CLIENT_AUTHENTICATION: "tls_client_auth",
+        AUTH0_MTLS_ENDPOINT: "https://mtls.tenant.auth0.com/oauth/token"
+      })
+      expect(Exit.isSuccess(mtls)).toBe(true)
+      const noSecret = yield* build(base)
+      expect(Exit.isFailure(noSecret) && Cause.failureOption(noSecret.cause).pipe(Option.map((error) => error.option)))
+        .toEqual(Option.some("clientSecret"))
+    }))
+
   it.effect("layerConfig fails with InvalidConfigurationError when a variable is missing", () =>
     Effect.gen(function* () {
       const stub = yield* stubHttpClient(success)
