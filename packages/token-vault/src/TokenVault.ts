@@ -165,7 +165,10 @@ export const make = (
           Effect.mapError((error) => transportError(describeTransportFailure(error, context.secrets))),
           Effect.flatMap((response) => {
             responseReceived = true
-            return readBody(response, client.maxResponseBytes).pipe(
+            return Effect.zipRight(
+              Effect.annotateCurrentSpan("http.response.status_code", response.status),
+              readBody(response, client.maxResponseBytes)
+            ).pipe(
               Effect.mapError((failure) =>
                 failure._tag === "BodyBroken"
                   ? transportError(describeTransportFailure(failure.error, context.secrets))
@@ -175,9 +178,7 @@ export const make = (
                     excerpt: ""
                   })
               ),
-              Effect.flatMap((body) => classifyResponse(response.status, response.headers, body, context)),
-              Effect.tap(() => Effect.annotateCurrentSpan("http.response.status_code", response.status)),
-              Effect.tapError(() => Effect.annotateCurrentSpan("http.response.status_code", response.status))
+              Effect.flatMap((body) => classifyResponse(response.status, response.headers, body, context))
             )
           }),
           Effect.timeoutFail({

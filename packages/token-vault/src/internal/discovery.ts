@@ -36,7 +36,11 @@ export const makeMtlsEndpointLookup = (httpClient: HttpClient.HttpClient, discov
                   excerpt: ""
                 })
               ),
-            onSome: (url) => Effect.sync(() => (found = Option.some(url), url))
+            onSome: (url) =>
+              Effect.sync(() => {
+                found = Option.some(url)
+                return url
+              })
           })
         }
       )
