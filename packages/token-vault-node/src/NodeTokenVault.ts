@@ -1,6 +1,7 @@
 /**
- * Token Vault on Node.js: the HTTP client is undici, through `@effect/platform-node`, with a
- * keep-alive connection pool owned by the layer, optional mTLS client certificates and proxies.
+ * Token Vault on Node.js: the HTTP client is undici, with a keep-alive connection pool owned by
+ * the layer, optional mTLS client certificates and proxies. Token requests go straight to
+ * undici's `request()`; everything else through `@effect/platform-node`'s `HttpClient`.
  *
  * @since 0.1.0
  */
@@ -10,11 +11,12 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
-import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { TokenVault, TokenVaultError, TokenVaultOptions } from "@effect-auth0/token-vault"
+import { TokenTransport, TokenVault, TokenVaultError, TokenVaultOptions } from "@effect-auth0/token-vault"
 import { makeDispatcher } from "./internal/dispatcher.js"
 import { resolveHttpOptions, type ResolvedHttpOptions } from "./internal/options.js"
+import { makeTransport } from "./internal/transport.js"
 
 /**
  * TLS options of the connections to Auth0.
@@ -117,8 +119,10 @@ export interface HttpClientOptions {
 export interface LayerOptions extends TokenVaultOptions.TokenVaultOptions, HttpClientOptions {}
 
 const httpClientFrom = (resolved: ResolvedHttpOptions): Layer.Layer<HttpClient.HttpClient, TokenVaultError.InvalidConfigurationError> =>
-  NodeHttpClient.layerUndiciWithoutDispatcher.pipe(
-    Layer.provide(Layer.scoped(NodeHttpClient.Dispatcher, makeDispatcher(resolved)))
+  Layer.scoped(
+    HttpClient.HttpClient,
+    Effect.map(makeDispatcher(resolved), (dispatcher) =>
+      TokenTransport.attach(NodeHttpClient.makeUndici(dispatcher), makeTransport(dispatcher)))
   )
 
 /**

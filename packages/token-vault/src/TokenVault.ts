@@ -14,27 +14,26 @@ import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
-import * as Headers from "@effect/platform/Headers"
+import * as Option from "effect/Option"
 import * as HttpClient from "@effect/platform/HttpClient"
-import type * as HttpClientError from "@effect/platform/HttpClientError"
-import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as AccessTokenForConnectionOptions from "./AccessTokenForConnectionOptions.js"
 import type { ConnectionTokenSet } from "./ConnectionTokenSet.js"
-import type {
-  InvalidConfigurationError} from "./TokenVaultError.js";
 import {
   fromConfigError,
   type InvalidArgumentError,
+  InvalidConfigurationError,
   type TokenVaultError,
   TransportError,
   UnexpectedResponseError
 } from "./TokenVaultError.js"
 import * as TokenVaultMetrics from "./TokenVaultMetrics.js"
 import * as TokenVaultOptions from "./TokenVaultOptions.js"
-import { readBody } from "./internal/body.js"
-import { cacheKey } from "./internal/cacheKey.js"
+import * as TokenTransport from "./TokenTransport.js"
+import type { TransportFailure } from "./TokenTransport.js"
+import { makeCacheKey } from "./internal/cacheKey.js"
 import { resolveClient, type TokenCall } from "./internal/client.js"
 import { makeCoalescer } from "./internal/coalesce.js"
+import { makeSha256 } from "./internal/digest.js"
 import { makeMtlsEndpointLookup } from "./internal/discovery.js"
 import { excerpt } from "./internal/excerpt.js"
 import { classifyResponse, type ExchangeContext } from "./internal/response.js"
@@ -90,24 +89,19 @@ export interface Service {
  */
 export class TokenVault extends Context.Tag("@effect-auth0/token-vault/TokenVault")<TokenVault, Service>() {}
 
-/** What went wrong on the wire, from the platform error's cause, without any secret of the call. */
-const describeTransportFailure = (error: HttpClientError.HttpClientError, secrets: ReadonlyArray<string>): string => {
-  const cause = error.cause
-  const detail = cause instanceof Error
-    ? [(cause as { code?: unknown }).code, cause.cause instanceof Error ? cause.cause.message : cause.message]
-      .filter((part): part is string => typeof part === "string" && part.length > 0)
-      .join(": ")
-    : ""
-  const what = error._tag === "ResponseError" ? "the response body could not be read" : `request failed (${error.reason})`
-  return detail === "" ? what : `${what}: ${excerpt(detail, undefined, secrets)}`
-}
-
 type ExchangeError = Exclude<TokenVaultError, InvalidArgumentError | InvalidConfigurationError>
 
+const noDigest = new InvalidConfigurationError({
+  option: "options",
+  message: "this runtime has neither node:crypto nor WebCrypto (crypto.subtle, which browsers offer in secure " +
+    "contexts only): the token cache and the coalescing of calls key on a SHA-256 digest of the subject token"
+})
+
 /**
- * Builds a `TokenVault` service over the `HttpClient` in context. Fails with
- * `InvalidConfigurationError` when the options are wrong, before any request is made. The
- * service's cache and in-flight exchanges live in the `Scope`: closing it interrupts them.
+ * Builds a `TokenVault` service over the `HttpClient` in context (or the `TokenTransport`
+ * attached to it). Fails with `InvalidConfigurationError` when the options are wrong, before any
+ * request is made. The service's cache and in-flight exchanges live in the `Scope`: closing it
+ * interrupts them.
  *
  * @example
  * ```ts
@@ -133,67 +127,65 @@ export const make = (
 ): Effect.Effect<Service, InvalidConfigurationError, HttpClient.HttpClient | Scope.Scope> =>
   Effect.gen(function* () {
     const client = yield* Effect.suspend(() => resolveClient(options))
-    const httpClient = HttpClient.withTracerPropagation(yield* HttpClient.HttpClient, false)
+    const sha256 = yield* Option.match(makeSha256(), { onNone: () => Effect.fail(noDigest), onSome: Effect.succeed })
+    const httpClient = yield* HttpClient.HttpClient
+    const transport = TokenTransport.fromHttpClient(httpClient)
     const coalesce = makeCoalescer<ConnectionTokenSet, ExchangeError>(yield* Effect.scope)
     const tokenUrl: Effect.Effect<string, ExchangeError> = client.endpoint._tag === "Fixed"
       ? Effect.succeed(client.endpoint.url)
-      : makeMtlsEndpointLookup(httpClient, client.endpoint.discoveryUrl)
-    // The platform's span records request headers; make sure a Basic `authorization` header stays
-    // redacted there even if the application changed the list of redacted header names.
-    const execute = client.sendsAuthorization
-      ? (request: HttpClientRequest.HttpClientRequest) =>
-        Effect.locallyWith(
-          httpClient.execute(request),
-          Headers.currentRedactedNames,
-          (names) => names.some((name) => String(name).toLowerCase() === "authorization") ? names : [...names, "authorization"]
-        )
-      : httpClient.execute
+      : makeMtlsEndpointLookup(HttpClient.withTracerPropagation(httpClient, false), client.endpoint.discoveryUrl)
     const attemptMillis = Duration.toMillis(client.attemptTimeout)
     const totalMillis = Duration.toMillis(client.totalTimeout)
     const attemptLimit = `no complete response within ${Duration.format(client.attemptTimeout)}`
     const totalLimit = `no token within ${Duration.format(client.totalTimeout)}, retries included`
 
+    const failureToError = (failure: TransportFailure, url: string, timeoutMillis: number, secrets: ReadonlyArray<string>) => {
+      switch (failure._tag) {
+        case "RequestFailed":
+          return new TransportError({
+            url,
+            description: excerpt(failure.detail, undefined, secrets),
+            responseReceived: failure.responseReceived
+          })
+        case "TimedOut":
+          return new TransportError({
+            url,
+            description: timeoutMillis < attemptMillis ? totalLimit : attemptLimit,
+            responseReceived: failure.responseReceived
+          })
+        case "BodyTooLarge":
+          return new UnexpectedResponseError({
+            status: failure.status,
+            description: `the body is larger than the limit of ${client.maxResponseBytes} bytes`,
+            excerpt: ""
+          })
+      }
+    }
+
     /**
-     * One request and its response, within `limitMillis`: the per-attempt limit, or what is left
-     * of the call's, whichever is shorter (one timer per attempt).
+     * One request and its response, within the per-attempt limit or what is left of the call's,
+     * whichever is shorter.
      */
-    const attempt = (url: string, call: TokenCall, context: ExchangeContext, number: number, remainingMillis: number) =>
-      Effect.suspend(() => {
-        let responseReceived = false
-        const transportError = (description: string) => new TransportError({ url, description, responseReceived })
-        return execute(client.makeRequest(url, call)).pipe(
-          Effect.mapError((error) => transportError(describeTransportFailure(error, context.secrets))),
-          Effect.flatMap((response) => {
-            responseReceived = true
-            return Effect.zipRight(
-              Effect.annotateCurrentSpan("http.response.status_code", response.status),
-              readBody(response, client.maxResponseBytes)
-            ).pipe(
-              Effect.mapError((failure) =>
-                failure._tag === "BodyBroken"
-                  ? transportError(describeTransportFailure(failure.error, context.secrets))
-                  : new UnexpectedResponseError({
-                    status: response.status,
-                    description: `the body is larger than the limit of ${client.maxResponseBytes} bytes`,
-                    excerpt: ""
-                  })
-              ),
-              Effect.flatMap((body) => classifyResponse(response.status, response.headers, body, context))
-            )
-          }),
-          Effect.timeoutFail({
-            duration: Math.min(attemptMillis, remainingMillis),
-            onTimeout: () => transportError(remainingMillis < attemptMillis ? totalLimit : attemptLimit)
-          }),
-          Effect.ensuring(Metric.increment(TokenVaultMetrics.exchanges)),
-          Effect.withSpan("TokenVault.attempt", { kind: "client", captureStackTrace: false, attributes: { "auth0.attempt": number } })
-        )
-      })
+    const attempt = (url: string, body: string, context: ExchangeContext, number: number, remainingMillis: number) => {
+      const timeoutMillis = Math.min(attemptMillis, remainingMillis)
+      return transport.send({ url, headers: client.headers, body, maxResponseBytes: client.maxResponseBytes, timeoutMillis }).pipe(
+        Effect.mapError((failure) => failureToError(failure, url, timeoutMillis, context.secrets)),
+        Effect.flatMap((response) =>
+          Effect.zipRight(
+            Effect.annotateCurrentSpan("http.response.status_code", response.status),
+            classifyResponse(response.status, response.header, response.body, context)
+          )
+        ),
+        Effect.ensuring(Metric.increment(TokenVaultMetrics.exchanges)),
+        Effect.withSpan("TokenVault.attempt", { kind: "client", captureStackTrace: false, attributes: { "auth0.attempt": number } })
+      )
+    }
 
     /** The exchange with its retries, within the per-call time limit. */
     const exchange = (call: TokenCall, context: ExchangeContext): Effect.Effect<ConnectionTokenSet, ExchangeError> =>
       Effect.flatMap(Clock.currentTimeMillis, (start) => {
         const deadline = start + totalMillis
+        const body = client.formBody(call)
         let attempts = 0
         const once = Effect.flatMap(Clock.currentTimeMillis, (now) => {
           if (now >= deadline) {
@@ -203,10 +195,21 @@ export const make = (
           const retried = attempts > 1 ? Metric.increment(TokenVaultMetrics.retries) : Effect.void
           return Effect.zipRight(
             retried,
-            Effect.flatMap(tokenUrl, (url) => attempt(url, call, context, attempts, deadline - now))
+            Effect.flatMap(tokenUrl, (url) => attempt(url, body, context, attempts, deadline - now))
           )
         })
-        return client.retry.maxAttempts > 1 ? Effect.retry(once, retrySchedule(client.retry, deadline)) : once
+        if (client.retry.maxAttempts === 1) return once
+        // The schedule is built only when the first attempt failed: most exchanges need none.
+        return Effect.catchAll(once, (first) => {
+          let replayed = false
+          // The schedule sees the first failure, then drives the next attempts.
+          const again = Effect.suspend(() => {
+            if (replayed) return once
+            replayed = true
+            return Effect.fail(first)
+          })
+          return Effect.retry(again, retrySchedule(client.retry, deadline))
+        })
       }).pipe(Metric.trackDuration(TokenVaultMetrics.latency))
 
     /** Exchanges (or joins an identical exchange in flight) and stores the result. */
@@ -224,56 +227,60 @@ export const make = (
       return coalesce(key, run)
     }
 
-    const keyOf = (decoded: AccessTokenForConnectionOptions.Decoded) => {
-      const subjectTokenKind = decoded.accessToken === undefined ? "refresh_token" as const : "access_token" as const
-      const call: TokenCall = {
-        connection: decoded.connection,
-        subjectTokenKind,
-        subjectToken: (decoded.accessToken ?? decoded.refreshToken)!,
-        loginHint: decoded.loginHint
-      }
-      return { key: cacheKey({ origin: client.origin, clientId: client.clientId, ...call }), call }
+    const callOf = (decoded: AccessTokenForConnectionOptions.Decoded): TokenCall => ({
+      connection: decoded.connection,
+      subjectTokenKind: decoded.accessToken === undefined ? "refresh_token" : "access_token",
+      subjectToken: (decoded.accessToken ?? decoded.refreshToken)!,
+      loginHint: decoded.loginHint
+    })
+
+    const keyOf = makeCacheKey(client.origin, client.clientId, sha256)
+    /** Runs `f` with the key of `call`: at once when the digest is synchronous (Node, Bun, Deno). */
+    const withKey = <A, E>(call: TokenCall, f: (key: string) => Effect.Effect<A, E>) => {
+      const key = keyOf(call)
+      return typeof key === "string" ? f(key) : Effect.flatMap(key, f)
     }
 
     const getAccessTokenForConnection = (options: AccessTokenForConnectionOptions.Input) =>
-      Effect.flatMap(AccessTokenForConnectionOptions.decode(options), (decoded) => {
-        const { call, key } = keyOf(decoded)
-        const context: ExchangeContext = {
-          connection: call.connection,
-          loginHint: call.loginHint,
-          secrets: client.clientSecret === undefined
-            ? [Redacted.value(call.subjectToken)]
-            : [Redacted.value(call.subjectToken), client.clientSecret]
-        }
-        // Only calls that go to the network get a span: a cache hit is a map lookup, counted by
-        // the cache metrics, and a span would cost more than the lookup itself.
-        const fetch = fetchAndStore(key, call, context).pipe(
-          Effect.withSpan("TokenVault.getAccessTokenForConnection", {
-            kind: "client",
-            captureStackTrace: false,
-            attributes: {
-              "auth0.connection": call.connection,
-              "auth0.subject_token_type": call.subjectTokenKind,
-              "auth0.login_hint.present": call.loginHint !== undefined
-            }
-          })
-        )
-        return client.cache !== undefined && decoded.cache !== false
-          ? Effect.flatMap(client.cache.store.get(key), (hit) =>
-            hit === undefined
-              ? Effect.zipRight(Metric.increment(TokenVaultMetrics.cacheMisses), fetch)
-              : Effect.as(Metric.increment(TokenVaultMetrics.cacheHits), hit))
-          : fetch
-      }).pipe(
-        Effect.tapError((error) => Metric.increment(Metric.tagged(TokenVaultMetrics.failures, "error", error._tag))),
-        Effect.ensuring(Metric.increment(TokenVaultMetrics.calls))
+      Effect.zipRight(Metric.increment(TokenVaultMetrics.calls), Effect.flatMap(AccessTokenForConnectionOptions.decode(options), (decoded) => {
+        const call = callOf(decoded)
+        return withKey(call, (key) => {
+          const context: ExchangeContext = {
+            connection: call.connection,
+            loginHint: call.loginHint,
+            secrets: client.clientSecret === undefined
+              ? [Redacted.value(call.subjectToken)]
+              : [Redacted.value(call.subjectToken), client.clientSecret]
+          }
+          // Only calls that go to the network get a span: a cache hit is a map lookup, counted by
+          // the cache metrics, and a span would cost more than the lookup itself.
+          const fetch = fetchAndStore(key, call, context).pipe(
+            Effect.withSpan("TokenVault.getAccessTokenForConnection", {
+              kind: "client",
+              captureStackTrace: false,
+              attributes: {
+                "auth0.connection": call.connection,
+                "auth0.subject_token_type": call.subjectTokenKind,
+                "auth0.login_hint.present": call.loginHint !== undefined
+              }
+            })
+          )
+          return client.cache !== undefined && decoded.cache !== false
+            ? Effect.flatMap(client.cache.store.get(key), (hit) =>
+              hit === undefined
+                ? Effect.zipRight(Metric.increment(TokenVaultMetrics.cacheMisses), fetch)
+                : Effect.as(Metric.increment(TokenVaultMetrics.cacheHits), hit))
+            : fetch
+        })
+      })).pipe(
+        Effect.tapError((error) => Metric.increment(Metric.tagged(TokenVaultMetrics.failures, "error", error._tag)))
       )
 
     const invalidate = (options: AccessTokenForConnectionOptions.Input) =>
       Effect.flatMap(AccessTokenForConnectionOptions.decode(options), (decoded) =>
         client.cache === undefined
           ? Effect.void
-          : client.cache.store.invalidate(keyOf(decoded).key))
+          : withKey(callOf(decoded), client.cache.store.invalidate))
 
     return { getAccessTokenForConnection, invalidate } satisfies Service
   })

@@ -26,6 +26,13 @@ export * as ConnectionTokenSet from "./ConnectionTokenSet.js"
 export * as TokenCache from "./TokenCache.js"
 
 /**
+ * How token requests reach Auth0, and how a runtime adapter gives its own way.
+ *
+ * @since 0.2.0
+ */
+export * as TokenTransport from "./TokenTransport.js"
+
+/**
  * The service, its constructors, layers and accessors.
  *
  * @since 0.1.0

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, Effect, Exit, FastCheck, Option, Redacted, TestClock } from "effect"
+import { Cause, Effect, Either, Exit, FastCheck, Option, Redacted, Schema, TestClock } from "effect"
 import { TokenVault, TokenVaultError } from "@effect-auth0/token-vault"
+import { plainSuccess, SuccessBody } from "../src/internal/response.js"
 import { stubHttpClient, type StubAnswer } from "./utils/stubHttpClient.js"
 
 const subjectToken = "subject-token-4f1c2b"
@@ -177,4 +178,59 @@ describe("token endpoint responses", () => {
         expect(error.message).not.toContain(clientSecret)
       })
   )
+})
+
+describe("the success body's hand-written check", () => {
+  const decodeWithSchema = Schema.decodeUnknownEither(SuccessBody)
+  const field = FastCheck.oneof(
+    FastCheck.constant(undefined),
+    FastCheck.constant(null),
+    FastCheck.string(),
+    FastCheck.constant(""),
+    FastCheck.integer(),
+    FastCheck.double(),
+    FastCheck.constant(-0),
+    FastCheck.constant(Number.MAX_SAFE_INTEGER + 1),
+    FastCheck.boolean(),
+    FastCheck.array(FastCheck.string(), { maxLength: 2 }),
+    FastCheck.dictionary(FastCheck.string(), FastCheck.string(), { maxKeys: 2 })
+  )
+  const body = FastCheck.oneof(
+    FastCheck.record(
+      { access_token: field, expires_in: field, scope: field, token_type: field, issued_token_type: field, other: field },
+      { requiredKeys: [] }
+    ),
+    FastCheck.anything()
+  )
+
+  it("accepts only what SuccessBody accepts, and reads the same values", () =>
+    FastCheck.assert(
+      FastCheck.property(body, (json) => {
+        const plain = plainSuccess(json)
+        const decoded = decodeWithSchema(json)
+        if (plain === undefined) return
+        expect(Either.isRight(decoded)).toBe(true)
+        if (Either.isLeft(decoded)) return
+        expect(plain.accessToken).toBe(Redacted.value(decoded.right.access_token))
+        expect(plain.expiresIn).toBe(decoded.right.expires_in)
+        expect(plain.scope).toBe(decoded.right.scope ?? undefined)
+      }),
+      { numRuns: 5_000 }
+    ))
+
+  it("takes Auth0's usual answer, with or without scope and with null fields", () => {
+    expect(plainSuccess({ access_token: "ya29.a", expires_in: 3599, scope: "openid", token_type: "Bearer" })).toEqual({
+      accessToken: "ya29.a",
+      expiresIn: 3599,
+      scope: "openid"
+    })
+    expect(plainSuccess({ access_token: "gho_b", expires_in: 0, scope: null, issued_token_type: null })).toEqual({
+      accessToken: "gho_b",
+      expiresIn: 0,
+      scope: undefined
+    })
+    expect(plainSuccess({ access_token: "", expires_in: 1 })).toBeUndefined()
+    expect(plainSuccess({ access_token: "x", expires_in: 1.5 })).toBeUndefined()
+    expect(plainSuccess({ access_token: "x", expires_in: 1, token_type: 7 })).toBeUndefined()
+  })
 })

@@ -1,12 +1,10 @@
-import { sha256 } from "@noble/hashes/sha2.js"
-import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js"
+import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
+import { type Sha256 } from "./digest.js"
 import type { SubjectTokenKind } from "./protocol.js"
 
 /** What identifies one exchange's result: everything that changes Auth0's answer. */
 export interface KeyParts {
-  readonly origin: string
-  readonly clientId: string
   readonly connection: string
   readonly loginHint: string | undefined
   readonly subjectTokenKind: SubjectTokenKind
@@ -14,17 +12,17 @@ export interface KeyParts {
 }
 
 /**
- * The cache and coalescing key of an exchange. The subject token enters only as its SHA-256
- * digest, so a key never holds a token. The digest is synchronous (`@noble/hashes`): it needs no
- * WebCrypto, which some runtimes lack outside secure contexts, and costs no round trip to a
- * thread pool. JSON keeps the parts unambiguous.
+ * Makes the cache and coalescing keys of one client (its tenant and client id). The subject
+ * token enters only as its SHA-256 digest, so a key never holds a token; JSON keeps the parts
+ * unambiguous. With a synchronous digest the key is ready at once, with no effect to run.
  */
-export const cacheKey = (parts: KeyParts): string =>
-  JSON.stringify([
-    parts.origin,
-    parts.clientId,
-    parts.connection,
-    parts.loginHint ?? null,
-    parts.subjectTokenKind,
-    bytesToHex(sha256(utf8ToBytes(Redacted.value(parts.subjectToken))))
-  ])
+export const makeCacheKey = (origin: string, clientId: string, sha256: Sha256) => {
+  const prefix = JSON.stringify([origin, clientId]).slice(0, -1)
+  const assemble = (parts: KeyParts, digest: string) =>
+    `${prefix},${JSON.stringify(parts.connection)},${JSON.stringify(parts.loginHint ?? null)},"${parts.subjectTokenKind}","${digest}"]`
+  return sha256._tag === "Sync"
+    ? (parts: KeyParts): Effect.Effect<string> | string =>
+      assemble(parts, sha256.digest(Redacted.value(parts.subjectToken)))
+    : (parts: KeyParts): Effect.Effect<string> | string =>
+      Effect.map(Effect.promise(() => sha256.digest(Redacted.value(parts.subjectToken))), (digest) => assemble(parts, digest))
+}

@@ -1,8 +1,6 @@
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
-import * as Headers from "@effect/platform/Headers"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as TokenCache from "../TokenCache.js"
 import { InvalidConfigurationError } from "../TokenVaultError.js"
 import type { ClientAuthenticationMethod, TokenVaultOptions } from "../TokenVaultOptions.js"
@@ -31,9 +29,10 @@ export interface ResolvedClient {
   readonly endpoint: TokenEndpoint
   /** The secret to keep out of error excerpts, when there is one. */
   readonly clientSecret: string | undefined
-  readonly makeRequest: (url: string, call: TokenCall) => HttpClientRequest.HttpClientRequest
-  /** Whether requests carry an `Authorization` header (client_secret_basic). */
-  readonly sendsAuthorization: boolean
+  /** The headers of every token request, `content-type` among them. */
+  readonly headers: Readonly<Record<string, string>>
+  /** The form-encoded body of the token request of `call`. */
+  readonly formBody: (call: TokenCall) => string
   readonly cache: { readonly store: TokenCache.TokenCache; readonly skewMillis: number } | undefined
   readonly retry: RetryPolicy
   readonly attemptTimeout: Duration.Duration
@@ -64,8 +63,18 @@ const methods: ReadonlyArray<ClientAuthenticationMethod> = [
   "self_signed_tls_client_auth"
 ]
 
-/** `application/x-www-form-urlencoded` encoding of one value, as RFC 6749 §2.3.1 asks for Basic auth. */
-const formEncode = (value: string) => encodeURIComponent(value).replace(/%20/g, "+")
+/**
+ * `application/x-www-form-urlencoded` encoding of one value (the form body, and Basic auth as
+ * RFC 6749 §2.3.1 asks). A lone surrogate, which `encodeURIComponent` refuses, is sent as
+ * U+FFFD, as `URLSearchParams` does.
+ */
+const formEncode = (value: string): string => {
+  try {
+    return encodeURIComponent(value).replace(/%20/g, "+")
+  } catch {
+    return new URLSearchParams({ "": value }).toString().slice(1)
+  }
+}
 
 /** The `Auth0-Client` telemetry header value, as Auth0's SDKs send it. */
 const telemetryHeader = btoa(JSON.stringify({ name: packageName, version: packageVersion }))
@@ -180,38 +189,40 @@ export const resolveClient = (options: TokenVaultOptions): Either.Either<Resolve
       return yield* invalid("maxResponseBytes", "maxResponseBytes must be a positive integer")
     }
 
-    const headers: Record<string, string> = { accept: "application/json" }
+    const headers: Record<string, string> = {
+      "content-type": "application/x-www-form-urlencoded",
+      accept: "application/json"
+    }
     if (telemetry) headers["auth0-client"] = telemetryHeader
     if (clientAuthentication === "client_secret_basic") {
       headers["authorization"] = `Basic ${btoa(`${formEncode(clientId)}:${formEncode(secret!)}`)}`
     }
-    const requestHeaders = Headers.fromInput(headers)
-    const clientParams: Record<string, string> = clientAuthentication === "client_secret_basic"
-      ? {}
+    // The fields that are the same in every request, encoded once.
+    const clientFields = clientAuthentication === "client_secret_basic"
+      ? ""
       : secret === undefined
-      ? { client_id: clientId }
-      : { client_id: clientId, client_secret: secret }
-
-    const makeRequest = (url: string, call: TokenCall) => {
-      const params: Record<string, string> = {
-        grant_type: grantType,
-        subject_token: Redacted.value(call.subjectToken),
-        subject_token_type: subjectTokenTypes[call.subjectTokenKind],
-        requested_token_type: requestedTokenType,
-        connection: call.connection
-      }
-      if (call.loginHint !== undefined) params["login_hint"] = call.loginHint
-      return HttpClientRequest.post(url, { headers: requestHeaders }).pipe(
-        HttpClientRequest.bodyUrlParams({ ...params, ...clientParams })
-      )
+      ? `&client_id=${formEncode(clientId)}`
+      : `&client_id=${formEncode(clientId)}&client_secret=${formEncode(secret)}`
+    const fixedFields = `grant_type=${formEncode(grantType)}&requested_token_type=${formEncode(requestedTokenType)}`
+    const subjectTokenTypeFields = {
+      access_token: `&subject_token_type=${formEncode(subjectTokenTypes.access_token)}`,
+      refresh_token: `&subject_token_type=${formEncode(subjectTokenTypes.refresh_token)}`
     }
+
+    const formBody = (call: TokenCall) =>
+      fixedFields +
+      `&subject_token=${formEncode(Redacted.value(call.subjectToken))}` +
+      subjectTokenTypeFields[call.subjectTokenKind] +
+      `&connection=${formEncode(call.connection)}` +
+      (call.loginHint === undefined ? "" : `&login_hint=${formEncode(call.loginHint)}`) +
+      clientFields
     return {
       origin,
       clientId,
       endpoint,
       clientSecret: secret,
-      makeRequest,
-      sendsAuthorization: clientAuthentication === "client_secret_basic",
+      headers,
+      formBody,
       cache,
       retry,
       attemptTimeout,

@@ -1,0 +1,238 @@
+/**
+ * How a token request reaches Auth0: one POST of a form, one bounded response. By default the
+ * `TokenVault` sends it with the `HttpClient` in context; a runtime adapter whose `HttpClient`
+ * can do the same job with less work (the Node adapter, over undici's own API) attaches a
+ * `TokenTransport` to the client it provides, and the service uses that instead.
+ *
+ * @since 0.2.0
+ */
+import * as Effect from "effect/Effect"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { readBody } from "./internal/body.js"
+
+/**
+ * One token request: the URL, the headers (names in lower case, `content-type` among them), the
+ * form-encoded body, the most bytes of response body to read, and the time limit of the whole
+ * request and response.
+ *
+ * @example
+ * ```ts
+ * import type { TokenTransport } from "@effect-auth0/token-vault"
+ *
+ * const request: TokenTransport.TokenRequest = {
+ *   url: "https://example.us.auth0.com/oauth/token",
+ *   headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+ *   body: "grant_type=...&connection=github",
+ *   maxResponseBytes: 65_536,
+ *   timeoutMillis: 10_000
+ * }
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface TokenRequest {
+  readonly url: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+  readonly maxResponseBytes: number
+  readonly timeoutMillis: number
+}
+
+/**
+ * A complete response: its status, a header by lower-case name, and the body as text.
+ *
+ * @example
+ * ```ts
+ * import type { TokenTransport } from "@effect-auth0/token-vault"
+ *
+ * const response: TokenTransport.TokenResponse = {
+ *   status: 429,
+ *   header: (name) => (name === "retry-after" ? "2" : undefined),
+ *   body: "{\"error\":\"too_many_requests\"}"
+ * }
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface TokenResponse {
+  readonly status: number
+  readonly header: (name: string) => string | undefined
+  readonly body: string
+}
+
+/**
+ * Why no complete response came back.
+ *
+ * - `RequestFailed`: the connection failed or broke; `detail` says how (an error code or
+ *   message, which the service scrubs of secrets before showing it).
+ * - `TimedOut`: `timeoutMillis` passed first.
+ * - `BodyTooLarge`: the body is over `maxResponseBytes`; it was not read into memory.
+ *
+ * `responseReceived` tells whether the status line and headers had arrived: retries are only
+ * safe before that.
+ *
+ * @example
+ * ```ts
+ * import type { TokenTransport } from "@effect-auth0/token-vault"
+ *
+ * const refused: TokenTransport.TransportFailure = {
+ *   _tag: "RequestFailed",
+ *   responseReceived: false,
+ *   detail: "ECONNREFUSED"
+ * }
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type TransportFailure =
+  | { readonly _tag: "RequestFailed"; readonly responseReceived: boolean; readonly detail: string }
+  | { readonly _tag: "TimedOut"; readonly responseReceived: boolean }
+  | { readonly _tag: "BodyTooLarge"; readonly status: number }
+
+/**
+ * Sends token requests. `send` must end, within `timeoutMillis`, with a response or a
+ * `TransportFailure`, never a defect, and must stop the request when interrupted.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import type { TokenTransport } from "@effect-auth0/token-vault"
+ *
+ * // A transport that answers every request with the same OAuth error.
+ * const denied: TokenTransport.TokenTransport = {
+ *   send: () =>
+ *     Effect.succeed({
+ *       status: 403,
+ *       header: () => undefined,
+ *       body: "{\"error\":\"access_denied\"}"
+ *     })
+ * }
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface TokenTransport {
+  readonly send: (request: TokenRequest) => Effect.Effect<TokenResponse, TransportFailure>
+}
+
+/**
+ * The property under which an `HttpClient` carries its `TokenTransport`.
+ *
+ * @example
+ * ```ts
+ * import type { HttpClient } from "@effect/platform"
+ * import { TokenTransport } from "@effect-auth0/token-vault"
+ *
+ * const hasTransport = (client: HttpClient.HttpClient) => TokenTransport.TypeId in client
+ * ```
+ *
+ * @since 0.2.0
+ * @category type ids
+ */
+export const TypeId: unique symbol = Symbol.for("@effect-auth0/token-vault/TokenTransport")
+
+/**
+ * A copy of `client` that carries `transport`: a `TokenVault` over it sends token requests with
+ * `transport`, and everything else (discovery, the application's own requests) with `client`.
+ * Middleware applied to the result (`HttpClient.mapRequest`, ...) makes a new client without the
+ * transport, so the token requests then go through the middleware too.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { HttpClient } from "@effect/platform"
+ * import { TokenTransport } from "@effect-auth0/token-vault"
+ *
+ * const withFastPath = (transport: TokenTransport.TokenTransport) =>
+ *   Effect.map(HttpClient.HttpClient, (client) => TokenTransport.attach(client, transport))
+ * ```
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const attach = (client: HttpClient.HttpClient, transport: TokenTransport): HttpClient.HttpClient =>
+  Object.assign(Object.create(Object.getPrototypeOf(client) as object) as HttpClient.HttpClient, client, {
+    [TypeId]: transport
+  })
+
+/** What went wrong on the wire, from the platform error's cause: a code and a message. */
+const failureDetail = (error: HttpClientError.HttpClientError): string => {
+  const cause = error.cause
+  const detail = cause instanceof Error
+    ? [(cause as { code?: unknown }).code, cause.cause instanceof Error ? cause.cause.message : cause.message]
+      .filter((part): part is string => typeof part === "string" && part.length > 0)
+      .join(": ")
+    : ""
+  const what = error._tag === "ResponseError" ? "the response body could not be read" : `request failed (${error.reason})`
+  return detail === "" ? what : `${what}: ${detail}`
+}
+
+/** Keeps an `authorization` header redacted in the platform's spans whatever the application set. */
+const redactAuthorization = (names: ReadonlyArray<string | RegExp>) =>
+  names.some((name) => String(name).toLowerCase() === "authorization") ? names : [...names, "authorization"]
+
+/**
+ * A `TokenTransport` over any `HttpClient`, trace propagation off (Auth0 gets no trace ids of
+ * the application, and browsers need no CORS preflight for them).
+ */
+const overHttpClient = (client: HttpClient.HttpClient): TokenTransport => {
+  const execute = HttpClient.withTracerPropagation(client, false).execute
+  return {
+    send: (request) =>
+      Effect.suspend(() => {
+        let responseReceived = false
+        const { "content-type": contentType, ...headers } = request.headers
+        const httpRequest = HttpClientRequest.post(request.url, { headers: Headers.fromInput(headers) }).pipe(
+          HttpClientRequest.bodyText(request.body, contentType)
+        )
+        const sent = "authorization" in headers
+          ? Effect.locallyWith(execute(httpRequest), Headers.currentRedactedNames, redactAuthorization)
+          : execute(httpRequest)
+        return sent.pipe(
+          Effect.mapError((error): TransportFailure => ({ _tag: "RequestFailed", responseReceived, detail: failureDetail(error) })),
+          Effect.flatMap((response) => {
+            responseReceived = true
+            return Effect.map(
+              Effect.mapError(readBody(response, request.maxResponseBytes), (failure): TransportFailure =>
+                failure._tag === "BodyBroken"
+                  ? { _tag: "RequestFailed", responseReceived, detail: failureDetail(failure.error) }
+                  : { _tag: "BodyTooLarge", status: response.status }),
+              (body): TokenResponse => ({ status: response.status, header: (name) => response.headers[name], body })
+            )
+          }),
+          Effect.timeoutFail({
+            duration: request.timeoutMillis,
+            onTimeout: (): TransportFailure => ({ _tag: "TimedOut", responseReceived })
+          })
+        )
+      })
+  }
+}
+
+/**
+ * The transport of `client`: the one attached to it with {@link attach}, or one that sends with
+ * `client` itself (trace propagation off).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { HttpClient } from "@effect/platform"
+ * import { TokenTransport } from "@effect-auth0/token-vault"
+ *
+ * const transport = Effect.map(HttpClient.HttpClient, TokenTransport.fromHttpClient)
+ * ```
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const fromHttpClient = (client: HttpClient.HttpClient): TokenTransport =>
+  TypeId in client
+    ? (client as HttpClient.HttpClient & { readonly [TypeId]: TokenTransport })[TypeId]
+    : overHttpClient(client)

@@ -1,0 +1,47 @@
+import { createHash } from "node:crypto"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, FastCheck as fc, Option } from "effect"
+import { makeSha256, type Runtime } from "../src/internal/digest.js"
+
+const expected = (text: string) => createHash("sha256").update(text).digest("base64url")
+
+const run = (runtime: Runtime, text: string) =>
+  Option.match(makeSha256(runtime), {
+    onNone: () => Effect.die("no digest"),
+    onSome: (sha256) =>
+      sha256._tag === "Sync" ? Effect.sync(() => sha256.digest(text)) : Effect.promise(() => sha256.digest(text))
+  })
+
+describe("subject token digests", () => {
+  it.effect("node:crypto and WebCrypto give the same SHA-256 text for any string", () =>
+    Effect.promise(() =>
+      fc.assert(
+        fc.asyncProperty(fc.string({ unit: "binary" }), async (text) => {
+          const viaNode = await Effect.runPromise(run(globalThis as Runtime, text))
+          const viaWebCrypto = await Effect.runPromise(run({ crypto: globalThis.crypto }, text))
+          expect(Option.map(makeSha256({ crypto: globalThis.crypto }), (sha256) => sha256._tag)).toEqual(Option.some("Async"))
+          expect(viaNode).toBe(expected(text))
+          expect(viaWebCrypto).toBe(viaNode)
+        }),
+        { numRuns: 200 }
+      )
+    ))
+
+  it("finds node:crypto through process.getBuiltinModule, and nothing in a runtime without either", () => {
+    let asked: string | undefined
+    const runtime: Runtime = {
+      process: {
+        getBuiltinModule: (id) => {
+          asked = id
+          return { createHash }
+        }
+      }
+    }
+    expect(Option.map(makeSha256(runtime), (sha256) => sha256._tag)).toEqual(Option.some("Sync"))
+    expect(Effect.runSync(run(runtime, "token"))).toBe(expected("token"))
+    expect(asked).toBe("node:crypto")
+    expect(Option.isNone(makeSha256({}))).toBe(true)
+    expect(Option.isNone(makeSha256({ process: { getBuiltinModule: () => undefined } }))).toBe(true)
+    expect(Option.isNone(makeSha256({ process: { getBuiltinModule: () => { throw new Error("no") } } }))).toBe(true)
+  })
+})
