@@ -1,7 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer, Redacted } from "effect"
+import { Effect, Fiber, Layer, Redacted, Schedule } from "effect"
+import { HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
-import { TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
+import { TokenTransport, TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
+import { NodeTokenVault } from "@effect-auth0/token-vault-node"
 import { EmulatorServer, Fault, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
 import { recordingLogger } from "./utils/recorders.js"
 
@@ -18,24 +20,38 @@ const tenant: TokenVaultEmulator.TenantConfig = {
   }]
 }
 
-/** An emulator on loopback with a fault, and a vault over undici pointed at it. */
-const setup = (fault: Fault.Fault, options: Partial<TokenVaultOptions.TokenVaultOptions> = {}) =>
+/**
+ * The two ways token requests go over undici: `@effect/platform-node`'s `HttpClient` (the path of
+ * any `HttpClient`), and the `TokenTransport` the Node adapter attaches to its client.
+ */
+const transports = [
+  ["@effect/platform-node's HttpClient", NodeHttpClient.layerUndici, false],
+  ["NodeTokenVault's TokenTransport", NodeTokenVault.layerHttpClient(), true]
+] as const
+
+/** An emulator on loopback with a fault, and a vault over `http` pointed at it. */
+const setupOver = (http: Layer.Layer<HttpClient.HttpClient, TokenVaultError.InvalidConfigurationError>, direct: boolean) =>
+(fault: Fault.Fault, options: Partial<TokenVaultOptions.TokenVaultOptions> = {}) =>
   Effect.gen(function* () {
     const emulator = yield* TokenVaultEmulator.make(tenant)
     const server = yield* EmulatorServer.serve(emulator)
     yield* emulator.setFault(fault)
-    const undici = yield* Layer.build(NodeHttpClient.layerUndici)
+    const built = yield* Layer.build(http)
+    // Make sure each run takes the path it is named after.
+    expect(TokenTransport.TypeId in (yield* Effect.provide(HttpClient.HttpClient, built))).toBe(direct)
     const vault = yield* TokenVault.make({
       domain: server.url,
       clientId: "app",
       clientSecret: Redacted.make(clientSecret),
       cache: false,
       ...options
-    }).pipe(Effect.provide(undici))
-    return { emulator, vault }
+    }).pipe(Effect.provide(built))
+    return { emulator, server, vault }
   })
 
-describe("fault injection", () => {
+describe.each(transports)("fault injection over %s", (_, http, direct) => {
+  const setup = setupOver(http, direct)
+
   it.live("with 20 % random transient faults and default retries, 1 000 exchanges all succeed", () =>
     Effect.gen(function* () {
       const logs = recordingLogger()
@@ -75,16 +91,16 @@ describe("fault injection", () => {
     }).pipe(Effect.scoped), { timeout: 90_000 })
 
   it.live.each([
-    ["a reset before the headers", Fault.ResetBeforeHeaders(), "TransportError", false],
-    ["a reset after the headers", Fault.ResetAfterHeaders(), "TransportError", true],
-    ["truncated JSON", Fault.TruncatedJson(), "TransportError", true],
-    ["a stalled body", Fault.StalledBody(), "TransportError", true],
-    ["an endless body", Fault.EndlessBody({ intervalMillis: 50 }), "TransportError", true],
-    ["an oversized body", Fault.OversizedBody(), "UnexpectedResponseError", undefined],
-    ["an oversized body without content-length", Fault.OversizedBody({ contentLength: false }), "UnexpectedResponseError", undefined],
-    ["a 503", Fault.ServerError({ status: 503 }), "UnexpectedResponseError", undefined],
-    ["a 429", Fault.RateLimited({ retryAfter: 1 }), "RateLimitError", undefined]
-  ] as const)("with retries off, %s is a %s", ([_, fault, tag, responseReceived]) =>
+    ["a reset before the headers", "TransportError", Fault.ResetBeforeHeaders(), false],
+    ["a reset after the headers", "TransportError", Fault.ResetAfterHeaders(), true],
+    ["truncated JSON", "TransportError", Fault.TruncatedJson(), true],
+    ["a stalled body", "TransportError", Fault.StalledBody(), true],
+    ["an endless body", "TransportError", Fault.EndlessBody({ intervalMillis: 50 }), true],
+    ["an oversized body", "UnexpectedResponseError", Fault.OversizedBody(), undefined],
+    ["an oversized body without content-length", "UnexpectedResponseError", Fault.OversizedBody({ contentLength: false }), undefined],
+    ["a 503", "UnexpectedResponseError", Fault.ServerError({ status: 503 }), undefined],
+    ["a 429", "RateLimitError", Fault.RateLimited({ retryAfter: 1 }), undefined]
+  ] as const)("with retries off, %s is a %s", ([_, tag, fault, responseReceived]) =>
     Effect.gen(function* () {
       const { vault } = yield* setup(fault, { retry: false, timeout: { attempt: "300 millis" } })
       const error = yield* Effect.flip(vault.getAccessTokenForConnection({ connection: "github", accessToken: subjects[0]! }))
@@ -92,5 +108,22 @@ describe("fault injection", () => {
       if (responseReceived !== undefined) {
         expect((error as TokenVaultError.TransportError).responseReceived).toBe(responseReceived)
       }
+    }).pipe(Effect.scoped), { timeout: 20_000 })
+
+  it.live("interrupting a call aborts its request: the connection is closed", () =>
+    Effect.gen(function* () {
+      const { emulator, server, vault } = yield* setup(Fault.StalledBody())
+      const call = yield* Effect.fork(vault.getAccessTokenForConnection({ connection: "github", accessToken: subjects[0]! }))
+      yield* Effect.retry(
+        Effect.filterOrFail(emulator.requests, (requests) => requests.length === 1),
+        Schedule.spaced("10 millis").pipe(Schedule.upTo("5 seconds"))
+      )
+      expect(yield* server.openConnections).toBe(1)
+      yield* Fiber.interrupt(call)
+      yield* Effect.retry(
+        Effect.filterOrFail(server.openConnections, (open) => open === 0),
+        Schedule.spaced("10 millis").pipe(Schedule.upTo("5 seconds"))
+      )
+      expect(yield* server.openConnections).toBe(0)
     }).pipe(Effect.scoped), { timeout: 20_000 })
 })

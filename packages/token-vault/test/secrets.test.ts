@@ -2,7 +2,8 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, type Layer, Option, Redacted } from "effect"
 import { FetchHttpClient, Headers, type HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
-import { TokenVault, type TokenVaultOptions } from "@effect-auth0/token-vault"
+import { TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
+import { NodeTokenVault } from "@effect-auth0/token-vault-node"
 import { closedPort } from "./utils/closedPort.js"
 import { recordingLogger, recordingTracer, spanAttribute } from "./utils/recorders.js"
 import { stubHttpClient, type StubAnswer } from "./utils/stubHttpClient.js"
@@ -15,7 +16,7 @@ const secrets = [subjectToken, clientSecret, issuedToken]
 
 /** Runs one exchange with a recording tracer and logger, logging whatever comes out. */
 const observe = (
-  http: Layer.Layer<HttpClient.HttpClient>,
+  http: Layer.Layer<HttpClient.HttpClient, TokenVaultError.InvalidConfigurationError>,
   options: Partial<TokenVaultOptions.TokenVaultOptions> & { readonly accessToken?: string } = {}
 ) =>
   Effect.gen(function* () {
@@ -92,7 +93,8 @@ describe("secrets stay out of errors, logs and spans", () => {
 
   for (const [name, http] of [
     ["fetch", FetchHttpClient.layer],
-    ["undici", NodeHttpClient.layerUndici]
+    ["undici", NodeHttpClient.layerUndici],
+    ["NodeTokenVault's undici transport", NodeTokenVault.layerHttpClient()]
   ] as const) {
     it.effect(`a refused connection over ${name} is a TransportError without secrets`, () =>
       Effect.gen(function* () {
