@@ -5,9 +5,11 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import type * as Types from "effect/Types"
 import { InvalidArgumentError } from "./TokenVaultError.js"
 
 const withMessage = (message: string) => ({ message: () => ({ message, override: true }) })
@@ -17,6 +19,12 @@ const tokenRule = "must be a non-empty string with no surrounding whitespace and
 const isWellFormedToken = (token: string) =>
   token.length > 0 && token.trim() === token && !/^bearer\s/i.test(token)
 
+const isNonBlank = (value: string) => value.trim().length > 0
+
+// The rule between the two subject tokens, on decoded (or being decoded) options.
+const hasOneSubject = (options: { readonly accessToken?: unknown; readonly refreshToken?: unknown }) =>
+  (options.accessToken === undefined) !== (options.refreshToken === undefined)
+
 const SubjectToken = (name: string) =>
   Schema.Union(Schema.Redacted(Schema.String), Schema.RedactedFromSelf(Schema.String)).pipe(
     Schema.filter((token) => isWellFormedToken(Redacted.value(token))),
@@ -25,7 +33,7 @@ const SubjectToken = (name: string) =>
 
 const NonBlankString = (name: string, rule: string) =>
   Schema.String.pipe(
-    Schema.filter((value) => value.trim().length > 0),
+    Schema.filter(isNonBlank),
     Schema.annotations(withMessage(`${name} ${rule}`))
   )
 
@@ -62,7 +70,7 @@ const notAnObject = "options must be an object with a connection and an accessTo
  */
 export const AccessTokenForConnectionOptions = Fields.pipe(
   Schema.filter((options) =>
-    (options.accessToken === undefined) === (options.refreshToken === undefined)
+    !hasOneSubject(options)
       ? {
         path: [options.accessToken === undefined ? "accessToken" : "refreshToken"],
         message: options.accessToken === undefined
@@ -113,11 +121,85 @@ export type Input =
  */
 export type Decoded = typeof AccessTokenForConnectionOptions.Type
 
-const decodeOptions = Schema.decodeUnknown(AccessTokenForConnectionOptions)
+const decodeOptions = Schema.decodeUnknownEither(AccessTokenForConnectionOptions)
+
+const toInvalidArgument = (error: ParseResult.ParseError) => {
+  // Field schemas carry their own messages; the struct's default one would quote the input.
+  const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+  const argument = issue?.path[0]
+  if (typeof argument !== "string") return new InvalidArgumentError({ argument: "options", message: notAnObject })
+  const message = issue!._tag === "Missing" ? `${argument} is required` : issue!.message
+  return new InvalidArgumentError({ argument, message })
+}
+
+const unreadable = "options could not be read: reading one of its properties threw"
+
+// The Schema path: it yields the messages of every rule. A getter or a Proxy trap that throws
+// (or a wiped `Redacted`) ends here as a typed error, never as an exception or a defect.
+const decodeWithSchema = (input: unknown): Effect.Effect<Decoded, InvalidArgumentError> => {
+  try {
+    const result = decodeOptions(input)
+    return Either.isRight(result) ? Effect.succeed(result.right) : Effect.fail(toInvalidArgument(result.left))
+  } catch {
+    return Effect.fail(new InvalidArgumentError({ argument: "options", message: unreadable }))
+  }
+}
+
+const invalid: unique symbol = Symbol("invalid")
+
+// What `SubjectToken` decodes `token` to: a fresh `Redacted` (the Schema re-wraps a `Redacted`
+// input too), `undefined` kept as is, or `invalid`.
+const decodeSubject = (token: unknown): Redacted.Redacted<string> | undefined | typeof invalid => {
+  if (token === undefined) return undefined
+  const value = Redacted.isRedacted(token) ? Redacted.value(token) : token
+  return typeof value === "string" && isWellFormedToken(value) ? Redacted.make(value) : invalid
+}
+
+const hasOwn = (options: object, key: string) => Object.prototype.hasOwnProperty.call(options, key)
+
+// The common, valid shape, checked by hand with the Schema's predicates: the result is what the
+// Schema decodes (the keys it keeps, in its order, a key given as undefined kept, excess keys
+// dropped), or `undefined` to leave the input, errors included, to the Schema. Each property is
+// read once, in the Schema's order: an own property for the optional ones, any for `connection`.
+const decodeValid = (input: unknown): Decoded | undefined => {
+  if (typeof input !== "object" || input === null) return undefined
+  const prototype: unknown = Object.getPrototypeOf(input)
+  if (prototype !== Object.prototype && prototype !== null) return undefined
+  const options = input as { readonly [key: string]: unknown }
+  const connection = options.connection
+  if (typeof connection !== "string" || !isNonBlank(connection)) return undefined
+  const decoded: Types.Mutable<Decoded> = { connection }
+  if (hasOwn(options, "accessToken")) {
+    const accessToken = decodeSubject(options.accessToken)
+    if (accessToken === invalid) return undefined
+    decoded.accessToken = accessToken
+  }
+  if (hasOwn(options, "refreshToken")) {
+    const refreshToken = decodeSubject(options.refreshToken)
+    if (refreshToken === invalid) return undefined
+    decoded.refreshToken = refreshToken
+  }
+  if (hasOwn(options, "loginHint")) {
+    const loginHint = options.loginHint
+    if (loginHint !== undefined && (typeof loginHint !== "string" || !isNonBlank(loginHint))) return undefined
+    decoded.loginHint = loginHint
+  }
+  if (hasOwn(options, "cache")) {
+    const cache = options.cache
+    if (cache !== undefined && typeof cache !== "boolean") return undefined
+    decoded.cache = cache
+  }
+  return hasOneSubject(decoded) ? decoded : undefined
+}
 
 /**
  * Decodes options that may come from plain JavaScript, failing with an `InvalidArgumentError`
  * that names the offending argument and never repeats its value.
+ *
+ * The result is the one of `Schema.decodeUnknown(AccessTokenForConnectionOptions)`; valid options
+ * given as a plain object take a hand-written check instead of the Schema, since every call,
+ * cached ones included, decodes its options. Options whose properties throw when read fail with
+ * an `InvalidArgumentError` for `options`.
  *
  * @example
  * ```ts
@@ -131,12 +213,12 @@ const decodeOptions = Schema.decodeUnknown(AccessTokenForConnectionOptions)
  * @since 0.1.0
  * @category decoding
  */
-export const decode = (input: unknown): Effect.Effect<Decoded, InvalidArgumentError> =>
-  Effect.mapError(decodeOptions(input), (error) => {
-    // Field schemas carry their own messages; the struct's default one would quote the input.
-    const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-    const argument = issue?.path[0]
-    if (typeof argument !== "string") return new InvalidArgumentError({ argument: "options", message: notAnObject })
-    const message = issue!._tag === "Missing" ? `${argument} is required` : issue!.message
-    return new InvalidArgumentError({ argument, message })
-  })
+export const decode = (input: unknown): Effect.Effect<Decoded, InvalidArgumentError> => {
+  try {
+    const decoded = decodeValid(input)
+    if (decoded !== undefined) return Effect.succeed(decoded)
+  } catch {
+    // A throwing getter or Proxy trap: the Schema path turns it into a typed error.
+  }
+  return decodeWithSchema(input)
+}
