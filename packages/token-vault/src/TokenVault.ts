@@ -130,7 +130,7 @@ export const make = (
     const sha256 = yield* Option.match(makeSha256(), { onNone: () => Effect.fail(noDigest), onSome: Effect.succeed })
     const httpClient = yield* HttpClient.HttpClient
     const transport = TokenTransport.fromHttpClient(httpClient)
-    const coalesce = makeCoalescer<ConnectionTokenSet, ExchangeError>(yield* Effect.scope)
+    const coalesce = yield* makeCoalescer<ConnectionTokenSet, ExchangeError>(yield* Effect.scope)
     const tokenUrl: Effect.Effect<string, ExchangeError> = client.endpoint._tag === "Fixed"
       ? Effect.succeed(client.endpoint.url)
       : makeMtlsEndpointLookup(HttpClient.withTracerPropagation(httpClient, false), client.endpoint.discoveryUrl)
