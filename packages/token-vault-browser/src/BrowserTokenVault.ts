@@ -1,22 +1,22 @@
 /**
  * Token Vault in browsers, web workers and fetch-only runtimes (Cloudflare Workers, Deno, Bun):
- * the HTTP client is the runtime's `fetch`, through `@effect/platform`'s `FetchHttpClient`.
+ * the HTTP client is the runtime's `fetch`. Token requests go straight to it
+ * (`TokenTransport.layerFetch`); anything else through `@effect/platform`'s `FetchHttpClient`.
  *
  * `fetch` is the one HTTP API all of these runtimes share; `@effect/platform-browser`'s
  * `XMLHttpRequest` client needs XHR, which only pages and dedicated or shared workers have (not
  * service workers, Cloudflare Workers, Deno or Bun), so this package does not use it. To run the exchange
  * over XHR anyway, provide `BrowserHttpClient.layerXMLHttpRequest` to `TokenVault.layer` yourself.
  *
- * The core turns trace propagation off for the token request (`traceparent` / `b3` headers would
- * fail the CORS preflight at Auth0 and leak the application's trace ids); spans are kept.
+ * Token requests carry no trace propagation headers (`traceparent` / `b3` would fail the CORS
+ * preflight at Auth0 and leak the application's trace ids); spans are kept.
  *
  * @since 0.1.0
  */
 import type * as Config from "effect/Config"
 import * as Layer from "effect/Layer"
 import type * as HttpClient from "@effect/platform/HttpClient"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import { TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
+import { TokenTransport, TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
 
 /**
  * Options of {@link layerHttpClient}: which `fetch` to call and the `RequestInit` fields that
@@ -79,7 +79,8 @@ const requestInitOf = (options: HttpClientOptions): globalThis.RequestInit | und
 
 /**
  * An `HttpClient` over `fetch`: the global one, or `options.fetch`, with the `RequestInit` fields
- * given in `options`. Without options it is `FetchHttpClient.layer` of `@effect/platform`.
+ * given in `options`. It is `@effect/platform`'s `FetchHttpClient`, carrying a `TokenTransport`
+ * over the same `fetch` (`TokenTransport.layerFetch`): token requests go straight to `fetch`.
  *
  * @example
  * ```ts
@@ -96,19 +97,8 @@ const requestInitOf = (options: HttpClientOptions): globalThis.RequestInit | und
  * @since 0.1.0
  * @category layers
  */
-export const layerHttpClient = (options: HttpClientOptions = {}): Layer.Layer<HttpClient.HttpClient> => {
-  const init = requestInitOf(options)
-  if (options.fetch === undefined && init === undefined) return FetchHttpClient.layer
-  // `FetchHttpClient.layer` captures the context it is built in and reads `Fetch` and
-  // `RequestInit` from it at each request.
-  const fetch: Layer.Layer<FetchHttpClient.Fetch> | Layer.Layer<never> = options.fetch === undefined
-    ? Layer.empty
-    : Layer.succeed(FetchHttpClient.Fetch, options.fetch)
-  const requestInit: Layer.Layer<FetchHttpClient.RequestInit> | Layer.Layer<never> = init === undefined
-    ? Layer.empty
-    : Layer.succeed(FetchHttpClient.RequestInit, init)
-  return FetchHttpClient.layer.pipe(Layer.provide(Layer.merge(fetch, requestInit)))
-}
+export const layerHttpClient = (options: HttpClientOptions = {}): Layer.Layer<HttpClient.HttpClient> =>
+  TokenTransport.layerFetch({ fetch: options.fetch, init: requestInitOf(options) })
 
 /**
  * `TokenVault` over `fetch`: the core layer with this package's HTTP client, configured by the

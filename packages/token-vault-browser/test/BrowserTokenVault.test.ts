@@ -1,7 +1,7 @@
-import { TokenVault } from "@effect-auth0/token-vault"
+import { TokenTransport, TokenVault } from "@effect-auth0/token-vault"
 import { BrowserTokenVault } from "@effect-auth0/token-vault-browser"
 import { EmulatorServer, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
@@ -35,10 +35,21 @@ const options = { domain: "tenant.example.com", clientId: CLIENT_ID, clientSecre
 const exchange = TokenVault.getAccessTokenForConnection({ connection: "google-oauth2", accessToken: ACCESS_TOKEN })
 
 describe("BrowserTokenVault", () => {
-  it("layerHttpClient() without options is @effect/platform's FetchHttpClient.layer", () => {
-    expect(BrowserTokenVault.layerHttpClient()).toBe(FetchHttpClient.layer)
-    expect(BrowserTokenVault.layerHttpClient({})).toBe(FetchHttpClient.layer)
-  })
+  it.effect("token requests go straight to fetch; other requests through the platform's FetchHttpClient, same fetch and fields", () =>
+    Effect.gen(function*() {
+      const { calls, fetch } = recordingFetch(success)
+      const layer = BrowserTokenVault.layerHttpClient({ fetch, credentials: "omit" })
+      const client = yield* Effect.provide(HttpClient.HttpClient, layer)
+      expect(TokenTransport.TypeId in client).toBe(true)
+      yield* client.get("https://tenant.example.com/.well-known/openid-configuration")
+      expect(calls.map((call) => call.url)).toEqual(["https://tenant.example.com/.well-known/openid-configuration"])
+      expect(calls[0]?.init).toMatchObject({ credentials: "omit" })
+      yield* exchange.pipe(Effect.provide(TokenVault.layer(options)), Effect.provide(layer))
+      expect(calls[1]?.url).toBe("https://tenant.example.com/oauth/token")
+      // The token request's headers are a plain record, not the platform's Headers object.
+      expect(calls[1]?.init.headers).toMatchObject({ "content-type": "application/x-www-form-urlencoded" })
+      expect(calls[1]?.init).toMatchObject({ credentials: "omit", method: "POST" })
+    }))
 
   it.effect("calls the given fetch with the given RequestInit fields", () =>
     Effect.gen(function*() {

@@ -1,12 +1,15 @@
 /**
  * How a token request reaches Auth0: one POST of a form, one bounded response. By default the
- * `TokenVault` sends it with the `HttpClient` in context; a runtime adapter whose `HttpClient`
- * can do the same job with less work (the Node adapter, over undici's own API) attaches a
- * `TokenTransport` to the client it provides, and the service uses that instead.
+ * `TokenVault` sends it with the `HttpClient` in context; an `HttpClient` layer that can do the
+ * same job with less work attaches a `TokenTransport` to the client it provides, and the service
+ * uses that instead: {@link layerFetch} over `fetch` (the Promise facade's default, and the
+ * browser adapter's), and the Node adapter over undici's own `request()`.
  *
  * @since 0.2.0
  */
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
@@ -236,3 +239,145 @@ export const fromHttpClient = (client: HttpClient.HttpClient): TokenTransport =>
   TypeId in client
     ? (client as HttpClient.HttpClient & { readonly [TypeId]: TokenTransport })[TypeId]
     : overHttpClient(client)
+
+/** A `fetch` error as `message: cause` (Node's `fetch` puts the code and reason in its cause). */
+const fetchFailureDetail = (error: unknown): string => {
+  if (!(error instanceof Error)) return "unknown error"
+  const cause = error.cause
+  if (!(cause instanceof Error)) return error.message
+  const code = (cause as { code?: unknown }).code
+  return `${error.message}: ${typeof code === "string" ? `${code}: ` : ""}${cause.message}`
+}
+
+/** Why a `fetch` body was not read: it is larger than the limit. */
+const tooLarge = Symbol("tooLarge")
+
+const decoder = new TextDecoder()
+
+/**
+ * A `fetch` response body as text, never holding more than `maxBytes` of it: a `content-length`
+ * over the limit cancels the body unread, and a body without one is read chunk by chunk and
+ * cancelled as soon as it passes the limit.
+ */
+const readFetchBody = async (response: Response, maxBytes: number): Promise<string | typeof tooLarge> => {
+  const declared = response.headers.get("content-length")
+  if (declared !== null && /^\d+$/.test(declared)) {
+    if (Number(declared) <= maxBytes) return response.text()
+    await response.body?.cancel()
+    return tooLarge
+  }
+  if (response.body === null) return ""
+  const reader = response.body.getReader()
+  const chunks: Array<Uint8Array> = []
+  let size = 0
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    size += read.value.length
+    if (size > maxBytes) {
+      await reader.cancel()
+      return tooLarge
+    }
+    chunks.push(read.value)
+  }
+  const bytes = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.length
+  }
+  return decoder.decode(bytes)
+}
+
+/**
+ * A `TokenTransport` straight on `fetch`: one call per request, one timer, the body read once,
+ * without `@effect/platform`'s request and response models. `fetch` defaults to the global one,
+ * looked up at each request (so a polyfill or test double installed later is used); `init` adds
+ * `RequestInit` fields such as `credentials: "omit"`.
+ *
+ * @example
+ * ```ts
+ * import { TokenTransport } from "@effect-auth0/token-vault"
+ *
+ * const transport = TokenTransport.fromFetch(globalThis.fetch, { credentials: "omit" })
+ * ```
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const fromFetch = (
+  fetch: typeof globalThis.fetch = (input, init) => globalThis.fetch(input, init),
+  init?: Omit<globalThis.RequestInit, "method" | "headers" | "body" | "signal">
+): TokenTransport => ({
+  send: (request) =>
+    Effect.async<TokenResponse, TransportFailure>((resume) => {
+      const controller = new AbortController()
+      let responseReceived = false
+      let settled = false
+      const settle = (result: Effect.Effect<TokenResponse, TransportFailure>) => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        resume(result)
+      }
+      const timer = setTimeout(() => {
+        settle(Effect.fail({ _tag: "TimedOut", responseReceived }))
+        controller.abort()
+      }, request.timeoutMillis)
+      Promise.resolve().then(() =>
+        fetch(request.url, { ...init, method: "POST", headers: request.headers, body: request.body, signal: controller.signal })
+      ).then(async (response) => {
+        responseReceived = true
+        const body = await readFetchBody(response, request.maxResponseBytes)
+        settle(
+          body === tooLarge
+            ? Effect.fail({ _tag: "BodyTooLarge", status: response.status })
+            : Effect.succeed({
+              status: response.status,
+              header: (name) => response.headers.get(name) ?? undefined,
+              body
+            })
+        )
+      }).catch((error: unknown) => {
+        const what = responseReceived ? "the response body could not be read" : "request failed"
+        settle(Effect.fail({ _tag: "RequestFailed", responseReceived, detail: `${what}: ${fetchFailureDetail(error)}` }))
+      })
+      return Effect.sync(() => {
+        settled = true
+        clearTimeout(timer)
+        controller.abort()
+      })
+    })
+})
+
+/**
+ * `@effect/platform`'s `FetchHttpClient` over `fetch` (the global one unless given) with
+ * `RequestInit` fields, carrying a {@link fromFetch} transport over the same `fetch` and fields:
+ * a `TokenVault` over it sends its token requests straight to `fetch`.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Redacted } from "effect"
+ * import { TokenTransport, TokenVault } from "@effect-auth0/token-vault"
+ *
+ * const program = TokenVault.getAccessTokenForConnection({ connection: "github", accessToken: "eyJ..." }).pipe(
+ *   Effect.provide(TokenVault.layer({ domain: "example.us.auth0.com", clientId: "id", clientSecret: Redacted.make("secret") })),
+ *   Effect.provide(TokenTransport.layerFetch({ init: { credentials: "omit" } }))
+ * )
+ * ```
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerFetch = (
+  options: {
+    readonly fetch?: typeof globalThis.fetch | undefined
+    readonly init?: Omit<globalThis.RequestInit, "method" | "headers" | "body" | "signal"> | undefined
+  } = {}
+): Layer.Layer<HttpClient.HttpClient> => {
+  // `FetchHttpClient.layer` reads `Fetch` and `RequestInit` from the context it is built in.
+  const fetch = options.fetch === undefined ? Layer.empty : Layer.succeed(FetchHttpClient.Fetch, options.fetch)
+  const init = options.init === undefined ? Layer.empty : Layer.succeed(FetchHttpClient.RequestInit, options.init)
+  const transport = fromFetch(options.fetch, options.init)
+  return Layer.effect(HttpClient.HttpClient, Effect.map(HttpClient.HttpClient, (client) => attach(client, transport))).pipe(
+    Layer.provide(FetchHttpClient.layer.pipe(Layer.provide(Layer.merge(fetch, init))))
+  )
+}

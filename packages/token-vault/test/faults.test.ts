@@ -21,12 +21,14 @@ const tenant: TokenVaultEmulator.TenantConfig = {
 }
 
 /**
- * The two ways token requests go over undici: `@effect/platform-node`'s `HttpClient` (the path of
- * any `HttpClient`), and the `TokenTransport` the Node adapter attaches to its client.
+ * The ways token requests reach the loopback emulator: `@effect/platform-node`'s `HttpClient` (the
+ * path of any `HttpClient`), the `TokenTransport` the Node adapter attaches to its client (undici's
+ * `request()`), and the one of `TokenTransport.layerFetch` (the global `fetch`).
  */
 const transports = [
   ["@effect/platform-node's HttpClient", NodeHttpClient.layerUndici, false],
-  ["NodeTokenVault's TokenTransport", NodeTokenVault.layerHttpClient(), true]
+  ["NodeTokenVault's TokenTransport", NodeTokenVault.layerHttpClient(), true],
+  ["TokenTransport.layerFetch (Node's global fetch)", TokenTransport.layerFetch(), true]
 ] as const
 
 /** An emulator on loopback with a fault, and a vault over `http` pointed at it. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, type Layer, Option, Redacted } from "effect"
 import { FetchHttpClient, Headers, type HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
-import { TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
+import { TokenTransport, TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
 import { NodeTokenVault } from "@effect-auth0/token-vault-node"
 import { closedPort } from "./utils/closedPort.js"
 import { recordingLogger, recordingTracer, spanAttribute } from "./utils/recorders.js"
@@ -94,7 +94,8 @@ describe("secrets stay out of errors, logs and spans", () => {
   for (const [name, http] of [
     ["fetch", FetchHttpClient.layer],
     ["undici", NodeHttpClient.layerUndici],
-    ["NodeTokenVault's undici transport", NodeTokenVault.layerHttpClient()]
+    ["NodeTokenVault's undici transport", NodeTokenVault.layerHttpClient()],
+    ["TokenTransport.layerFetch", TokenTransport.layerFetch()]
   ] as const) {
     it.effect(`a refused connection over ${name} is a TransportError without secrets`, () =>
       Effect.gen(function* () {

@@ -11,8 +11,8 @@ import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
+import * as TokenTransport from "../TokenTransport.js"
 import * as TokenVault from "../TokenVault.js"
 import type * as TokenVaultError from "../TokenVaultError.js"
 import type * as TokenVaultOptions from "../TokenVaultOptions.js"
@@ -148,8 +148,7 @@ const httpLayer = (
   options: ApiClientOptions
 ): Layer.Layer<HttpClient.HttpClient, TokenVaultError.InvalidConfigurationError> => {
   if (options.httpClient !== undefined) return options.httpClient
-  if (options.customFetch === undefined) return FetchHttpClient.layer
-  return FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, options.customFetch)))
+  return TokenTransport.layerFetch({ fetch: options.customFetch })
 }
 
 /**
