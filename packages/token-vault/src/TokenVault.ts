@@ -168,16 +168,19 @@ export const make = (
      */
     const attempt = (url: string, body: string, context: ExchangeContext, number: number, remainingMillis: number) => {
       const timeoutMillis = Math.min(attemptMillis, remainingMillis)
-      return transport.send({ url, headers: client.headers, body, maxResponseBytes: client.maxResponseBytes, timeoutMillis }).pipe(
-        Effect.mapError((failure) => failureToError(failure, url, timeoutMillis, context.secrets)),
-        Effect.flatMap((response) =>
-          Effect.zipRight(
-            Effect.annotateCurrentSpan("http.response.status_code", response.status),
-            classifyResponse(response.status, response.header, response.body, context)
+      return Effect.useSpan(
+        "TokenVault.attempt",
+        { kind: "client", captureStackTrace: false, attributes: { "auth0.attempt": number } },
+        (span) =>
+          transport.send({ url, headers: client.headers, body, maxResponseBytes: client.maxResponseBytes, timeoutMillis }).pipe(
+            Effect.mapError((failure) => failureToError(failure, url, timeoutMillis, context.secrets)),
+            Effect.flatMap((response) => {
+              span.attribute("http.response.status_code", response.status)
+              return classifyResponse(response.status, response.header, response.body, context)
+            }),
+            Effect.ensuring(Metric.increment(TokenVaultMetrics.exchanges)),
+            Effect.withParentSpan(span)
           )
-        ),
-        Effect.ensuring(Metric.increment(TokenVaultMetrics.exchanges)),
-        Effect.withSpan("TokenVault.attempt", { kind: "client", captureStackTrace: false, attributes: { "auth0.attempt": number } })
       )
     }
 

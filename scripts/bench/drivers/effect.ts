@@ -1,13 +1,12 @@
 /**
  * This library's Effect API with `cache: false`, on the Node (undici) layer and on the fetch
- * layer. Each exchange is one `runPromise` of `TokenVault.getAccessTokenForConnection` on a
+ * layer (`TokenTransport.layerFetch()`, which `BrowserTokenVault` uses too). Each exchange is one `runPromise` of `TokenVault.getAccessTokenForConnection` on a
  * `ManagedRuntime` holding the layer, as an application at the edge of Effect would run it.
  */
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Redacted from "effect/Redacted"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import { TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
+import { TokenTransport, TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
 import { NodeTokenVault } from "@effect-auth0/token-vault-node"
 import { clientId, clientSecret, connection, subjectToken } from "../tenant.js"
 import type { Driver, DriverSpec } from "./driver.js"
@@ -45,7 +44,7 @@ export const effectFetch: DriverSpec = {
   role: "library",
   make: (url) =>
     effectDriver(
-      "Effect API, TokenVault.layer + FetchHttpClient.layer",
-      TokenVault.layer(effectOptions(url)).pipe(Layer.provide(FetchHttpClient.layer))
+      "Effect API, TokenVault.layer + TokenTransport.layerFetch()",
+      TokenVault.layer(effectOptions(url)).pipe(Layer.provide(TokenTransport.layerFetch()))
     )
 }
