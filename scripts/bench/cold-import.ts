@@ -2,9 +2,9 @@
  * Cold import time of each package entry, on the BUILT packages (`packages/*\/dist`, through
  * their `exports` maps): the median wall time of `node -e "import('<entry>')"` over several
  * runs, minus the median of a bare `node -e ""`. Runs are interleaved across entries so that
- * drift of a shared machine hits them all alike. A reference line imports only the Effect modules
- * the core needs (`effect/Schema`, `@effect/platform/HttpClient`): the part of the cost that
- * comes with Effect itself.
+ * drift of a shared machine hits them all alike. Two reference lines import only Effect modules:
+ * `effect/Effect` (the least any Effect library loads) and the modules the core needs
+ * (`effect/Schema`, `@effect/platform/HttpClient`): the part of the cost that comes with Effect.
  */
 import { spawn } from "node:child_process"
 import * as Fs from "node:fs"
@@ -30,6 +30,7 @@ const entries: ReadonlyArray<Entry> = [
   { specifier: "@effect-auth0/token-vault-browser", cwd: packageDir("token-vault-browser") },
   { specifier: "@auth0/auth0-auth-js", cwd: repoRoot, role: "anchor" },
   // What any client on Effect loads anyway: the modules the core cannot do without.
+  { specifier: "effect/Effect", cwd: packageDir("token-vault"), role: "reference" },
   { specifier: "effect/Schema + @effect/platform/HttpClient", cwd: packageDir("token-vault"), role: "reference" }
 ]
 
