@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto"
+import { createHash, hash } from "node:crypto"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, FastCheck as fc, Option } from "effect"
 import { makeSha256, type Runtime } from "../src/internal/digest.js"
@@ -33,13 +33,16 @@ describe("subject token digests", () => {
       process: {
         getBuiltinModule: (id) => {
           asked = id
-          return { createHash }
+          return { createHash, hash }
         }
       }
     }
     expect(Option.map(makeSha256(runtime), (sha256) => sha256._tag)).toEqual(Option.some("Sync"))
     expect(Effect.runSync(run(runtime, "token"))).toBe(expected("token"))
     expect(asked).toBe("node:crypto")
+    // A runtime with createHash only (Node before 20.12) gets the same digest.
+    const withoutHash: Runtime = { process: { getBuiltinModule: () => ({ createHash }) } }
+    expect(Effect.runSync(run(withoutHash, "token"))).toBe(expected("token"))
     expect(Option.isNone(makeSha256({}))).toBe(true)
     expect(Option.isNone(makeSha256({ process: { getBuiltinModule: () => undefined } }))).toBe(true)
     expect(Option.isNone(makeSha256({ process: { getBuiltinModule: () => { throw new Error("no") } } }))).toBe(true)

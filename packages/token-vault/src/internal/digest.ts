@@ -1,7 +1,8 @@
 import * as Option from "effect/Option"
 
-/** The part of `node:crypto` this module uses. */
+/** The part of `node:crypto` this module uses: `hash` (Node 20.12+, one call) or `createHash`. */
 interface NodeCrypto {
+  readonly hash?: (algorithm: "sha256", data: string, encoding: "base64url") => string
   readonly createHash: (algorithm: "sha256") => {
     update(data: string): { digest(encoding: "base64url"): string }
   }
@@ -50,7 +51,13 @@ export type Sha256 =
 export const makeSha256 = (runtime: Runtime = globalThis as Runtime): Option.Option<Sha256> => {
   const node = nodeCrypto(runtime)
   if (node !== undefined) {
-    return Option.some({ _tag: "Sync", digest: (text) => node.createHash("sha256").update(text).digest("base64url") })
+    const hash = node.hash
+    return Option.some({
+      _tag: "Sync",
+      digest: typeof hash === "function"
+        ? (text) => hash("sha256", text, "base64url")
+        : (text) => node.createHash("sha256").update(text).digest("base64url")
+    })
   }
   const subtle = runtime.crypto?.subtle
   if (subtle === undefined) return Option.none()
