@@ -13,13 +13,14 @@ export interface KeyParts {
 
 /**
  * Makes the cache and coalescing keys of one client (its tenant and client id). The subject
- * token enters only as its SHA-256 digest, so a key never holds a token; JSON keeps the parts
- * unambiguous. With a synchronous digest the key is ready at once, with no effect to run.
+ * token enters only as its SHA-256 digest, so a key never holds a token. `JSON.stringify` keeps
+ * the parts unambiguous and makes one flat string: a key is kept as long as its cache entry, and
+ * a concatenated one would keep the tree of its parts. With a synchronous digest the key is
+ * ready at once, with no effect to run.
  */
 export const makeCacheKey = (origin: string, clientId: string, sha256: Sha256) => {
-  const prefix = JSON.stringify([origin, clientId]).slice(0, -1)
   const assemble = (parts: KeyParts, digest: string) =>
-    `${prefix},${JSON.stringify(parts.connection)},${JSON.stringify(parts.loginHint ?? null)},"${parts.subjectTokenKind}","${digest}"]`
+    JSON.stringify([origin, clientId, parts.connection, parts.loginHint ?? null, parts.subjectTokenKind, digest])
   return sha256._tag === "Sync"
     ? (parts: KeyParts): Effect.Effect<string> | string =>
       assemble(parts, sha256.digest(Redacted.value(parts.subjectToken)))
