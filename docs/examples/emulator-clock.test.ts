@@ -30,7 +30,7 @@ const vaultLayer = (options: Partial<TokenVaultOptions.TokenVaultOptions> = {}) 
 const google = { connection: "google-oauth2", accessToken: "at-alice" } as const
 const exchange = TokenVault.getAccessTokenForConnection(google)
 
-/** One real-time tick: lets work that Effect's scheduler doesn't run (the WebCrypto digest of the cache key, body streams) finish. */
+/** One real-time tick: lets work that Effect's scheduler doesn't run (a WebCrypto digest of the cache key where the runtime has no node:crypto, body streams) finish. */
 const tick = Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 10)))
 
 /** Runs `effect` in a fiber and moves the TestClock 100 ms at a time until the fiber is done. */
