@@ -1,6 +1,8 @@
 import { createHash, hash } from "node:crypto"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, FastCheck as fc, Option } from "effect"
+import { Effect, FastCheck as fc, Layer, Option, Redacted } from "effect"
+import { HttpClient } from "@effect/platform"
+import { TokenVault } from "@effect-auth0/token-vault"
 import { makeSha256, type Runtime } from "../src/internal/digest.js"
 
 const expected = (text: string) => createHash("sha256").update(text).digest("base64url")
@@ -47,4 +49,40 @@ describe("subject token digests", () => {
     expect(Option.isNone(makeSha256({ process: { getBuiltinModule: () => undefined } }))).toBe(true)
     expect(Option.isNone(makeSha256({ process: { getBuiltinModule: () => { throw new Error("no") } } }))).toBe(true)
   })
+})
+
+describe("a runtime without SHA-256", () => {
+  /** Hides `process.getBuiltinModule` and `globalThis.crypto` for the scope's lifetime. */
+  const withoutDigest = Effect.acquireRelease(
+    Effect.sync(() => {
+      const getBuiltinModule = Object.getOwnPropertyDescriptor(process, "getBuiltinModule")
+      const crypto = Object.getOwnPropertyDescriptor(globalThis, "crypto")
+      Object.defineProperty(process, "getBuiltinModule", { value: undefined, configurable: true, writable: true })
+      Object.defineProperty(globalThis, "crypto", { value: undefined, configurable: true, writable: true })
+      return { getBuiltinModule, crypto }
+    }),
+    ({ crypto, getBuiltinModule }) =>
+      Effect.sync(() => {
+        if (getBuiltinModule !== undefined) Object.defineProperty(process, "getBuiltinModule", getBuiltinModule)
+        if (crypto !== undefined) Object.defineProperty(globalThis, "crypto", crypto)
+      })
+  )
+
+  it.scoped("fails TokenVault.make with an InvalidConfigurationError before any request", () =>
+    Effect.gen(function* () {
+      let requests = 0
+      const http = Layer.succeed(
+        HttpClient.HttpClient,
+        HttpClient.make(() => Effect.sync(() => requests++).pipe(Effect.zipRight(Effect.die("no request expected"))))
+      )
+      yield* withoutDigest
+      const error = yield* Effect.flip(
+        TokenVault.make({ domain: "tenant.auth0.com", clientId: "client", clientSecret: Redacted.make("secret") }).pipe(
+          Effect.provide(http)
+        )
+      )
+      expect(error._tag).toBe("InvalidConfigurationError")
+      expect(error.message).toContain("secure contexts")
+      expect(requests).toBe(0)
+    }))
 })
