@@ -1,8 +1,9 @@
 /**
- * The token requests of the Node adapter, straight on undici's `Dispatcher.request()`: one
- * promise per request, one timer, the body read once. `@effect/platform`'s `HttpClient` does the
- * same job through request and response models, streams and a span per request, and costs
- * several times the CPU per exchange (`docs/performance.md`).
+ * The token requests of the Node adapter, straight on undici's `Dispatcher.dispatch()`: the
+ * response's status, headers and body chunks arrive in one handler, with no body stream, no
+ * `AbortSignal` and no promise per step; one timer bounds the whole request. `@effect/platform`'s
+ * `HttpClient` does the same job through request and response models, streams and a span per
+ * request, and costs several times the CPU per exchange (`docs/performance.md`).
  *
  * @internal
  */
@@ -10,35 +11,21 @@ import * as Effect from "effect/Effect"
 import type { TokenTransport } from "@effect-auth0/token-vault"
 import type { Dispatcher } from "undici"
 
-type Body = Dispatcher.ResponseData["body"]
-
-/** Why the body was not read: it is larger than the limit. */
-const tooLarge = Symbol("tooLarge")
-
 const decoder = new TextDecoder()
 
-/**
- * The body as text, never holding more than `maxBytes` of it: a `content-length` over the limit
- * fails before reading, and a body without one is dropped as soon as it passes the limit.
- */
-const readBody = async (body: Body, declared: string | undefined, maxBytes: number): Promise<string | typeof tooLarge> => {
-  if (declared !== undefined && /^\d+$/.test(declared)) {
-    if (Number(declared) > maxBytes) {
-      body.destroy()
-      return tooLarge
-    }
-    return body.text()
-  }
-  const chunks: Array<Uint8Array> = []
-  let size = 0
-  for await (const chunk of body as AsyncIterable<Uint8Array>) {
-    size += chunk.length
-    if (size > maxBytes) {
-      body.destroy()
-      return tooLarge
-    }
-    chunks.push(chunk)
-  }
+/** An undici error as `CODE: message` (the code alone when there is no message). */
+const describe = (error: unknown): string => {
+  if (!(error instanceof Error)) return "unknown error"
+  const code = (error as { code?: unknown }).code
+  const message = error.message || (error instanceof AggregateError ? String(error.errors[0] ?? "") : "")
+  return typeof code === "string" && code.length > 0 ? (message === "" ? code : `${code}: ${message}`) : message
+}
+
+const single = (value: string | Array<string> | undefined) => (Array.isArray(value) ? value.join(", ") : value)
+
+/** The chunks of a body, joined and decoded as UTF-8. */
+const decode = (chunks: ReadonlyArray<Uint8Array>, size: number): string => {
+  if (chunks.length === 1) return decoder.decode(chunks[0])
   const bytes = new Uint8Array(size)
   let offset = 0
   for (const chunk of chunks) {
@@ -48,15 +35,10 @@ const readBody = async (body: Body, declared: string | undefined, maxBytes: numb
   return decoder.decode(bytes)
 }
 
-/** An undici error as `CODE: message` (the code alone when the message repeats it). */
-const describe = (error: unknown): string => {
-  if (!(error instanceof Error)) return "unknown error"
-  const code = (error as { code?: unknown }).code
-  const message = error.message || (error instanceof AggregateError ? String(error.errors[0] ?? "") : "")
-  return typeof code === "string" && code.length > 0 ? (message === "" ? code : `${code}: ${message}`) : message
-}
+type Outcome = Effect.Effect<TokenTransport.TokenResponse, TokenTransport.TransportFailure>
 
-const single = (value: string | Array<string> | undefined) => (Array.isArray(value) ? value.join(", ") : value)
+/** Why this transport aborted a request; never shown (the outcome is settled before). */
+class Stopped extends Error {}
 
 /** A `TokenTransport` over `dispatcher`. */
 export const makeTransport = (dispatcher: Dispatcher): TokenTransport.TokenTransport => {
@@ -74,48 +56,80 @@ export const makeTransport = (dispatcher: Dispatcher): TokenTransport.TokenTrans
   return {
     send: (request) =>
       Effect.async<TokenTransport.TokenResponse, TokenTransport.TransportFailure>((resume) => {
-        const controller = new AbortController()
+        let controller: Dispatcher.DispatchController | undefined
+        let stopped = false
         let responseReceived = false
         let settled = false
-        const settle = (result: Effect.Effect<TokenTransport.TokenResponse, TokenTransport.TransportFailure>) => {
+        let status = 0
+        let headers: Record<string, string | Array<string> | undefined> = {}
+        const chunks: Array<Uint8Array> = []
+        let size = 0
+
+        const settle = (outcome: Outcome) => {
           if (settled) return
           settled = true
           clearTimeout(timer)
-          resume(result)
+          resume(outcome)
+        }
+        /** Aborts the request (now, or as soon as undici hands over its controller). */
+        const stop = () => {
+          stopped = true
+          if (controller !== undefined && !controller.aborted) controller.abort(new Stopped())
+        }
+        const fail = (error: unknown) => {
+          const what = responseReceived ? "the response body could not be read" : "request failed"
+          settle(Effect.fail({ _tag: "RequestFailed", responseReceived, detail: `${what}: ${describe(error)}` }))
         }
         const timer = setTimeout(() => {
           settle(Effect.fail({ _tag: "TimedOut", responseReceived }))
-          controller.abort()
+          stop()
         }, request.timeoutMillis)
-        Promise.resolve().then(() => {
-          const { origin, path } = target(request.url)
-          return dispatcher.request({
-            origin,
-            path,
-            method: "POST",
-            headers: request.headers,
-            body: request.body,
-            signal: controller.signal
-          })
-        }).then(
-          async (response) => {
+
+        const handler: Dispatcher.DispatchHandler = {
+          onRequestStart: (started) => {
+            controller = started
+            if (stopped) stop()
+          },
+          onResponseStart: (_, statusCode, responseHeaders) => {
+            if (statusCode < 200) return // an informational answer; the real one follows
             responseReceived = true
-            const headers = response.headers
-            const body = await readBody(response.body, single(headers["content-length"]), request.maxResponseBytes)
-            settle(
-              body === tooLarge
-                ? Effect.fail({ _tag: "BodyTooLarge", status: response.statusCode })
-                : Effect.succeed({ status: response.statusCode, header: (name) => single(headers[name]), body })
-            )
+            status = statusCode
+            headers = responseHeaders as Record<string, string | Array<string> | undefined>
+            const declared = single(headers["content-length"])
+            if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > request.maxResponseBytes) {
+              settle(Effect.fail({ _tag: "BodyTooLarge", status }))
+              stop()
+            }
+          },
+          onResponseData: (_, chunk) => {
+            size += chunk.length
+            if (size > request.maxResponseBytes) {
+              settle(Effect.fail({ _tag: "BodyTooLarge", status }))
+              stop()
+              return
+            }
+            chunks.push(chunk)
+          },
+          onResponseEnd: () => {
+            const body = decode(chunks, size)
+            const answered = headers
+            settle(Effect.succeed({ status, header: (name) => single(answered[name]), body }))
+          },
+          onResponseError: (_, error) => {
+            if (!(error instanceof Stopped)) fail(error)
           }
-        ).catch((error: unknown) => {
-          const what = responseReceived ? "the response body could not be read" : "request failed"
-          settle(Effect.fail({ _tag: "RequestFailed", responseReceived, detail: `${what}: ${describe(error)}` }))
-        })
+        }
+
+        try {
+          const { origin, path } = target(request.url)
+          dispatcher.dispatch({ origin, path, method: "POST", headers: request.headers, body: request.body }, handler)
+        } catch (error) {
+          fail(error)
+        }
         return Effect.sync(() => {
           settled = true
           clearTimeout(timer)
-          controller.abort()
+          stop()
         })
       })
   }
