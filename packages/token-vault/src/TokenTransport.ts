@@ -322,9 +322,16 @@ export const fromFetch = (
         settle(Effect.fail({ _tag: "TimedOut", responseReceived }))
         controller.abort()
       }, request.timeoutMillis)
-      Promise.resolve().then(() =>
-        fetch(request.url, { ...init, method: "POST", headers: request.headers, body: request.body, signal: controller.signal })
-      ).then(async (response) => {
+      let answered: Promise<Response>
+      try {
+        // A `customFetch` may throw, or return something that is not a promise: both end typed.
+        answered = Promise.resolve(
+          fetch(request.url, { ...init, method: "POST", headers: request.headers, body: request.body, signal: controller.signal })
+        )
+      } catch (error) {
+        answered = Promise.reject(error)
+      }
+      answered.then(async (response) => {
         responseReceived = true
         const body = await readFetchBody(response, request.maxResponseBytes)
         settle(

@@ -171,10 +171,15 @@ describe("ApiClient (Promise facade)", () => {
     await apiClient.dispose()
   })
 
-  it("turns a customFetch that throws into TokenForConnectionError", async () => {
-    const customFetch: typeof fetch = async () => {
+  it.each([
+    ["rejects", (async () => {
       throw new TypeError(`network down while sending ${subjectToken}`)
-    }
+    }) as typeof fetch],
+    ["throws before returning a promise", (() => {
+      throw new TypeError(`network down while sending ${subjectToken}`)
+    }) as typeof fetch],
+    ["returns something that is not a promise of a Response", (() => ({ status: 200 })) as unknown as typeof fetch]
+  ])("turns a customFetch that %s into TokenForConnectionError", async (_, customFetch) => {
     const apiClient = new ApiClient({ domain: "tenant.auth0.com", clientId: "client", clientSecret, customFetch })
     const error = await rejection(apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken }))
     expect(error).toBeInstanceOf(TokenForConnectionError)
