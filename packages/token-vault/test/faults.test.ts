@@ -110,6 +110,10 @@ describe.each(transports)("fault injection over %s", (_, http, direct) => {
       if (responseReceived !== undefined) {
         expect((error as TokenVaultError.TransportError).responseReceived).toBe(responseReceived)
       }
+      if (error._tag === "RateLimitError") {
+        // The headers reach the classifier through every transport.
+        expect(error.retryAfter).toBe(1)
+      }
     }).pipe(Effect.scoped), { timeout: 20_000 })
 
   it.live("interrupting a call aborts its request: the connection is closed", () =>
