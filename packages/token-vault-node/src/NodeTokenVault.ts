@@ -1,7 +1,7 @@
 /**
  * Token Vault on Node.js: the HTTP client is undici, with a keep-alive connection pool owned by
  * the layer, optional mTLS client certificates and proxies. Token requests go straight to
- * undici's `request()`; everything else through `@effect/platform-node`'s `HttpClient`.
+ * undici's `Dispatcher.dispatch()`; everything else through `@effect/platform-node`'s `HttpClient`.
  *
  * @since 0.1.0
  */
