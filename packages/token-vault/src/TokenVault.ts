@@ -178,7 +178,6 @@ export const make = (
               span.attribute("http.response.status_code", response.status)
               return classifyResponse(response.status, response.header, response.body, context)
             }),
-            Effect.ensuring(Metric.increment(TokenVaultMetrics.exchanges)),
             Effect.withParentSpan(span)
           )
       )
@@ -189,27 +188,32 @@ export const make = (
       Effect.flatMap(Clock.currentTimeMillis, (start) => {
         const deadline = start + totalMillis
         const body = client.formBody(call)
-        let attempts = 0
-        const once = Effect.flatMap(Clock.currentTimeMillis, (now) => {
-          if (now >= deadline) {
-            return Effect.fail(new TransportError({ url: client.origin, description: totalLimit, responseReceived: false }))
-          }
-          attempts++
-          const retried = attempts > 1 ? Metric.increment(TokenVaultMetrics.retries) : Effect.void
-          return Effect.zipRight(
-            retried,
-            Effect.flatMap(tokenUrl, (url) => attempt(url, body, context, attempts, deadline - now))
+        const sendAt = (now: number, number: number) =>
+          Effect.zipRight(
+            Metric.increment(TokenVaultMetrics.exchanges),
+            Effect.flatMap(tokenUrl, (url) => attempt(url, body, context, number, deadline - now))
           )
+        // Built only when it happens: a tagged error captures a stack trace.
+        const expired = Effect.suspend(() =>
+          Effect.fail(new TransportError({ url: client.origin, description: totalLimit, responseReceived: false }))
+        )
+        // The first attempt starts now; a retry reads the clock again, after its delay.
+        const first = totalMillis > 0 ? sendAt(start, 1) : expired
+        if (client.retry.maxAttempts === 1) return first
+        let attempts = 1
+        const retry = Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          if (now >= deadline) return expired
+          attempts++
+          return Effect.zipRight(Metric.increment(TokenVaultMetrics.retries), sendAt(now, attempts))
         })
-        if (client.retry.maxAttempts === 1) return once
         // The schedule is built only when the first attempt failed: most exchanges need none.
-        return Effect.catchAll(once, (first) => {
+        return Effect.catchAll(first, (firstFailure) => {
           let replayed = false
-          // The schedule sees the first failure, then drives the next attempts.
+          // The schedule sees the first failure, then drives the retries.
           const again = Effect.suspend(() => {
-            if (replayed) return once
+            if (replayed) return retry
             replayed = true
-            return Effect.fail(first)
+            return Effect.fail(firstFailure)
           })
           return Effect.retry(again, retrySchedule(client.retry, deadline))
         })
