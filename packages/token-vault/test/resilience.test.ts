@@ -328,6 +328,15 @@ describe("time limits", () => {
       expect(error.message).toContain("within 2s 500ms")
       expect(yield* requests).toBeLessThan(10)
     }))
+  it.scoped("a total limit of zero fails at once, without a request", () =>
+    Effect.gen(function* () {
+      const { requests, vault } = yield* vaultOver(success(), { timeout: { total: 0 } })
+      const error = yield* Effect.flip(vault.getAccessTokenForConnection(github))
+      expect(error._tag).toBe("TransportError")
+      expect(error.message).toContain("no token within 0")
+      expect(yield* requests).toBe(0)
+    }))
+
   it.scoped("a retry delay never runs past the total limit", () =>
     Effect.gen(function* () {
       const { requests, vault } = yield* vaultOver(jsonAnswer(429, {}, { "retry-after": "5" }), {
