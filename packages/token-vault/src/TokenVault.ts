@@ -38,6 +38,7 @@ import { makeMtlsEndpointLookup } from "./internal/discovery.js"
 import { excerpt } from "./internal/excerpt.js"
 import { classifyResponse, type ExchangeContext } from "./internal/response.js"
 import { retrySchedule } from "./internal/retry.js"
+import { traced } from "./internal/spans.js"
 import { subjectTokenExpiry } from "./internal/subjectExpiry.js"
 
 /**
@@ -168,17 +169,16 @@ export const make = (
      */
     const attempt = (url: string, body: string, context: ExchangeContext, number: number, remainingMillis: number) => {
       const timeoutMillis = Math.min(attemptMillis, remainingMillis)
-      return Effect.useSpan(
+      return traced(
         "TokenVault.attempt",
         { kind: "client", captureStackTrace: false, attributes: { "auth0.attempt": number } },
-        (span) =>
+        (attribute) =>
           transport.send({ url, headers: client.headers, body, maxResponseBytes: client.maxResponseBytes, timeoutMillis }).pipe(
             Effect.mapError((failure) => failureToError(failure, url, timeoutMillis, context.secrets)),
             Effect.flatMap((response) => {
-              span.attribute("http.response.status_code", response.status)
+              attribute("http.response.status_code", response.status)
               return classifyResponse(response.status, response.header, response.body, context)
-            }),
-            Effect.withParentSpan(span)
+            })
           )
       )
     }
@@ -261,17 +261,15 @@ export const make = (
           }
           // Only calls that go to the network get a span: a cache hit is a map lookup, counted by
           // the cache metrics, and a span would cost more than the lookup itself.
-          const fetch = fetchAndStore(key, call, context).pipe(
-            Effect.withSpan("TokenVault.getAccessTokenForConnection", {
-              kind: "client",
-              captureStackTrace: false,
-              attributes: {
-                "auth0.connection": call.connection,
-                "auth0.subject_token_type": call.subjectTokenKind,
-                "auth0.login_hint.present": call.loginHint !== undefined
-              }
-            })
-          )
+          const fetch = traced("TokenVault.getAccessTokenForConnection", {
+            kind: "client",
+            captureStackTrace: false,
+            attributes: {
+              "auth0.connection": call.connection,
+              "auth0.subject_token_type": call.subjectTokenKind,
+              "auth0.login_hint.present": call.loginHint !== undefined
+            }
+          }, () => fetchAndStore(key, call, context))
           return client.cache !== undefined && decoded.cache !== false
             ? Effect.flatMap(client.cache.store.get(key), (hit) =>
               hit === undefined

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit, type Layer, Option, Redacted } from "effect"
-import { FetchHttpClient, Headers, type HttpClient } from "@effect/platform"
+import { Effect, Exit, Layer, Option, Redacted } from "effect"
+import { FetchHttpClient, Headers, HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { TokenTransport, TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
 import { NodeTokenVault } from "@effect-auth0/token-vault-node"
@@ -117,6 +117,33 @@ describe("secrets stay out of errors, logs and spans", () => {
       expect(spanAttribute(tracer.spans, name, "auth0.subject_token_type")).toEqual(Option.some("access_token"))
       expect(spanAttribute(tracer.spans, "TokenVault.attempt", "http.response.status_code")).toEqual(Option.some(401))
       expect(spanAttribute(tracer.spans, "TokenVault.attempt", "auth0.attempt")).toEqual(Option.some(1))
+    }))
+
+  it.effect("spans are made under an installed tracer, and skipped under Effect's default one, which exports none", () =>
+    Effect.gen(function* () {
+      // A transport that records the span it runs in, seen through Effect.currentSpan.
+      const seen: Array<string> = []
+      const transport: TokenTransport.TokenTransport = {
+        send: () =>
+          Effect.matchEffect(Effect.currentSpan, {
+            onFailure: () => Effect.sync(() => void seen.push("no span")),
+            onSuccess: (span) => Effect.sync(() => void seen.push(span.name))
+          }).pipe(Effect.as({ status: 200, header: () => undefined, body: JSON.stringify({ access_token: issuedToken, expires_in: 60 }) }))
+      }
+      const http = Layer.succeed(HttpClient.HttpClient, TokenTransport.attach(HttpClient.make(() => Effect.die("unused")), transport))
+      const call = TokenVault.getAccessTokenForConnection({ connection: "google-oauth2", accessToken: subjectToken }).pipe(
+        Effect.provide(TokenVault.layer({ domain: "tenant.auth0.com", clientId: "client", clientSecret: Redacted.make(clientSecret) })),
+        Effect.provide(http)
+      )
+      yield* call.pipe(Effect.withSpan("caller"))
+      const recording = recordingTracer()
+      yield* call.pipe(Effect.withSpan("caller"), Effect.withTracer(recording.tracer))
+      expect(seen).toEqual(["caller", "TokenVault.attempt"])
+      expect(recording.spans.map((span) => span.name)).toEqual([
+        "caller",
+        "TokenVault.getAccessTokenForConnection",
+        "TokenVault.attempt"
+      ])
     }))
 
   it.effect("no trace context is propagated to Auth0", () =>
