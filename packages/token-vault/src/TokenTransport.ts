@@ -318,10 +318,11 @@ export const fromFetch = (
         clearTimeout(timer)
         resume(result)
       }
+      // Timers take at most 2^31 - 1 ms (about 24.8 days); a longer delay would fire at once.
       const timer = setTimeout(() => {
         settle(Effect.fail({ _tag: "TimedOut", responseReceived }))
         controller.abort()
-      }, request.timeoutMillis)
+      }, Math.min(request.timeoutMillis, 2 ** 31 - 1))
       let answered: Promise<Response>
       try {
         // A `customFetch` may throw, or return something that is not a promise: both end typed.

@@ -116,6 +116,17 @@ describe.each(transports)("fault injection over %s", (_, http, direct) => {
       }
     }).pipe(Effect.scoped), { timeout: 20_000 })
 
+  it.live("time limits longer than a timer can hold do not fire at once", () =>
+    Effect.gen(function* () {
+      // 30 days is over the 2^31 - 1 ms a timer takes; Node would fire such a timer after 1 ms.
+      const { vault } = yield* setup(Fault.Latency({ millis: 50 }), {
+        retry: false,
+        timeout: { attempt: "30 days", total: "60 days" }
+      })
+      const tokenSet = yield* vault.getAccessTokenForConnection({ connection: "github", accessToken: subjects[0]! })
+      expect(Redacted.value(tokenSet.accessToken)).toBe("gho_fault_issued_token")
+    }).pipe(Effect.scoped), { timeout: 20_000 })
+
   it.live("interrupting a call aborts its request: the connection is closed", () =>
     Effect.gen(function* () {
       const { emulator, server, vault } = yield* setup(Fault.StalledBody())

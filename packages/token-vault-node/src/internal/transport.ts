@@ -80,10 +80,11 @@ export const makeTransport = (dispatcher: Dispatcher): TokenTransport.TokenTrans
           const what = responseReceived ? "the response body could not be read" : "request failed"
           settle(Effect.fail({ _tag: "RequestFailed", responseReceived, detail: `${what}: ${describe(error)}` }))
         }
+        // Timers take at most 2^31 - 1 ms (about 24.8 days); a longer delay would fire at once.
         const timer = setTimeout(() => {
           settle(Effect.fail({ _tag: "TimedOut", responseReceived }))
           stop()
-        }, request.timeoutMillis)
+        }, Math.min(request.timeoutMillis, 2 ** 31 - 1))
 
         const handler: Dispatcher.DispatchHandler = {
           onRequestStart: (started) => {
