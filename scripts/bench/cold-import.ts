@@ -50,7 +50,7 @@ export const ensureBuilt = async (log: (line: string) => void): Promise<Readonly
   const missing = builtFiles.filter((file) => !Fs.existsSync(Path.join(repoRoot, "packages", file)))
   if (missing.length > 0) {
     log(`cold import needs the built packages, and ${missing.join(", ")} is missing: building them with ` +
-      "`npx pnpm@10 -r --filter ./packages/* run build` (run `pnpm build` before `pnpm bench` to skip this)")
+      "`npx pnpm@10 -r --filter ./packages/* run build` (`pnpm bench` builds them first)")
     const code = await new Promise<number>((resolve) => {
       const child = spawn("npx", ["--yes", "pnpm@10", "-r", "--filter", "./packages/*", "run", "build"], {
         cwd: repoRoot,
