@@ -194,20 +194,19 @@ export const make = (
             Effect.flatMap(tokenUrl, (url) => attempt(url, body, context, number, deadline - now))
           )
         // Built only when it happens: a tagged error captures a stack trace.
-        const expired = Effect.suspend(() =>
+        const expired = () =>
           Effect.fail(new TransportError({ url: client.origin, description: totalLimit, responseReceived: false }))
-        )
         // The first attempt starts now; a retry reads the clock again, after its delay.
-        const first = totalMillis > 0 ? sendAt(start, 1) : expired
+        const first = totalMillis > 0 ? sendAt(start, 1) : expired()
         if (client.retry.maxAttempts === 1) return first
-        let attempts = 1
-        const retry = Effect.flatMap(Clock.currentTimeMillis, (now) => {
-          if (now >= deadline) return expired
-          attempts++
-          return Effect.zipRight(Metric.increment(TokenVaultMetrics.retries), sendAt(now, attempts))
-        })
         // The schedule is built only when the first attempt failed: most exchanges need none.
         return Effect.catchAll(first, (firstFailure) => {
+          let attempts = 1
+          const retry = Effect.flatMap(Clock.currentTimeMillis, (now) => {
+            if (now >= deadline) return expired()
+            attempts++
+            return Effect.zipRight(Metric.increment(TokenVaultMetrics.retries), sendAt(now, attempts))
+          })
           let replayed = false
           // The schedule sees the first failure, then drives the retries.
           const again = Effect.suspend(() => {
@@ -252,30 +251,32 @@ export const make = (
       Effect.zipRight(Metric.increment(TokenVaultMetrics.calls), Effect.flatMap(AccessTokenForConnectionOptions.decode(options), (decoded) => {
         const call = callOf(decoded)
         return withKey(call, (key) => {
-          const context: ExchangeContext = {
-            connection: call.connection,
-            loginHint: call.loginHint,
-            secrets: client.clientSecret === undefined
-              ? [Redacted.value(call.subjectToken)]
-              : [Redacted.value(call.subjectToken), client.clientSecret]
-          }
-          // Only calls that go to the network get a span: a cache hit is a map lookup, counted by
-          // the cache metrics, and a span would cost more than the lookup itself.
-          const fetch = traced("TokenVault.getAccessTokenForConnection", {
-            kind: "client",
-            captureStackTrace: false,
-            attributes: {
-              "auth0.connection": call.connection,
-              "auth0.subject_token_type": call.subjectTokenKind,
-              "auth0.login_hint.present": call.loginHint !== undefined
+          // Only calls that go to the network get a span, and only they need what follows: a cache
+          // hit is a map lookup, counted by the cache metrics.
+          const fetch = () => {
+            const context: ExchangeContext = {
+              connection: call.connection,
+              loginHint: call.loginHint,
+              secrets: client.clientSecret === undefined
+                ? [Redacted.value(call.subjectToken)]
+                : [Redacted.value(call.subjectToken), client.clientSecret]
             }
-          }, () => fetchAndStore(key, call, context))
+            return traced("TokenVault.getAccessTokenForConnection", {
+              kind: "client",
+              captureStackTrace: false,
+              attributes: {
+                "auth0.connection": call.connection,
+                "auth0.subject_token_type": call.subjectTokenKind,
+                "auth0.login_hint.present": call.loginHint !== undefined
+              }
+            }, () => fetchAndStore(key, call, context))
+          }
           return client.cache !== undefined && decoded.cache !== false
             ? Effect.flatMap(client.cache.store.get(key), (hit) =>
               hit === undefined
-                ? Effect.zipRight(Metric.increment(TokenVaultMetrics.cacheMisses), fetch)
+                ? Effect.zipRight(Metric.increment(TokenVaultMetrics.cacheMisses), fetch())
                 : Effect.as(Metric.increment(TokenVaultMetrics.cacheHits), hit))
-            : fetch
+            : fetch()
         })
       })).pipe(
         Effect.tapError((error) => Metric.increment(Metric.tagged(TokenVaultMetrics.failures, "error", error._tag)))
