@@ -6,6 +6,7 @@ import { describe, expect, it, layer } from "@effect/vitest"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Scope from "effect/Scope"
@@ -68,6 +69,24 @@ describe("connection reuse over HTTP", () => {
       // Without the cap, undici opens a socket for each request waiting on a busy one.
       yield* concurrent({})
       expect((yield* server.connections) - 2).toBeGreaterThan(2)
+    })))
+
+  it.live("a call interrupted while its request waits for a socket never sends it", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const server = yield* EmulatorServer.serve(yield* TokenVaultEmulator.make(tenant))
+      yield* server.emulator.setFault(Fault.Latency({ millis: 300 }))
+      const context = yield* Layer.build(vaultLayer(server.url, { connections: 1 }))
+      const busy = yield* Effect.fork(Effect.provide(exchange("at-alice-0"), context))
+      yield* Effect.sleep("50 millis")
+      // The only socket carries the first exchange: this one waits in undici's queue.
+      const queued = yield* Effect.fork(Effect.provide(exchange("at-alice-1"), context))
+      yield* Effect.sleep("50 millis")
+      yield* Fiber.interrupt(queued)
+      // The first exchange ends and frees the socket: the interrupted request must not go out on it.
+      expect(yield* Fiber.join(busy)).toBe("ya29.alice")
+      yield* Effect.sleep("200 millis")
+      const subjects = (yield* server.emulator.requests).map((request) => request.form["subject_token"])
+      expect(subjects).toEqual(["at-alice-0"])
     })))
 
   it.live("keepAliveTimeout closes idle sockets", () =>
