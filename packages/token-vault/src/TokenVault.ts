@@ -92,11 +92,12 @@ export class TokenVault extends Context.Tag("@effect-auth0/token-vault/TokenVaul
 
 type ExchangeError = Exclude<TokenVaultError, InvalidArgumentError | InvalidConfigurationError>
 
-const noDigest = new InvalidConfigurationError({
-  option: "options",
-  message: "this runtime has neither node:crypto nor WebCrypto (crypto.subtle, which browsers offer in secure " +
-    "contexts only): the token cache and the coalescing of calls key on a SHA-256 digest of the subject token"
-})
+const noDigest = () =>
+  new InvalidConfigurationError({
+    option: "options",
+    message: "this runtime has neither node:crypto nor WebCrypto (crypto.subtle, which browsers offer in secure " +
+      "contexts only): the token cache and the coalescing of calls key on a SHA-256 digest of the subject token"
+  })
 
 /**
  * Builds a `TokenVault` service over the `HttpClient` in context (or the `TokenTransport`
@@ -128,7 +129,7 @@ export const make = (
 ): Effect.Effect<Service, InvalidConfigurationError, HttpClient.HttpClient | Scope.Scope> =>
   Effect.gen(function* () {
     const client = yield* Effect.suspend(() => resolveClient(options))
-    const sha256 = yield* Option.match(makeSha256(), { onNone: () => Effect.fail(noDigest), onSome: Effect.succeed })
+    const sha256 = yield* Option.match(makeSha256(), { onNone: () => Effect.fail(noDigest()), onSome: Effect.succeed })
     const httpClient = yield* HttpClient.HttpClient
     const transport = TokenTransport.fromHttpClient(httpClient)
     const coalesce = yield* makeCoalescer<ConnectionTokenSet, ExchangeError>(yield* Effect.scope)

@@ -107,7 +107,8 @@ const invalidFields = (error: ParseResult.ParseError): string => {
 
 /**
  * Turns the status, headers and body of a token endpoint response into a `ConnectionTokenSet`
- * or the typed error that describes it. One JSON parse, one Schema decode.
+ * or the typed error that describes it. One JSON parse, one decode of the body (by hand when it
+ * is plainly well-formed, else by its Schema).
  */
 export const classifyResponse = (
   status: number,
@@ -122,8 +123,9 @@ export const classifyResponse = (
         new UnexpectedResponseError({ status, description, excerpt: excerpt(body, json, context.secrets) })
       )
     if (status >= 200 && status < 300) {
-      if (body.trim() === "") return unexpected("the success response has an empty body")
-      if (json === undefined) return unexpected("the success body is not JSON")
+      if (json === undefined) {
+        return unexpected(body.trim() === "" ? "the success response has an empty body" : "the success body is not JSON")
+      }
       const decoded = decodeSuccess(json)
       if (Either.isLeft(decoded)) return unexpected(invalidFields(decoded.left))
       const success = decoded.right
