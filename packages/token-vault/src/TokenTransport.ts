@@ -15,6 +15,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { readBody } from "./internal/body.js"
+import { decodeChunks, declaredLength } from "./internal/bytes.js"
 
 /**
  * One token request: the URL, the headers (names in lower case, `content-type` among them), the
@@ -240,6 +241,95 @@ export const fromHttpClient = (client: HttpClient.HttpClient): TokenTransport =>
     ? (client as HttpClient.HttpClient & { readonly [TypeId]: TokenTransport })[TypeId]
     : overHttpClient(client)
 
+/**
+ * A request in flight, as {@link fromCallback} sees it: whether its status and headers have
+ * arrived, and how to stop it.
+ *
+ * @example
+ * ```ts
+ * import type { TokenTransport } from "@effect-auth0/token-vault"
+ *
+ * const controller = new AbortController()
+ * const pending: TokenTransport.Pending = {
+ *   responseReceived: () => false,
+ *   stop: () => controller.abort()
+ * }
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Pending {
+  readonly responseReceived: () => boolean
+  readonly stop: () => void
+}
+
+/** Timers take at most 2^31 - 1 ms (about 24.8 days); a longer delay would fire at once. */
+const maxTimerMillis = 2 ** 31 - 1
+
+/** Calls `start`; a `start` that throws settles the request as failed instead of dying. */
+const begin = (
+  start: (settle: (outcome: Effect.Effect<TokenResponse, TransportFailure>) => void) => Pending,
+  settle: (outcome: Effect.Effect<TokenResponse, TransportFailure>) => void
+): Pending => {
+  try {
+    return start(settle)
+  } catch (error) {
+    const detail = error instanceof Error && error.message !== "" ? error.message : "unknown error"
+    settle(Effect.fail({ _tag: "RequestFailed", responseReceived: false, detail: `request failed: ${detail}` }))
+    return { responseReceived: () => false, stop: () => {} }
+  }
+}
+
+/**
+ * The result of `send` for a request made with a callback API: `start` sends `request` and calls
+ * `settle` with its outcome (only the first call counts). One timer ends the request with
+ * `TimedOut` after `request.timeoutMillis`; the timer and interruption both call the `stop` that
+ * `start` returned. A `start` that throws ends the request with `RequestFailed`. What {@link fromFetch} and the Node adapter's transport are built on.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { TokenTransport } from "@effect-auth0/token-vault"
+ *
+ * // A transport that answers after 10 ms, unless the time limit comes first.
+ * const slow: TokenTransport.TokenTransport = {
+ *   send: (request) =>
+ *     TokenTransport.fromCallback(request, (settle) => {
+ *       const timer = setTimeout(() => settle(Effect.succeed({ status: 204, header: () => undefined, body: "" })), 10)
+ *       return { responseReceived: () => false, stop: () => clearTimeout(timer) }
+ *     })
+ * }
+ * ```
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const fromCallback = (
+  request: TokenRequest,
+  start: (settle: (outcome: Effect.Effect<TokenResponse, TransportFailure>) => void) => Pending
+): Effect.Effect<TokenResponse, TransportFailure> =>
+  Effect.async<TokenResponse, TransportFailure>((resume) => {
+    let settled = false
+    const settle = (outcome: Effect.Effect<TokenResponse, TransportFailure>) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      resume(outcome)
+    }
+    // The timer fires after `start` has returned: `pending` is set by then.
+    const timer = setTimeout(() => {
+      settle(Effect.fail({ _tag: "TimedOut", responseReceived: pending.responseReceived() }))
+      pending.stop()
+    }, Math.min(request.timeoutMillis, maxTimerMillis))
+    const pending = begin(start, settle)
+    return Effect.sync(() => {
+      settled = true
+      clearTimeout(timer)
+      pending.stop()
+    })
+  })
+
 /** A `fetch` error as `message: cause` (Node's `fetch` puts the code and reason in its cause). */
 const fetchFailureDetail = (error: unknown): string => {
   if (!(error instanceof Error)) return "unknown error"
@@ -252,17 +342,15 @@ const fetchFailureDetail = (error: unknown): string => {
 /** Why a `fetch` body was not read: it is larger than the limit. */
 const tooLarge = Symbol("tooLarge")
 
-const decoder = new TextDecoder()
-
 /**
  * A `fetch` response body as text, never holding more than `maxBytes` of it: a `content-length`
  * over the limit cancels the body unread, and a body without one is read chunk by chunk and
  * cancelled as soon as it passes the limit.
  */
 const readFetchBody = async (response: Response, maxBytes: number): Promise<string | typeof tooLarge> => {
-  const declared = response.headers.get("content-length")
-  if (declared !== null && /^\d+$/.test(declared)) {
-    if (Number(declared) <= maxBytes) return response.text()
+  const declared = declaredLength(response.headers.get("content-length"))
+  if (declared !== undefined) {
+    if (declared <= maxBytes) return response.text()
     await response.body?.cancel()
     return tooLarge
   }
@@ -278,13 +366,7 @@ const readFetchBody = async (response: Response, maxBytes: number): Promise<stri
     }
     chunks.push(read.value)
   }
-  const bytes = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.length
-  }
-  return decoder.decode(bytes)
+  return decodeChunks(chunks, size)
 }
 
 /**
@@ -308,21 +390,9 @@ export const fromFetch = (
   init?: Omit<globalThis.RequestInit, "method" | "headers" | "body" | "signal">
 ): TokenTransport => ({
   send: (request) =>
-    Effect.async<TokenResponse, TransportFailure>((resume) => {
+    fromCallback(request, (settle) => {
       const controller = new AbortController()
       let responseReceived = false
-      let settled = false
-      const settle = (result: Effect.Effect<TokenResponse, TransportFailure>) => {
-        if (settled) return
-        settled = true
-        clearTimeout(timer)
-        resume(result)
-      }
-      // Timers take at most 2^31 - 1 ms (about 24.8 days); a longer delay would fire at once.
-      const timer = setTimeout(() => {
-        settle(Effect.fail({ _tag: "TimedOut", responseReceived }))
-        controller.abort()
-      }, Math.min(request.timeoutMillis, 2 ** 31 - 1))
       let answered: Promise<Response>
       try {
         // A `customFetch` may throw, or return something that is not a promise: both end typed.
@@ -348,11 +418,7 @@ export const fromFetch = (
         const what = responseReceived ? "the response body could not be read" : "request failed"
         settle(Effect.fail({ _tag: "RequestFailed", responseReceived, detail: `${what}: ${fetchFailureDetail(error)}` }))
       })
-      return Effect.sync(() => {
-        settled = true
-        clearTimeout(timer)
-        controller.abort()
-      })
+      return { responseReceived: () => responseReceived, stop: () => controller.abort() }
     })
 })
 

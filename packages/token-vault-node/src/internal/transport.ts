@@ -8,7 +8,7 @@
  * @internal
  */
 import * as Effect from "effect/Effect"
-import type { TokenTransport } from "@effect-auth0/token-vault"
+import { TokenTransport } from "@effect-auth0/token-vault"
 import type { Dispatcher } from "undici"
 
 const decoder = new TextDecoder()
@@ -22,20 +22,6 @@ const describe = (error: unknown): string => {
 }
 
 const single = (value: string | Array<string> | undefined) => (Array.isArray(value) ? value.join(", ") : value)
-
-/** The chunks of a body, joined and decoded as UTF-8. */
-const decode = (chunks: ReadonlyArray<Uint8Array>, size: number): string => {
-  if (chunks.length === 1) return decoder.decode(chunks[0])
-  const bytes = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.length
-  }
-  return decoder.decode(bytes)
-}
-
-type Outcome = Effect.Effect<TokenTransport.TokenResponse, TokenTransport.TransportFailure>
 
 /** Why this transport aborted a request; never shown (the outcome is settled before). */
 class Stopped extends Error {}
@@ -55,36 +41,28 @@ export const makeTransport = (dispatcher: Dispatcher): TokenTransport.TokenTrans
   }
   return {
     send: (request) =>
-      Effect.async<TokenTransport.TokenResponse, TokenTransport.TransportFailure>((resume) => {
+      TokenTransport.fromCallback(request, (settle) => {
         let controller: Dispatcher.DispatchController | undefined
         let stopped = false
         let responseReceived = false
-        let settled = false
         let status = 0
         let headers: Record<string, string | Array<string> | undefined> = {}
-        const chunks: Array<Uint8Array> = []
+        const chunks: Array<Buffer> = []
         let size = 0
 
-        const settle = (outcome: Outcome) => {
-          if (settled) return
-          settled = true
-          clearTimeout(timer)
-          resume(outcome)
-        }
         /** Aborts the request (now, or as soon as undici hands over its controller). */
         const stop = () => {
           stopped = true
           if (controller !== undefined && !controller.aborted) controller.abort(new Stopped())
         }
+        const tooLarge = () => {
+          settle(Effect.fail({ _tag: "BodyTooLarge", status }))
+          stop()
+        }
         const fail = (error: unknown) => {
           const what = responseReceived ? "the response body could not be read" : "request failed"
           settle(Effect.fail({ _tag: "RequestFailed", responseReceived, detail: `${what}: ${describe(error)}` }))
         }
-        // Timers take at most 2^31 - 1 ms (about 24.8 days); a longer delay would fire at once.
-        const timer = setTimeout(() => {
-          settle(Effect.fail({ _tag: "TimedOut", responseReceived }))
-          stop()
-        }, Math.min(request.timeoutMillis, 2 ** 31 - 1))
 
         const handler: Dispatcher.DispatchHandler = {
           onRequestStart: (started) => {
@@ -97,22 +75,15 @@ export const makeTransport = (dispatcher: Dispatcher): TokenTransport.TokenTrans
             status = statusCode
             headers = responseHeaders as Record<string, string | Array<string> | undefined>
             const declared = single(headers["content-length"])
-            if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > request.maxResponseBytes) {
-              settle(Effect.fail({ _tag: "BodyTooLarge", status }))
-              stop()
-            }
+            if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > request.maxResponseBytes) tooLarge()
           },
           onResponseData: (_, chunk) => {
             size += chunk.length
-            if (size > request.maxResponseBytes) {
-              settle(Effect.fail({ _tag: "BodyTooLarge", status }))
-              stop()
-              return
-            }
+            if (size > request.maxResponseBytes) return tooLarge()
             chunks.push(chunk)
           },
           onResponseEnd: () => {
-            const body = decode(chunks, size)
+            const body = decoder.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size))
             const answered = headers
             settle(Effect.succeed({ status, header: (name) => single(answered[name]), body }))
           },
@@ -127,11 +98,7 @@ export const makeTransport = (dispatcher: Dispatcher): TokenTransport.TokenTrans
         } catch (error) {
           fail(error)
         }
-        return Effect.sync(() => {
-          settled = true
-          clearTimeout(timer)
-          stop()
-        })
+        return { responseReceived: () => responseReceived, stop }
       })
   }
 }

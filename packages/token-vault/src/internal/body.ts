@@ -3,13 +3,12 @@ import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import { decodeChunks, declaredLength } from "./bytes.js"
 
 /** Why a body could not be read: it broke off, or it is over the limit. */
 export type BodyFailure =
   | { readonly _tag: "BodyBroken"; readonly error: HttpClientError.ResponseError }
   | { readonly _tag: "BodyTooLarge"; readonly bytes: number | undefined }
-
-const decoder = new TextDecoder()
 
 interface Read {
   readonly chunks: Chunk.Chunk<Uint8Array>
@@ -26,9 +25,8 @@ export const readBody = (
   maxBytes: number
 ): Effect.Effect<string, BodyFailure> => {
   const broken = (error: HttpClientError.ResponseError): BodyFailure => ({ _tag: "BodyBroken", error })
-  const declared = response.headers["content-length"]
-  if (declared !== undefined && /^\d+$/.test(declared)) {
-    const bytes = Number(declared)
+  const bytes = declaredLength(response.headers["content-length"])
+  if (bytes !== undefined) {
     return bytes > maxBytes
       ? Effect.fail({ _tag: "BodyTooLarge", bytes })
       : Effect.mapError(response.text, broken)
@@ -44,15 +42,7 @@ export const readBody = (
           : Effect.succeed<Read>({ chunks: Chunk.append(read.chunks, chunk), size })
       }
     ),
-    Effect.map(({ chunks, size }) => {
-      const bytes = new Uint8Array(size)
-      let offset = 0
-      for (const chunk of chunks) {
-        bytes.set(chunk, offset)
-        offset += chunk.length
-      }
-      return decoder.decode(bytes)
-    }),
+    Effect.map(({ chunks, size }) => decodeChunks(chunks, size)),
     Effect.catchIf(
       (failure) => failure._tag === "BodyBroken" && failure.error.reason === "EmptyBody",
       () => Effect.succeed("")

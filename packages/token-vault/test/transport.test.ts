@@ -1,0 +1,57 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Exit, Fiber } from "effect"
+import { TokenTransport } from "@effect-auth0/token-vault"
+
+const request = (timeoutMillis: number): TokenTransport.TokenRequest => ({
+  url: "https://tenant.auth0.com/oauth/token",
+  headers: { "content-type": "application/x-www-form-urlencoded" },
+  body: "grant_type=x",
+  maxResponseBytes: 1024,
+  timeoutMillis
+})
+
+const answer = (status: number): TokenTransport.TokenResponse => ({ status, header: () => undefined, body: "" })
+
+describe("TokenTransport.fromCallback", () => {
+  it.live("the first outcome settles the request; later ones are ignored", () =>
+    Effect.gen(function* () {
+      const response = yield* TokenTransport.fromCallback(request(1000), (settle) => {
+        settle(Effect.succeed(answer(200)))
+        settle(Effect.succeed(answer(500)))
+        return { responseReceived: () => true, stop: () => {} }
+      })
+      expect(response.status).toBe(200)
+    }))
+
+  it.live("the time limit ends a request that never settles with TimedOut, and stops it", () =>
+    Effect.gen(function* () {
+      let stops = 0
+      let received = false
+      const failure = yield* Effect.flip(TokenTransport.fromCallback(request(30), () => {
+        setTimeout(() => (received = true), 5)
+        return { responseReceived: () => received, stop: () => void stops++ }
+      }))
+      expect(failure).toEqual({ _tag: "TimedOut", responseReceived: true })
+      expect(stops).toBe(1)
+    }))
+
+  it.live("interruption stops the request", () =>
+    Effect.gen(function* () {
+      let stops = 0
+      const fiber = yield* Effect.fork(TokenTransport.fromCallback(request(10_000), () => ({
+        responseReceived: () => false,
+        stop: () => void stops++
+      })))
+      yield* Effect.sleep("10 millis")
+      expect(Exit.isInterrupted(yield* Fiber.interrupt(fiber))).toBe(true)
+      expect(stops).toBe(1)
+    }))
+
+  it.live("a start that throws ends in RequestFailed, not a defect", () =>
+    Effect.gen(function* () {
+      const exit = yield* Effect.exit(TokenTransport.fromCallback(request(1000), () => {
+        throw new TypeError("no network here")
+      }))
+      expect(exit).toEqual(Exit.fail({ _tag: "RequestFailed", responseReceived: false, detail: "request failed: no network here" }))
+    }))
+})
