@@ -44,7 +44,7 @@ export const makeTransport = (dispatcher: Dispatcher): TokenTransport.TokenTrans
       TokenTransport.fromCallback(request, (settle) => {
         let controller: Dispatcher.DispatchController | undefined
         let stopped = false
-        let responseReceived = false
+        /** The response's status; 0 until its head has arrived. */
         let status = 0
         let headers: Record<string, string | Array<string> | undefined> = {}
         const chunks: Array<Buffer> = []
@@ -59,9 +59,10 @@ export const makeTransport = (dispatcher: Dispatcher): TokenTransport.TokenTrans
           settle(Effect.fail({ _tag: "BodyTooLarge", status }))
           stop()
         }
+        const responseReceived = () => status !== 0
         const fail = (error: unknown) => {
-          const what = responseReceived ? "the response body could not be read" : "request failed"
-          settle(Effect.fail({ _tag: "RequestFailed", responseReceived, detail: `${what}: ${describe(error)}` }))
+          const what = responseReceived() ? "the response body could not be read" : "request failed"
+          settle(Effect.fail({ _tag: "RequestFailed", responseReceived: responseReceived(), detail: `${what}: ${describe(error)}` }))
         }
 
         const handler: Dispatcher.DispatchHandler = {
@@ -71,7 +72,6 @@ export const makeTransport = (dispatcher: Dispatcher): TokenTransport.TokenTrans
           },
           onResponseStart: (_, statusCode, responseHeaders) => {
             if (statusCode < 200) return // an informational answer; the real one follows
-            responseReceived = true
             status = statusCode
             headers = responseHeaders as Record<string, string | Array<string> | undefined>
             const declared = single(headers["content-length"])
@@ -98,7 +98,7 @@ export const makeTransport = (dispatcher: Dispatcher): TokenTransport.TokenTrans
         } catch (error) {
           fail(error)
         }
-        return { responseReceived: () => responseReceived, stop }
+        return { responseReceived, stop }
       })
   }
 }

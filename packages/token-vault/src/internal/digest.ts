@@ -14,10 +14,10 @@ interface NodeCrypto {
  * WebCrypto's asynchronous one several times more.
  */
 const nodeCrypto = (runtime: Runtime): NodeCrypto | undefined => {
-  const getBuiltinModule = runtime.process?.getBuiltinModule
-  if (typeof getBuiltinModule !== "function") return undefined
+  const process = runtime.process
+  if (typeof process?.getBuiltinModule !== "function") return undefined
   try {
-    const module = getBuiltinModule("node:crypto") as Partial<NodeCrypto> | undefined
+    const module = process.getBuiltinModule("node:crypto") as Partial<NodeCrypto> | undefined
     return typeof module?.createHash === "function" ? module as NodeCrypto : undefined
   } catch {
     return undefined
@@ -51,11 +51,11 @@ export type Sha256 =
 export const makeSha256 = (runtime: Runtime = globalThis as Runtime): Option.Option<Sha256> => {
   const node = nodeCrypto(runtime)
   if (node !== undefined) {
-    const hash = node.hash
+    // Called as methods of the module: a runtime's implementation may rely on `this`.
     return Option.some({
       _tag: "Sync",
-      digest: typeof hash === "function"
-        ? (text) => hash("sha256", text, "base64url")
+      digest: typeof node.hash === "function"
+        ? (text) => node.hash!("sha256", text, "base64url")
         : (text) => node.createHash("sha256").update(text).digest("base64url")
     })
   }
