@@ -45,25 +45,31 @@ export const runBatch = async (driver: Driver, first: number, bound: Bound, conc
   return { calls: next, wallMs: performance.now() - started, cpuMicros: cpuMicrosSince(cpu), latenciesMs: latenciesMs.subarray(0, next) }
 }
 
-/** Batches of one kind added up. */
-export interface Totals {
+/** What one batch measured, without its latencies. */
+export interface BatchFigures {
   readonly calls: number
   readonly wallMs: number
   readonly cpuMicros: number
-  readonly latenciesMs: ReadonlyArray<Float64Array>
 }
 
-export const emptyTotals: Totals = { calls: 0, wallMs: 0, cpuMicros: 0, latenciesMs: [] }
+/** Batches of one kind added up, and each batch's own figures (one per round, in order). */
+export interface Totals extends BatchFigures {
+  readonly latenciesMs: ReadonlyArray<Float64Array>
+  readonly batches: ReadonlyArray<BatchFigures>
+}
+
+export const emptyTotals: Totals = { calls: 0, wallMs: 0, cpuMicros: 0, latenciesMs: [], batches: [] }
 
 export const addBatch = (totals: Totals, batch: Batch): Totals => ({
   calls: totals.calls + batch.calls,
   wallMs: totals.wallMs + batch.wallMs,
   cpuMicros: totals.cpuMicros + batch.cpuMicros,
-  latenciesMs: [...totals.latenciesMs, batch.latenciesMs]
+  latenciesMs: [...totals.latenciesMs, batch.latenciesMs],
+  batches: [...totals.batches, { calls: batch.calls, wallMs: batch.wallMs, cpuMicros: batch.cpuMicros }]
 })
 
 /** Exchanges per second. */
-export const rate = (totals: Totals): number => (totals.calls * 1000) / totals.wallMs
+export const rate = (totals: BatchFigures): number => (totals.calls * 1000) / totals.wallMs
 
 /** CPU microseconds per exchange. */
-export const cpuPerCall = (totals: Totals): number => totals.cpuMicros / totals.calls
+export const cpuPerCall = (totals: BatchFigures): number => totals.cpuMicros / totals.calls
