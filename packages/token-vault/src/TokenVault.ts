@@ -35,7 +35,7 @@ import { resolveClient, type TokenCall } from "./internal/client.js"
 import { makeCoalescer } from "./internal/coalesce.js"
 import { makeSha256 } from "./internal/digest.js"
 import { makeMtlsEndpointLookup } from "./internal/discovery.js"
-import { excerpt } from "./internal/excerpt.js"
+import { scrub } from "./internal/excerpt.js"
 import { classifyResponse, type ExchangeContext } from "./internal/response.js"
 import { retrySchedule } from "./internal/retry.js"
 import { traced } from "./internal/spans.js"
@@ -146,7 +146,7 @@ export const make = (
         case "RequestFailed":
           return new TransportError({
             url,
-            description: excerpt(failure.detail, undefined, secrets),
+            description: scrub(failure.detail, secrets),
             responseReceived: failure.responseReceived
           })
         case "TimedOut":

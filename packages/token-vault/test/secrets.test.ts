@@ -62,7 +62,15 @@ const scenarios: ReadonlyArray<[string, StubAnswer]> = [
     status: 400,
     body: `<pre>subject_token=${subjectToken}&client_secret=${clientSecret}</pre>`
   }],
-  ["a non-JSON body holding the issued token", { status: 500, body: `token ${issuedToken} failed` }]
+  ["a non-JSON body holding the issued token", { status: 500, body: `token ${issuedToken} failed` }],
+  ["an OAuth error that echoes the request", {
+    status: 400,
+    body: JSON.stringify({ error: `bad ${clientSecret}`, error_description: `subject_token ${subjectToken} refused` })
+  }],
+  ["a rate limit that echoes the request", {
+    status: 429,
+    body: JSON.stringify({ error: "too_many_requests", error_description: `slow down, ${subjectToken} / ${clientSecret}` })
+  }]
 ]
 
 describe("secrets stay out of errors, logs and spans", () => {

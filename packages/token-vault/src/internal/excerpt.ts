@@ -1,4 +1,4 @@
-const maxLength = 160
+const excerptLength = 160
 const sensitiveKey = /token|secret|assertion|password|code|key/i
 const redactedMark = "<redacted>"
 /** Runs of token characters long enough to be a credential (JWTs, opaque provider tokens). */
@@ -18,16 +18,22 @@ const redactJson = (value: unknown): unknown => {
 }
 
 /**
- * A short, single-line excerpt of a response body for an error message. Values of JSON keys that
- * look like credentials are replaced, every known secret of the request (subject token, client
- * secret) is cut out wherever it appears, so is any long run of letters and digits that could be
- * a token, and the result is shortened.
+ * `text` on one line, with every known secret of the request (subject token, client secret) cut
+ * out wherever it appears, and any long run of letters and digits that could be a token, then
+ * shortened to `maxLength` characters. For whatever a server sent that ends up in an error.
  */
-export const excerpt = (body: string, json: unknown, secrets: ReadonlyArray<string>): string => {
-  let text = json === undefined ? body : JSON.stringify(redactJson(json))
+export const scrub = (text: string, secrets: ReadonlyArray<string>, maxLength: number = excerptLength): string => {
+  let out = text
   for (const secret of secrets) {
-    if (secret.length > 0) text = text.split(secret).join(redactedMark)
+    if (secret.length > 0) out = out.split(secret).join(redactedMark)
   }
-  text = text.replace(tokenLike, (run) => (looksLikeToken(run) ? redactedMark : run)).replace(/\s+/g, " ").trim()
-  return text.length > maxLength ? `${text.slice(0, maxLength)}…` : text
+  out = out.replace(tokenLike, (run) => (looksLikeToken(run) ? redactedMark : run)).replace(/\s+/g, " ").trim()
+  return out.length > maxLength ? `${out.slice(0, maxLength)}…` : out
 }
+
+/**
+ * A short, single-line excerpt of a response body for an error message: values of JSON keys that
+ * look like credentials are replaced, then the text is {@link scrub}bed.
+ */
+export const excerpt = (body: string, json: unknown, secrets: ReadonlyArray<string>): string =>
+  scrub(json === undefined ? body : JSON.stringify(redactJson(json)), secrets)

@@ -7,7 +7,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { ConnectionTokenSet } from "../ConnectionTokenSet.js"
 import { RateLimitError, TokenExchangeError, UnexpectedResponseError } from "../TokenVaultError.js"
-import { excerpt } from "./excerpt.js"
+import { excerpt, scrub } from "./excerpt.js"
 
 /** The success body of Auth0's token endpoint for this grant. */
 export const SuccessBody = Schema.Struct({
@@ -60,6 +60,8 @@ const decodeSuccess = (json: unknown): Either.Either<typeof SuccessBody.Type, Pa
   return decodeWithSchema(json)
 }
 const decodeOAuthError = Schema.decodeUnknownOption(OAuthErrorBody)
+/** The longest `error` or `error_description` kept in an error, after scrubbing. */
+const oauthTextLength = 300
 
 type ExchangeFailure = TokenExchangeError | RateLimitError | UnexpectedResponseError
 
@@ -139,7 +141,13 @@ export const classifyResponse = (
         }, { disableValidation: true })
       )
     }
-    const oauthError = decodeOAuthError(json)
+    // A server may echo what it was sent: what it says goes into the error scrubbed.
+    const oauthError = Option.map(decodeOAuthError(json), (answer) => ({
+      error: scrub(answer.error, context.secrets, oauthTextLength),
+      errorDescription: answer.error_description == null
+        ? undefined
+        : scrub(answer.error_description, context.secrets, oauthTextLength)
+    }))
     if (status === 429) {
       return Effect.fail(
         new RateLimitError({
@@ -148,8 +156,8 @@ export const classifyResponse = (
           limit: headerNumber(header, "x-ratelimit-limit"),
           remaining: headerNumber(header, "x-ratelimit-remaining"),
           reset: headerNumber(header, "x-ratelimit-reset"),
-          error: Option.getOrUndefined(Option.map(oauthError, (body) => body.error)),
-          errorDescription: Option.getOrUndefined(Option.flatMapNullable(oauthError, (body) => body.error_description))
+          error: Option.getOrUndefined(Option.map(oauthError, (answer) => answer.error)),
+          errorDescription: Option.getOrUndefined(Option.flatMapNullable(oauthError, (answer) => answer.errorDescription))
         })
       )
     }
@@ -158,7 +166,7 @@ export const classifyResponse = (
         new TokenExchangeError({
           status,
           error: oauthError.value.error,
-          errorDescription: oauthError.value.error_description,
+          errorDescription: oauthError.value.errorDescription,
           connection: context.connection
         })
       )
