@@ -133,9 +133,12 @@ export const make = (
     const httpClient = yield* HttpClient.HttpClient
     const transport = TokenTransport.fromHttpClient(httpClient)
     const coalesce = yield* makeCoalescer<ConnectionTokenSet, ExchangeError>(yield* Effect.scope)
-    const tokenUrl: Effect.Effect<string, ExchangeError> = client.endpoint._tag === "Fixed"
-      ? Effect.succeed(client.endpoint.url)
-      : makeMtlsEndpointLookup(HttpClient.withTracerPropagation(httpClient, false), client.endpoint.discoveryUrl)
+    // The token endpoint's URL; with `discoverMtlsEndpoint`, a lookup (done once) within the attempt.
+    const tokenUrl = client.endpoint._tag === "Fixed" ? client.endpoint.url : makeMtlsEndpointLookup(
+      HttpClient.withTracerPropagation(httpClient, false),
+      client.endpoint.discoveryUrl,
+      client.maxResponseBytes
+    )
     const attemptMillis = Duration.toMillis(client.attemptTimeout)
     const totalMillis = Duration.toMillis(client.totalTimeout)
     const attemptLimit = `no complete response within ${Duration.format(client.attemptTimeout)}`
@@ -192,7 +195,10 @@ export const make = (
         const sendAt = (now: number, number: number) =>
           Effect.zipRight(
             Metric.increment(TokenVaultMetrics.exchanges),
-            Effect.flatMap(tokenUrl, (url) => attempt(url, body, context, number, deadline - now))
+            typeof tokenUrl === "string"
+              ? attempt(tokenUrl, body, context, number, deadline - now)
+              : Effect.flatMap(tokenUrl(Math.min(attemptMillis, deadline - now)), (url) =>
+                Effect.flatMap(Clock.currentTimeMillis, (later) => attempt(url, body, context, number, deadline - later)))
           )
         // Built only when it happens: a tagged error captures a stack trace.
         const expired = () =>
