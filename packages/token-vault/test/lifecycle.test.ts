@@ -1,0 +1,57 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Deferred, Effect, Exit, Fiber, Redacted, Scope } from "effect"
+import { TokenVault } from "@effect-auth0/token-vault"
+import { recordingTracer } from "./utils/recorders.js"
+import { jsonAnswer, type Script, stubHttpClient } from "./utils/stubHttpClient.js"
+
+const github = { connection: "github", accessToken: "subject-token" } as const
+
+/** A vault in a scope of its own over a stub answering with `script`. */
+const vaultIn = (scope: Scope.Scope, script: Script) =>
+  Effect.gen(function* () {
+    const stub = yield* stubHttpClient(script)
+    const vault = yield* TokenVault.make({ domain: "tenant.auth0.com", clientId: "client", clientSecret: Redacted.make("secret") }).pipe(
+      Effect.provide(stub.layer),
+      Scope.extend(scope)
+    )
+    return { vault, stub }
+  })
+
+/** Lets forked calls reach the exchange in flight. */
+const settle = Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 50)))
+
+describe("the service's lifetime", () => {
+  it.effect("closing its scope interrupts the exchange in flight, and later calls are interrupted", () =>
+    Effect.gen(function* () {
+      const scope = yield* Scope.make()
+      const { stub, vault } = yield* vaultIn(scope, () => Effect.never)
+      const caller = yield* Effect.fork(vault.getAccessTokenForConnection(github))
+      yield* settle
+      yield* Scope.close(scope, Exit.void)
+      expect(yield* stub.interrupted).toBe(1)
+      expect(Exit.isInterrupted(yield* Fiber.await(caller))).toBe(true)
+      expect(Exit.isInterrupted(yield* Effect.exit(vault.getAccessTokenForConnection(github)))).toBe(true)
+      expect((yield* stub.seen).length).toBe(1)
+    }))
+})
+
+describe("spans of coalesced calls", () => {
+  it.scoped("a call that joins an exchange in flight has its call span, and the exchange one attempt span", () =>
+    Effect.gen(function* () {
+      const tracer = recordingTracer()
+      const gate = yield* Deferred.make<void>()
+      const scope = yield* Effect.scope
+      const { stub, vault } = yield* vaultIn(scope, () =>
+        Effect.as(Deferred.await(gate), jsonAnswer(200, { access_token: "federated", expires_in: 3600 })))
+      const calls = yield* Effect.forkAll([vault.getAccessTokenForConnection(github), vault.getAccessTokenForConnection(github)]).pipe(
+        Effect.withTracer(tracer.tracer)
+      )
+      yield* settle
+      yield* Deferred.succeed(gate, undefined)
+      yield* Fiber.join(calls)
+      const names = tracer.spans.map((span) => span.name)
+      expect(names.filter((name) => name === "TokenVault.getAccessTokenForConnection")).toHaveLength(2)
+      expect(names.filter((name) => name === "TokenVault.attempt")).toHaveLength(1)
+      expect((yield* stub.seen).length).toBe(1)
+    }))
+})
