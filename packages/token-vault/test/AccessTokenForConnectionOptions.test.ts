@@ -82,7 +82,8 @@ describe("call options", () => {
         connection: hostileValue,
         accessToken: hostileValue,
         refreshToken: hostileValue,
-        loginHint: hostileValue
+        loginHint: hostileValue,
+        cache: FastCheck.oneof(hostileValue, FastCheck.boolean())
       },
       { requiredKeys: [] }
     ),
@@ -93,9 +94,10 @@ describe("call options", () => {
     Effect.gen(function* () {
       const exit = yield* Effect.exit(decode(input))
       if (Exit.isSuccess(exit)) {
-        const { accessToken, connection, refreshToken } = exit.value
+        const { accessToken, cache, connection, refreshToken } = exit.value
         expect(connection.trim().length).toBeGreaterThan(0)
         expect((accessToken === undefined) !== (refreshToken === undefined)).toBe(true)
+        expect([undefined, true, false]).toContain(cache)
         return
       }
       const failure = Cause.failureOption(exit.cause)

@@ -155,26 +155,64 @@ describe("client options, hostile values", () => {
     FastCheck.string().map((s) => Redacted.make(s))
   )
 
+  const anyDuration = FastCheck.oneof(
+    anyValue,
+    FastCheck.constantFrom("5 seconds", "0 millis", "-1 seconds", "soon", "Infinity", Number.NaN, -1, Infinity),
+    FastCheck.double(),
+    FastCheck.integer({ min: 0, max: 120_000 })
+  )
+  const anyCount = FastCheck.oneof(anyValue, FastCheck.integer({ min: -2, max: 10 }), FastCheck.double())
+  const validBase = { domain: "tenant.auth0.com", clientId: "client", clientSecret: Redacted.make("secret") }
+
+  const anyOptions = FastCheck.record({
+    domain: anyValue,
+    clientId: anyValue,
+    clientSecret: anyValue,
+    clientAuthentication: FastCheck.oneof(
+      anyValue,
+      FastCheck.constantFrom("client_secret_post", "client_secret_basic", "tls_client_auth", "self_signed_tls_client_auth")
+    ),
+    telemetry: FastCheck.oneof(anyValue, FastCheck.boolean()),
+    mtlsEndpoint: anyValue,
+    discoverMtlsEndpoint: FastCheck.oneof(anyValue, FastCheck.boolean()),
+    cache: FastCheck.oneof(
+      anyValue,
+      FastCheck.constant(false),
+      FastCheck.record({ maxEntries: anyCount, skew: anyDuration, store: anyValue }, { requiredKeys: [] })
+    ),
+    retry: FastCheck.oneof(
+      anyValue,
+      FastCheck.constant(false),
+      FastCheck.record(
+        { maxAttempts: anyCount, baseDelay: anyDuration, maxDelay: anyDuration, maxRetryAfter: anyDuration },
+        { requiredKeys: [] }
+      )
+    ),
+    timeout: FastCheck.oneof(anyValue, FastCheck.record({ attempt: anyDuration, total: anyDuration }, { requiredKeys: [] })),
+    maxResponseBytes: anyCount
+  }, { requiredKeys: [] })
+
   it.effect.prop(
-    "random options build a client or fail with InvalidConfigurationError, never a defect",
-    [FastCheck.record({
-      domain: anyValue,
-      clientId: anyValue,
-      clientSecret: anyValue,
-      clientAuthentication: FastCheck.oneof(anyValue, FastCheck.constantFrom("client_secret_post", "client_secret_basic")),
-      telemetry: FastCheck.oneof(anyValue, FastCheck.boolean())
-    }, { requiredKeys: [] })],
+    "random options build a client, whose call ends typed, or fail with InvalidConfigurationError, never a defect",
+    // Half of the runs keep a valid domain, client id and secret, so that the other options are reached.
+    [FastCheck.oneof(anyOptions, anyOptions.map((options) => ({ ...options, ...validBase })))],
     ([options]) =>
       Effect.gen(function* () {
         const stub = yield* stubHttpClient(success)
         const exit = yield* Effect.exit(
-          TokenVault.make(options as Parameters<typeof TokenVault.make>[0]).pipe(Effect.provide(stub.layer), Effect.scoped)
+          Effect.flatMap(
+            TokenVault.make(options as Parameters<typeof TokenVault.make>[0]),
+            (vault) => Effect.either(vault.getAccessTokenForConnection({ connection: "github", accessToken: "subject-token" }))
+          ).pipe(Effect.provide(stub.layer), Effect.scoped)
         )
         if (Exit.isFailure(exit)) {
           const failure = Cause.failureOption(exit.cause)
           expect(Option.isSome(failure)).toBe(true)
           expect(Option.getOrThrow(failure)).toBeInstanceOf(TokenVaultError.InvalidConfigurationError)
+          return
         }
+        // A client was built: its call ends in a token set or a tagged error (never a defect, never a hang).
+        if (exit.value._tag === "Left") expect(exit.value.left._tag).toMatch(/Error$/)
       })
   )
 })

@@ -157,6 +157,9 @@ describe("token endpoint responses", () => {
   const anyHeaders = FastCheck.record({
     "retry-after": FastCheck.oneof(FastCheck.string(), FastCheck.nat().map(String), FastCheck.date().map((d) => d.toUTCString())),
     "x-ratelimit-limit": FastCheck.string(),
+    "x-ratelimit-remaining": FastCheck.oneof(FastCheck.string(), FastCheck.integer().map(String)),
+    "x-ratelimit-reset": FastCheck.oneof(FastCheck.string(), FastCheck.double().map(String)),
+    "content-length": FastCheck.oneof(FastCheck.string(), FastCheck.nat({ max: 200_000 }).map(String)),
     "content-type": FastCheck.constantFrom("application/json", "text/html", "text/plain")
   }, { requiredKeys: [] })
 
