@@ -38,7 +38,7 @@ import { makeMtlsEndpointLookup } from "./internal/discovery.js"
 import { scrub } from "./internal/excerpt.js"
 import { classifyResponse, type ExchangeContext } from "./internal/response.js"
 import { retrySchedule } from "./internal/retry.js"
-import { traced } from "./internal/spans.js"
+import { spanEvent, traced } from "./internal/spans.js"
 import { subjectTokenExpiry } from "./internal/subjectExpiry.js"
 
 /**
@@ -209,10 +209,17 @@ export const make = (
         // The schedule is built only when the first attempt failed: most exchanges need none.
         return Effect.catchAll(first, (firstFailure) => {
           let attempts = 1
+          let lastFailure = firstFailure._tag
           const retry = Effect.flatMap(Clock.currentTimeMillis, (now) => {
             if (now >= deadline) return expired()
             attempts++
-            return Effect.zipRight(Metric.increment(TokenVaultMetrics.retries), sendAt(now, attempts))
+            return Effect.zipRight(
+              Effect.zipRight(
+                Metric.increment(TokenVaultMetrics.retries),
+                spanEvent("TokenVault.retry", { "auth0.attempt": attempts, "error.type": lastFailure })
+              ),
+              Effect.tapError(sendAt(now, attempts), (failure) => Effect.sync(() => lastFailure = failure._tag))
+            )
           })
           let replayed = false
           // The schedule sees the first failure, then drives the retries.

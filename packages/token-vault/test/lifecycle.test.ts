@@ -1,8 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Deferred, Effect, Exit, Fiber, Redacted, Scope } from "effect"
+import { Effect, Exit, Fiber, Redacted, Scope } from "effect"
 import { TokenVault } from "@effect-auth0/token-vault"
-import { recordingTracer } from "./utils/recorders.js"
-import { jsonAnswer, type Script, stubHttpClient } from "./utils/stubHttpClient.js"
+import { type Script, stubHttpClient } from "./utils/stubHttpClient.js"
 
 const github = { connection: "github", accessToken: "subject-token" } as const
 
@@ -31,27 +30,6 @@ describe("the service's lifetime", () => {
       expect(yield* stub.interrupted).toBe(1)
       expect(Exit.isInterrupted(yield* Fiber.await(caller))).toBe(true)
       expect(Exit.isInterrupted(yield* Effect.exit(vault.getAccessTokenForConnection(github)))).toBe(true)
-      expect((yield* stub.seen).length).toBe(1)
-    }))
-})
-
-describe("spans of coalesced calls", () => {
-  it.scoped("a call that joins an exchange in flight has its call span, and the exchange one attempt span", () =>
-    Effect.gen(function* () {
-      const tracer = recordingTracer()
-      const gate = yield* Deferred.make<void>()
-      const scope = yield* Effect.scope
-      const { stub, vault } = yield* vaultIn(scope, () =>
-        Effect.as(Deferred.await(gate), jsonAnswer(200, { access_token: "federated", expires_in: 3600 })))
-      const calls = yield* Effect.forkAll([vault.getAccessTokenForConnection(github), vault.getAccessTokenForConnection(github)]).pipe(
-        Effect.withTracer(tracer.tracer)
-      )
-      yield* settle
-      yield* Deferred.succeed(gate, undefined)
-      yield* Fiber.join(calls)
-      const names = tracer.spans.map((span) => span.name)
-      expect(names.filter((name) => name === "TokenVault.getAccessTokenForConnection")).toHaveLength(2)
-      expect(names.filter((name) => name === "TokenVault.attempt")).toHaveLength(1)
       expect((yield* stub.seen).length).toBe(1)
     }))
 })

@@ -1,3 +1,4 @@
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import type * as Tracer from "effect/Tracer"
 
@@ -25,4 +26,18 @@ export const traced = <A, E, R>(
       ? f(ignore)
       : Effect.useSpan(name, options, (span) =>
         Effect.withParentSpan(f((key, value) => span.attribute(key, value)), span))
+  )
+
+/**
+ * Records an event on the current span when the fiber's tracer is one the application installed
+ * (see {@link traced}); nothing otherwise.
+ */
+export const spanEvent = (name: string, attributes: Record<string, unknown>): Effect.Effect<void> =>
+  Effect.tracerWith((tracer) =>
+    tracer === nativeTracer()
+      ? Effect.void
+      : Effect.flatMap(Effect.option(Effect.currentSpan), (span) =>
+        span._tag === "None"
+          ? Effect.void
+          : Effect.map(Clock.currentTimeNanos, (now) => span.value.event(name, now, attributes)))
   )

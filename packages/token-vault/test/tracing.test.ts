@@ -1,0 +1,59 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Deferred, Effect, Fiber, Redacted, TestClock } from "effect"
+import { TokenVault, type TokenVaultOptions } from "@effect-auth0/token-vault"
+import { recordingTracer } from "./utils/recorders.js"
+import { jsonAnswer, type Script, stubHttpClient } from "./utils/stubHttpClient.js"
+
+const github = { connection: "github", accessToken: "subject-token" } as const
+const success = jsonAnswer(200, { access_token: "federated", expires_in: 3600 })
+
+/** A vault over a stub answering with `script`, its calls traced by a recording tracer. */
+const tracedVault = (script: Script, options: Partial<TokenVaultOptions.TokenVaultOptions> = {}) =>
+  Effect.gen(function* () {
+    const tracer = recordingTracer()
+    const stub = yield* stubHttpClient(script)
+    const vault = yield* TokenVault.make({
+      domain: "tenant.auth0.com",
+      clientId: "client",
+      clientSecret: Redacted.make("secret"),
+      ...options
+    }).pipe(Effect.provide(stub.layer))
+    const call = Effect.withTracer(vault.getAccessTokenForConnection(github), tracer.tracer)
+    return { call, requests: stub.seen, spans: tracer.spans }
+  })
+
+/** Lets forked calls reach their next wait. */
+const settle = Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 50)))
+
+describe("tracing", () => {
+  it.scoped("a call that joins an exchange in flight has its call span, and the exchange one attempt span", () =>
+    Effect.gen(function* () {
+      const gate = yield* Deferred.make<void>()
+      const { call, requests, spans } = yield* tracedVault(() => Effect.as(Deferred.await(gate), success))
+      const calls = yield* Effect.forkAll([call, call])
+      yield* settle
+      yield* Deferred.succeed(gate, undefined)
+      yield* Fiber.join(calls)
+      const names = spans.map((span) => span.name)
+      expect(names.filter((name) => name === "TokenVault.getAccessTokenForConnection")).toHaveLength(2)
+      expect(names.filter((name) => name === "TokenVault.attempt")).toHaveLength(1)
+      expect((yield* requests).length).toBe(1)
+    }))
+
+  it.scoped("each retry is an event on the call span, naming the attempt and what failed before it", () =>
+    Effect.gen(function* () {
+      const { call, spans } = yield* tracedVault(
+        (index) => Effect.succeed(index === 0 ? { status: 503, body: "busy" } : index === 1 ? "refuse" : success),
+        { retry: { baseDelay: "100 millis", maxDelay: "100 millis" } }
+      )
+      const fiber = yield* Effect.fork(call)
+      for (let retry = 0; retry < 2; retry++) yield* Effect.zipRight(settle, TestClock.adjust("100 millis"))
+      yield* Fiber.join(fiber)
+      const callSpan = spans.find((span) => span.name === "TokenVault.getAccessTokenForConnection")!
+      expect(callSpan.events.map((event) => [event.name, event.attributes])).toEqual([
+        ["TokenVault.retry", { "auth0.attempt": 2, "error.type": "UnexpectedResponseError" }],
+        ["TokenVault.retry", { "auth0.attempt": 3, "error.type": "TransportError" }]
+      ])
+      expect(spans.filter((span) => span.name === "TokenVault.attempt")).toHaveLength(3)
+    }))
+})
