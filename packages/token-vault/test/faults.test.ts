@@ -1,5 +1,7 @@
+import * as Http from "node:http"
+import type { AddressInfo, Socket } from "node:net"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, Layer, Redacted, Schedule } from "effect"
+import { Effect, Fiber, Layer, Logger, LogLevel, Redacted, Schedule } from "effect"
 import { HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { TokenTransport, TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
@@ -31,6 +33,22 @@ const transports = [
   ["TokenTransport.layerFetch (Node's global fetch)", TokenTransport.layerFetch(), true]
 ] as const
 
+/** A vault over `http` pointed at `domain`. */
+const vaultOver = (http: Layer.Layer<HttpClient.HttpClient, TokenVaultError.InvalidConfigurationError>, direct: boolean) =>
+(domain: string, options: Partial<TokenVaultOptions.TokenVaultOptions> = {}) =>
+  Effect.gen(function* () {
+    const built = yield* Layer.build(http)
+    // Make sure each run takes the path it is named after.
+    expect(TokenTransport.TypeId in (yield* Effect.provide(HttpClient.HttpClient, built))).toBe(direct)
+    return yield* TokenVault.make({
+      domain,
+      clientId: "app",
+      clientSecret: Redacted.make(clientSecret),
+      cache: false,
+      ...options
+    }).pipe(Effect.provide(built))
+  })
+
 /** An emulator on loopback with a fault, and a vault over `http` pointed at it. */
 const setupOver = (http: Layer.Layer<HttpClient.HttpClient, TokenVaultError.InvalidConfigurationError>, direct: boolean) =>
 (fault: Fault.Fault, options: Partial<TokenVaultOptions.TokenVaultOptions> = {}) =>
@@ -38,21 +56,64 @@ const setupOver = (http: Layer.Layer<HttpClient.HttpClient, TokenVaultError.Inva
     const emulator = yield* TokenVaultEmulator.make(tenant)
     const server = yield* EmulatorServer.serve(emulator)
     yield* emulator.setFault(fault)
-    const built = yield* Layer.build(http)
-    // Make sure each run takes the path it is named after.
-    expect(TokenTransport.TypeId in (yield* Effect.provide(HttpClient.HttpClient, built))).toBe(direct)
-    const vault = yield* TokenVault.make({
-      domain: server.url,
-      clientId: "app",
-      clientSecret: Redacted.make(clientSecret),
-      cache: false,
-      ...options
-    }).pipe(Effect.provide(built))
+    const vault = yield* vaultOver(http, direct)(server.url, options)
     return { emulator, server, vault }
   })
 
+const MiB = 1024 * 1024
+
+/**
+ * A loopback server that answers every request with a 200 JSON head without `content-length`,
+ * then a body written 16 KiB at a time as fast as the socket drains, never ended: it stops
+ * writing when the client closes the connection, or after 256 MiB (then stalls). `written` counts
+ * the body bytes handed to the socket, `closed` the connections that closed with a request on
+ * them (undici may open a spare one). Only a client that stops reading once past its limit gets
+ * an answer before its time limit.
+ */
+const floodServer = Effect.acquireRelease(
+  Effect.async<{ readonly url: string; readonly stats: { written: number; closed: number }; readonly close: () => void }>(
+    (resume) => {
+      const stats = { written: 0, closed: 0 }
+      const sockets = new Set<Socket>()
+      const chunk = Buffer.alloc(16 * 1024, " ")
+      const server = Http.createServer((req, res) => {
+        res.once("close", () => stats.closed++)
+        req.resume()
+        req.on("end", () => {
+          res.writeHead(200, { "content-type": "application/json" })
+          res.write("{")
+          const pump = () => {
+            while (!res.destroyed && stats.written < 256 * MiB) {
+              stats.written += chunk.length
+              if (!res.write(chunk)) return void res.once("drain", pump)
+            }
+          }
+          pump()
+        })
+      })
+      server.on("connection", (socket: Socket) => {
+        sockets.add(socket)
+        socket.once("close", () => sockets.delete(socket))
+      })
+      server.listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as AddressInfo
+        resume(Effect.succeed({
+          url: `http://127.0.0.1:${port}`,
+          stats,
+          close: () => {
+            server.close()
+            for (const socket of sockets) socket.destroy()
+          }
+        }))
+      })
+    }
+  ),
+  (flood) => Effect.sync(flood.close)
+)
+
 describe.each(transports)("fault injection over %s", (_, http, direct) => {
   const setup = setupOver(http, direct)
+  const vaultFor = vaultOver(http, direct)
 
   it.live("with 20 % random transient faults and default retries, 1 000 exchanges all succeed", () =>
     Effect.gen(function* () {
@@ -79,16 +140,20 @@ describe.each(transports)("fault injection over %s", (_, http, direct) => {
             Effect.tapErrorCause((cause) => Effect.logError("failed", cause))
           ),
         { concurrency: 50 }
-      ).pipe(Effect.timeout("60 seconds"), Effect.provide(logs.logger))
+      ).pipe(Effect.timeout("60 seconds"), Logger.withMinimumLogLevel(LogLevel.All), Effect.provide(logs.logger))
       expect(results).toHaveLength(1000)
       expect(results.every((tokenSet) => Redacted.value(tokenSet.accessToken) === "gho_fault_issued_token")).toBe(true)
       const requests = yield* emulator.requests
       const faulted = requests.filter((request) => request.fault !== undefined && request.fault._tag !== "Latency").length
       expect(faulted).toBeGreaterThan(100)
       expect(requests.length).toBe(1000 + faulted)
+      // Every exchange (and whatever the library logs at any level) was recorded, as logfmt and as JSON.
+      const exchanged = (form: RegExp) => logs.lines.filter((line) => form.test(line) && line.includes("exchanged"))
+      expect(exchanged(/^timestamp=/).length).toBeGreaterThanOrEqual(1000)
+      expect(exchanged(/^\{/).length).toBeGreaterThanOrEqual(1000)
       const logged = logs.text()
-      for (const secret of [clientSecret, "gho_fault_issued_token", ...subjects.slice(0, 50)]) {
-        expect(logged).not.toContain(secret)
+      for (const secret of [clientSecret, "gho_fault_issued_token", /fault-subject-\d+-q8v/]) {
+        expect(logged).not.toMatch(secret)
       }
     }).pipe(Effect.scoped), { timeout: 90_000 })
 
@@ -100,7 +165,11 @@ describe.each(transports)("fault injection over %s", (_, http, direct) => {
     ["an endless body", "TransportError", Fault.EndlessBody({ intervalMillis: 50 }), true],
     ["an oversized body", "UnexpectedResponseError", Fault.OversizedBody(), undefined],
     ["an oversized body without content-length", "UnexpectedResponseError", Fault.OversizedBody({ contentLength: false }), undefined],
+    ["a server that never answers", "TransportError", Fault.Latency({ millis: 60_000 }), false],
+    ["a 500", "UnexpectedResponseError", Fault.ServerError({ status: 500 }), undefined],
+    ["a 502", "UnexpectedResponseError", Fault.ServerError({ status: 502 }), undefined],
     ["a 503", "UnexpectedResponseError", Fault.ServerError({ status: 503 }), undefined],
+    ["a 504", "UnexpectedResponseError", Fault.ServerError({ status: 504 }), undefined],
     ["a 429", "RateLimitError", Fault.RateLimited({ retryAfter: 1 }), undefined]
   ] as const)("with retries off, %s is a %s", ([_, tag, fault, responseReceived]) =>
     Effect.gen(function* () {
@@ -114,6 +183,29 @@ describe.each(transports)("fault injection over %s", (_, http, direct) => {
         // The headers reach the classifier through every transport.
         expect(error.retryAfter).toBe(1)
       }
+      if (fault._tag === "ServerError") {
+        expect(error).toMatchObject({ status: fault.status, description: `status ${fault.status} with a body that is not JSON` })
+      }
+    }).pipe(Effect.scoped), { timeout: 20_000 })
+
+  it.live("a body over the limit is dropped unread: the connection is closed once past the limit", () =>
+    Effect.gen(function* () {
+      const flood = yield* floodServer
+      // A transport that read the whole body before checking its size would end at this time limit.
+      const vault = yield* vaultFor(flood.url, { retry: false, timeout: { attempt: "5 seconds" } })
+      const error = yield* Effect.flip(vault.getAccessTokenForConnection({ connection: "github", accessToken: subjects[0]! }))
+      expect(error, error.message).toMatchObject({
+        _tag: "UnexpectedResponseError",
+        status: 200,
+        description: "the body is larger than the limit of 65536 bytes"
+      })
+      yield* Effect.retry(
+        Effect.filterOrFail(Effect.sync(() => flood.stats.closed), (closed) => closed === 1),
+        Schedule.spaced("10 millis").pipe(Schedule.upTo("5 seconds"))
+      ).pipe(Effect.ignore)
+      expect(flood.stats.closed).toBe(1)
+      // Loopback and socket buffers hold a few MiB at most; the rest was never sent.
+      expect(flood.stats.written).toBeLessThan(16 * MiB)
     }).pipe(Effect.scoped), { timeout: 20_000 })
 
   it.live("time limits longer than a timer can hold do not fire at once", () =>
