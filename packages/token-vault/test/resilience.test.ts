@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto"
 import { describe, expect, it } from "@effect/vitest"
-import { Deferred, Duration, Effect, Exit, Fiber, Metric, Redacted, TestClock } from "effect"
+import { Clock, Deferred, Duration, Effect, Exit, Fiber, Metric, Option, Random, Redacted, Stream, TestClock } from "effect"
 import { TokenCache, TokenVault, type TokenVaultError, TokenVaultMetrics, type TokenVaultOptions } from "@effect-auth0/token-vault"
 import { recordingTracer } from "./utils/recorders.js"
 import { jsonAnswer, type Script, stubHttpClient, type StubAnswer } from "./utils/stubHttpClient.js"
@@ -33,6 +33,27 @@ const settle = Effect.promise(() => new Promise((resolve) => setTimeout(resolve,
 
 /** Moves the TestClock once pending work (a body being read, a retry being scheduled) is waiting on it. */
 const advance = (duration: Duration.DurationInput) => Effect.zipRight(settle, TestClock.adjust(duration))
+
+/** A vault whose stub gives every request `answer`, and the TestClock instant of each request. */
+const timedVaultOver = (answer: StubAnswer, options: Partial<TokenVaultOptions.TokenVaultOptions> = {}) =>
+  Effect.gen(function* () {
+    const instants: Array<number> = []
+    const fixture = yield* vaultOver(() => Effect.map(Clock.currentTimeMillis, (now) => (instants.push(now), answer)), options)
+    /** The time between each request and the next, to the nanosecond: jittered instants are fractional milliseconds. */
+    const gaps = () => instants.slice(1).map((instant, i) => Number((instant - instants[i]!).toFixed(6)))
+    return { ...fixture, instants, gaps }
+  })
+
+const unavailable = jsonAnswer(503, { error: "temporarily_unavailable" })
+
+/** Asserts `min <= value <= max`. */
+const expectWithin = (value: number | undefined, min: number, max: number) => {
+  expect(value).toBeGreaterThanOrEqual(min)
+  expect(value).toBeLessThanOrEqual(max)
+}
+
+/** Whether a forked call is still running, once the work the last clock move woke has run. */
+const pending = (call: Fiber.Fiber<unknown, unknown>) => Effect.map(Effect.zipRight(settle, Fiber.poll(call)), Option.isNone)
 
 const counter = (metric: Metric.Metric.Counter<number>) => Effect.map(Metric.value(metric), (state) => state.count)
 
@@ -205,13 +226,18 @@ describe("coalescing", () => {
 })
 
 describe("retries", () => {
-  it.scoped("a 429 with Retry-After: 2 is retried after 2 s", () =>
+  const rateLimited = (seconds: number) => jsonAnswer(429, { error: "too_many_requests" }, { "retry-after": String(seconds) })
+  const capped = { retry: { maxRetryAfter: "2 seconds" } } as const
+
+  it.scoped.each([
+    [2, "default", {}],
+    [10, "default", {}],
+    [2, "2 seconds", capped]
+  ] as const)("a 429 with Retry-After: %i is retried after exactly that long (maxRetryAfter %s)", ([retryAfter, _, options]) =>
     Effect.gen(function* () {
-      const { requests, vault } = yield* vaultOver((index) =>
-        Effect.succeed(index === 0 ? jsonAnswer(429, { error: "too_many_requests" }, { "retry-after": "2" }) : success())
-      )
+      const { requests, vault } = yield* vaultOver((index) => Effect.succeed(index === 0 ? rateLimited(retryAfter) : success()), options)
       const call = yield* Effect.fork(vault.getAccessTokenForConnection(github))
-      yield* advance("1999 millis")
+      yield* advance(Duration.millis(retryAfter * 1000 - 1))
       expect(yield* requests).toBe(1)
       yield* advance("1 millis")
       const tokenSet = yield* Fiber.join(call)
@@ -220,7 +246,71 @@ describe("retries", () => {
     }))
 
   it.scoped.each([
-    ["a 503", jsonAnswer(503, { error: "temporarily_unavailable" })],
+    [11, "default", {}],
+    [3, "2 seconds", capped]
+  ] as const)("a 429 with Retry-After: %i, over maxRetryAfter (%s), fails at once", ([retryAfter, _, options]) =>
+    Effect.gen(function* () {
+      const { requests, vault } = yield* vaultOver(rateLimited(retryAfter), options)
+      const error = yield* Effect.flip(vault.getAccessTokenForConnection(github))
+      expect(error).toMatchObject({ _tag: "RateLimitError", retryAfter })
+      expect(yield* requests).toBe(1)
+    }))
+
+  it.scoped("backoff: the first retry comes 0.8-1.2 x baseDelay after the first request, the next 0.8-1.2 x twice that later", () =>
+    Effect.gen(function* () {
+      const { gaps, instants, vault } = yield* timedVaultOver(unavailable, {
+        retry: { maxAttempts: 3, baseDelay: "1 second", maxDelay: "1 minute" }
+      })
+      const call = yield* Effect.fork(vault.getAccessTokenForConnection(github))
+      yield* advance("799 millis")
+      expect(instants).toHaveLength(1)
+      yield* advance("401 millis")
+      expect(instants).toHaveLength(2)
+      yield* advance("2400 millis")
+      yield* Effect.flip(Fiber.join(call))
+      expect(instants).toHaveLength(3)
+      expectWithin(gaps()[0], 800, 1200)
+      expectWithin(gaps()[1], 1600, 2400)
+    }))
+
+  it.scoped.each([
+    ["low", 800, 999, 0],
+    ["high", 1001, 1200, 1]
+  ] as const)("jitter: with the random source at its %s end, the retry comes %i-%i ms after the first request (baseDelay 1 s)", ([_, min, max, random]) =>
+    Effect.gen(function* () {
+      const { gaps, vault } = yield* timedVaultOver(unavailable, { retry: { maxAttempts: 2, baseDelay: "1 second" } })
+      const call = yield* Effect.fork(vault.getAccessTokenForConnection(github).pipe(Effect.withRandom(Random.fixed([random]))))
+      yield* advance("1200 millis")
+      yield* Effect.flip(Fiber.join(call))
+      expectWithin(gaps()[0], min, max)
+    }))
+
+  it.scoped("no retry delay exceeds maxDelay", () =>
+    Effect.gen(function* () {
+      // Without the cap the third delay would be 4 s (+/- 20 %).
+      const { gaps, vault } = yield* timedVaultOver(unavailable, {
+        retry: { maxAttempts: 4, baseDelay: "1 second", maxDelay: "1500 millis" }
+      })
+      const call = yield* Effect.fork(vault.getAccessTokenForConnection(github))
+      for (let i = 0; i < 10; i++) yield* advance("1 second")
+      yield* Effect.flip(Fiber.join(call))
+      expect(gaps()).toHaveLength(3)
+      for (const gap of gaps()) expect(gap).toBeLessThanOrEqual(1500)
+    }))
+
+  it.scoped("by default a call makes 8 attempts", () =>
+    Effect.gen(function* () {
+      const { requests, vault } = yield* vaultOver(unavailable)
+      const call = yield* Effect.fork(Effect.flip(vault.getAccessTokenForConnection(github)))
+      // The default delays add up to well under the default total limit (30 s), which ends the loop regardless.
+      for (let i = 0; i < 16; i++) yield* advance("2 seconds")
+      const error = yield* Fiber.join(call)
+      expect(error).toMatchObject({ status: 503 })
+      expect(yield* requests).toBe(8)
+    }))
+
+  it.scoped.each([
+    ["a 503", unavailable],
     ["a 502 page", { status: 502, body: "<html>bad gateway</html>" }],
     ["a 504", { status: 504, body: "" }]
   ] as const)("%s, then a success: the call succeeds", ([_, failure]) =>
@@ -255,8 +345,7 @@ describe("retries", () => {
   it.scoped.each([
     ["an OAuth error", jsonAnswer(401, { error: "invalid_grant" }), "TokenExchangeError"],
     ["a 400", jsonAnswer(400, { error: "invalid_request" }), "TokenExchangeError"],
-    ["a 500", { status: 500, body: "oops" }, "UnexpectedResponseError"],
-    ["a 429 whose Retry-After is over the cap", jsonAnswer(429, {}, { "retry-after": "60" }), "RateLimitError"]
+    ["a 500", { status: 500, body: "oops" }, "UnexpectedResponseError"]
   ] as const)("%s is not retried", ([_, answer, tag]) =>
     Effect.gen(function* () {
       const { requests, vault } = yield* vaultOver(answer)
@@ -300,17 +389,20 @@ describe("time limits", () => {
       expect(error.message).toContain("within 3s")
     }))
 
-  it.scoped("a trickling body ends in a TransportError at the attempt limit", () =>
+  it.scoped("a body that trickles a byte every 100 ms ends in a TransportError at the attempt limit", () =>
     Effect.gen(function* () {
-      const trickle = new ReadableStream<Uint8Array>({
-        start(controller) {
-          controller.enqueue(new TextEncoder().encode("{"))
-        }
-      })
+      let sent = 0
+      const byte = Effect.sync(() => (sent++, new TextEncoder().encode(" ")))
+      const trickle = Stream.toReadableStreamRuntime(
+        Stream.repeatEffect(Effect.zipRight(Effect.sleep("100 millis"), byte)),
+        yield* Effect.runtime<never>()
+      )
       const { vault } = yield* vaultOver({ status: 200, body: trickle }, { timeout: { attempt: "1 second" } })
       const call = yield* Effect.fork(Effect.flip(vault.getAccessTokenForConnection(github)))
-      yield* advance("1 second")
+      for (let tick = 0; tick < 10; tick++) yield* advance("100 millis")
       const error = yield* Fiber.join(call)
+      // The body was never idle for long: only a limit on the whole attempt ends it.
+      expect(sent).toBeGreaterThanOrEqual(9)
       expect(error._tag).toBe("TransportError")
       expect((error as TokenVaultError.TransportError).responseReceived).toBe(true)
     }))
@@ -328,6 +420,24 @@ describe("time limits", () => {
       expect(error.message).toContain("within 2s 500ms")
       expect(yield* requests).toBeLessThan(10)
     }))
+
+  it.scoped.each([
+    ["attempt limit (retry: false)", 10_000, { retry: false }, "no complete response within 10s"],
+    ["total limit", 30_000, {}, "no token within 30s, retries included"]
+  ] as const)("a server that never answers: the default %s fails the call at %i ms (+/- 1 ms)", ([_, deadline, options, message]) =>
+    Effect.gen(function* () {
+      const { vault } = yield* vaultOver(() => Effect.never, options)
+      const call = yield* Effect.fork(Effect.flip(vault.getAccessTokenForConnection(github)))
+      for (let elapsed = 0; elapsed < deadline - 1000; elapsed += 1000) yield* advance("1 second")
+      yield* advance("999 millis")
+      expect(yield* pending(call)).toBe(true)
+      // Jittered delays make instants fractional: the deadline may land a rounding error past it.
+      yield* advance("2 millis")
+      const error = yield* Fiber.join(call)
+      expect(error).toMatchObject({ _tag: "TransportError", responseReceived: false })
+      expect(error.message).toContain(message)
+    }))
+
   it.scoped("a total limit of zero fails at once, without a request", () =>
     Effect.gen(function* () {
       const { requests, vault } = yield* vaultOver(success(), { timeout: { total: 0 } })

@@ -34,7 +34,7 @@ const isTransient = (policy: RetryPolicy) => (error: TokenVaultError): boolean =
 export const retrySchedule = (policy: RetryPolicy, deadline: number): Schedule.Schedule<unknown, TokenVaultError> =>
   Schedule.exponential(policy.baseDelay).pipe(
     Schedule.jittered,
-    Schedule.modifyDelay((delay) => Duration.min(delay, policy.maxDelay)),
+    Schedule.modifyDelay((_, delay) => Duration.min(delay, policy.maxDelay)),
     Schedule.zipRight(Schedule.identity<TokenVaultError>()),
     Schedule.modifyDelay((error, delay) =>
       error._tag === "RateLimitError" && error.retryAfter !== undefined ? Duration.seconds(error.retryAfter) : delay
