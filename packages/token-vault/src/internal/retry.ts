@@ -27,14 +27,15 @@ const isTransient = (policy: RetryPolicy) => (error: TokenVaultError): boolean =
 
 /**
  * The retry schedule of one call: exponential backoff with jitter from `baseDelay`, each delay
- * capped at `maxDelay`, except after a 429 with `Retry-After`, which waits exactly that long; at
+ * capped at `maxDelay` and rounded to whole milliseconds, except after a 429 with `Retry-After`, which waits exactly that long; at
  * most `maxAttempts - 1` retries, of transient failures only; and never a delay past the call's
  * `deadline` (epoch milliseconds), after which it stops.
  */
 export const retrySchedule = (policy: RetryPolicy, deadline: number): Schedule.Schedule<unknown, TokenVaultError> =>
   Schedule.exponential(policy.baseDelay).pipe(
     Schedule.jittered,
-    Schedule.modifyDelay((_, delay) => Duration.min(delay, policy.maxDelay)),
+    // Whole milliseconds: a fractional sleep leaves a `TestClock` at a time `currentTimeNanos` can't convert.
+    Schedule.modifyDelay((_, delay) => Duration.millis(Math.round(Duration.toMillis(Duration.min(delay, policy.maxDelay))))),
     Schedule.zipRight(Schedule.identity<TokenVaultError>()),
     Schedule.modifyDelay((error, delay) =>
       error._tag === "RateLimitError" && error.retryAfter !== undefined ? Duration.seconds(error.retryAfter) : delay
