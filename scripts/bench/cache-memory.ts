@@ -4,7 +4,7 @@
  * emulator and reads the heap after full collections. The fill is bounded by a time budget;
  * when it stops short, the figure at 100 000 is projected from the bytes per entry.
  */
-import { exited, spawnScript } from "./child.js"
+import { runJsonScript } from "./child.js"
 import { fixed, integer, mebibytes } from "./table.js"
 import { type Target, target } from "./targets.js"
 
@@ -26,19 +26,13 @@ export interface CacheMemory {
 }
 
 /** Runs `cache-memory-process.ts` with `--expose-gc` and reads its result. */
-export const measureMemory = async (entries: number, budgetMs: number): Promise<CacheMemory> => {
-  const child = spawnScript("cache-memory-process.ts", {
+export const measureMemory = (entries: number, budgetMs: number): Promise<CacheMemory> =>
+  runJsonScript<CacheMemory>("cache-memory-process.ts", {
     nodeFlags: ["--expose-gc"],
     args: [String(entries), String(budgetMs)],
-    stdio: ["ignore", "pipe", "inherit"]
+    timeoutMs: budgetMs + 60_000,
+    what: "the cache memory process"
   })
-  let output = ""
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")))
-  const code = await exited(child, budgetMs + 60_000, "the cache memory process")
-  const line = output.trim().split("\n").at(-1) ?? ""
-  if (code !== 0 || !line.startsWith("{")) throw new Error(`the cache memory process failed (exit ${code}): ${output}`)
-  return JSON.parse(line) as CacheMemory
-}
 
 /** The least-squares slope of heap bytes over entries, from the checkpoints. */
 const slope = (checkpoints: CacheMemory["checkpoints"]): number => {

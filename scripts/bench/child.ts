@@ -40,3 +40,22 @@ export const exited = (child: ChildProcess, timeoutMs: number, what: string): Pr
       resolve(code ?? (signal === null ? 0 : 128))
     })
   })
+
+/**
+ * Runs `scripts/bench/<file>` in a child process and parses the JSON of its last line of output:
+ * for a measurement that must not inherit the heap, JIT state or timers of the sections before it.
+ */
+export const runJsonScript = async <A>(
+  file: string,
+  options: { readonly nodeFlags?: ReadonlyArray<string>; readonly args?: ReadonlyArray<string>; readonly timeoutMs: number; readonly what: string }
+): Promise<A> => {
+  const child = spawnScript(file, { ...options, stdio: ["ignore", "pipe", "inherit"] })
+  let output = ""
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")))
+  const code = await exited(child, options.timeoutMs, options.what)
+  const line = output.trim().split("\n").at(-1) ?? ""
+  if (code !== 0 || !(line.startsWith("{") || line.startsWith("["))) {
+    throw new Error(`${options.what} failed (exit ${code}): ${output}`)
+  }
+  return JSON.parse(line) as A
+}

@@ -21,7 +21,7 @@
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
-import { hitTargets, measureHits, renderHits } from "./cache-hits.js"
+import { hitTargets, measureHitsInChild, renderHits } from "./cache-hits.js"
 import { measureMemory, memoryTargets, renderMemory } from "./cache-memory.js"
 import { coalescingTargets, measureCoalescing, renderCoalescing } from "./coalescing.js"
 import { coldImportTargets, ensureBuilt, measureColdImports, renderColdImports } from "./cold-import.js"
@@ -105,7 +105,7 @@ if (runs("exchanges") || runs("coalescing")) {
 
 if (runs("cache")) {
   log("cache hits")
-  const hits = await measureHits(quick ? 500 : 1_500)
+  const hits = await measureHitsInChild(quick ? 500 : 1_500)
   console.log(heading("Token cache hits (in-memory emulator, no sockets)"))
   console.log(renderHits(hits))
   targets.push(...hitTargets(hits))
