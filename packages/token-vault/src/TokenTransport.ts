@@ -3,9 +3,9 @@
  * `TokenVault` sends it with the `HttpClient` in context; an `HttpClient` layer that can do the
  * same job with less work attaches a `TokenTransport` to the client it provides, and the service
  * uses that instead: {@link layerFetch} over `fetch` (the Promise facade's default, and the
- * browser adapter's), and the Node adapter over undici's own `request()`.
+ * browser adapter's), and the Node adapter over undici's `Dispatcher.dispatch()`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -35,7 +35,7 @@ import { decodeChunks, declaredLength } from "./internal/bytes.js"
  * }
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface TokenRequest {
@@ -60,7 +60,7 @@ export interface TokenRequest {
  * }
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface TokenResponse {
@@ -91,7 +91,7 @@ export interface TokenResponse {
  * }
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type TransportFailure =
@@ -119,7 +119,7 @@ export type TransportFailure =
  * }
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface TokenTransport {
@@ -137,7 +137,7 @@ export interface TokenTransport {
  * const hasTransport = (client: HttpClient.HttpClient) => TokenTransport.TypeId in client
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category type ids
  */
 export const TypeId: unique symbol = Symbol.for("@effect-auth0/token-vault/TokenTransport")
@@ -158,7 +158,7 @@ export const TypeId: unique symbol = Symbol.for("@effect-auth0/token-vault/Token
  *   Effect.map(HttpClient.HttpClient, (client) => TokenTransport.attach(client, transport))
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const attach = (client: HttpClient.HttpClient, transport: TokenTransport): HttpClient.HttpClient =>
@@ -233,7 +233,7 @@ const overHttpClient = (client: HttpClient.HttpClient): TokenTransport => {
  * const transport = Effect.map(HttpClient.HttpClient, TokenTransport.fromHttpClient)
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const fromHttpClient = (client: HttpClient.HttpClient): TokenTransport =>
@@ -256,7 +256,7 @@ export const fromHttpClient = (client: HttpClient.HttpClient): TokenTransport =>
  * }
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Pending {
@@ -302,7 +302,7 @@ const begin = (
  * }
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const fromCallback = (
@@ -382,7 +382,7 @@ const readFetchBody = async (response: Response, maxBytes: number): Promise<stri
  * const transport = TokenTransport.fromFetch(globalThis.fetch, { credentials: "omit" })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const fromFetch = (
@@ -438,7 +438,7 @@ export const fromFetch = (
  * )
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layerFetch = (

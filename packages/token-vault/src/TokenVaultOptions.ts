@@ -64,7 +64,7 @@ export interface CacheOptions {
  * Defaults: `maxAttempts` 8 (the first try included), `baseDelay` 100 ms, `maxDelay` 2 s,
  * `maxRetryAfter` 10 s. The per-call `timeout.total` (30 s) bounds them all: with the defaults
  * the eighth attempt starts about 7 s after the first, and a call survives even a long run of
- * transient faults (at a 20 % fault rate, one call in four million fails).
+ * transient faults (at a 20 % fault rate, about one call in 400 000 fails: 0.2^8).
  *
  * @example
  * ```ts

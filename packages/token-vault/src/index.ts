@@ -28,7 +28,7 @@ export * as TokenCache from "./TokenCache.js"
 /**
  * How token requests reach Auth0, and how a runtime adapter gives its own way.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as TokenTransport from "./TokenTransport.js"
 
