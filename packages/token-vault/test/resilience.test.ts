@@ -457,9 +457,10 @@ describe("time limits", () => {
       expect(yield* requests).toBe(0)
     }))
 
-  it.scoped("a retry delay never runs past the total limit", () =>
+  it.scoped("a backoff delay never runs past the total limit", () =>
     Effect.gen(function* () {
-      const { requests, vault } = yield* vaultOver(jsonAnswer(429, {}, { "retry-after": "5" }), {
+      const { requests, vault } = yield* vaultOver(unavailable, {
+        retry: { baseDelay: "5 seconds", maxDelay: "5 seconds" },
         timeout: { total: "3 seconds" }
       })
       const call = yield* Effect.fork(Effect.flip(vault.getAccessTokenForConnection(github)))

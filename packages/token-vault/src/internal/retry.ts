@@ -26,10 +26,19 @@ const isTransient = (policy: RetryPolicy) => (error: TokenVaultError): boolean =
 }
 
 /**
+ * Whether `error` is a 429 whose `Retry-After`, counted from `now`, ends at or past `deadline`
+ * (epoch milliseconds): a retry then could only time out, so the `RateLimitError` is the answer.
+ */
+const waitsPast = (error: TokenVaultError, now: number, deadline: number): boolean =>
+  error._tag === "RateLimitError" && error.retryAfter !== undefined && now + error.retryAfter * 1000 >= deadline
+
+/**
  * The retry schedule of one call: exponential backoff with jitter from `baseDelay`, each delay
  * capped at `maxDelay` and rounded to whole milliseconds, except after a 429 with `Retry-After`, which waits exactly that long; at
  * most `maxAttempts - 1` retries, of transient failures only; and never a delay past the call's
- * `deadline` (epoch milliseconds), after which it stops.
+ * `deadline` (epoch milliseconds), after which it stops. A 429 whose `Retry-After` ends at or past
+ * the deadline stops it at once, so the call fails with that `RateLimitError` rather than sleeping
+ * until the total limit; a backoff delay that crosses the deadline is cut short to it instead.
  */
 export const retrySchedule = (policy: RetryPolicy, deadline: number): Schedule.Schedule<unknown, TokenVaultError> =>
   Schedule.exponential(policy.baseDelay).pipe(
@@ -42,7 +51,7 @@ export const retrySchedule = (policy: RetryPolicy, deadline: number): Schedule.S
     ),
     Schedule.intersect(Schedule.recurs(policy.maxAttempts - 1)),
     Schedule.whileInput(isTransient(policy)),
-    Schedule.checkEffect(() => Effect.map(Clock.currentTimeMillis, (now) => now < deadline)),
+    Schedule.checkEffect((error, _) => Effect.map(Clock.currentTimeMillis, (now) => now < deadline && !waitsPast(error, now, deadline))),
     Schedule.modifyDelayEffect((_, delay) =>
       Effect.map(Clock.currentTimeMillis, (now) => Duration.min(delay, Duration.millis(Math.max(0, deadline - now))))
     )
