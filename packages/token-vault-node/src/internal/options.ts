@@ -88,8 +88,17 @@ const resolveProxy = (proxy: unknown, fromEnvironment: unknown): Effect.Effect<R
   return Effect.succeed({ _tag: "Explicit", uri: Redacted.make(uri) })
 }
 
-/** Validates every option of `layerHttpClient`. */
+/**
+ * Validates every option of `layerHttpClient`. Reading a nested option may throw (a getter, a
+ * Proxy, a wiped `Redacted` key or proxy URL): that fails typed, without what was thrown.
+ */
 export const resolveHttpOptions = (
+  options: HttpClientOptions
+): Effect.Effect<ResolvedHttpOptions, InvalidConfigurationError> =>
+  Effect.catchAllDefect(validateHttpOptions(options), () =>
+    invalid("options", "options could not be read: reading one of its properties threw"))
+
+const validateHttpOptions = (
   options: HttpClientOptions
 ): Effect.Effect<ResolvedHttpOptions, InvalidConfigurationError> =>
   Effect.gen(function*() {

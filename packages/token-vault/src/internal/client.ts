@@ -134,12 +134,23 @@ const resolveCache = (
     }
   })
 
+const unreadable = "options could not be read: reading one of its properties threw"
+
 /**
  * Validates client options and precomputes everything that does not change between exchanges.
  * Options may come from plain JavaScript, so each is checked at run time; messages name the
- * option, never its value.
+ * option, never its value. A getter or a Proxy trap that throws ends as a typed error whose
+ * message leaves out what was thrown (it could quote a secret), never as an exception.
  */
-export const resolveClient = (options: TokenVaultOptions): Either.Either<ResolvedClient, InvalidConfigurationError> =>
+export const resolveClient = (options: TokenVaultOptions): Either.Either<ResolvedClient, InvalidConfigurationError> => {
+  try {
+    return resolveReadable(options)
+  } catch {
+    return invalid("options", unreadable)
+  }
+}
+
+const resolveReadable = (options: TokenVaultOptions): Either.Either<ResolvedClient, InvalidConfigurationError> =>
   Either.gen(function* () {
     if (!isObject(options)) return yield* invalid("options", "options must be an object")
     const { clientAuthentication = "client_secret_post", clientId, clientSecret, domain, telemetry = true } = options
@@ -157,10 +168,16 @@ export const resolveClient = (options: TokenVaultOptions): Either.Either<Resolve
       if (clientSecret === undefined) {
         return yield* invalid("clientSecret", "client authentication is required: give clientSecret, or use mTLS")
       }
-      if (!Redacted.isRedacted(clientSecret) || !isNonEmptyString(Redacted.value(clientSecret))) {
-        return yield* invalid("clientSecret", "clientSecret must be a non-empty string wrapped in Redacted (Redacted.make)")
+      const notRedacted = "clientSecret must be a non-empty string wrapped in Redacted (Redacted.make)"
+      if (!Redacted.isRedacted(clientSecret)) return yield* invalid("clientSecret", notRedacted)
+      let value: unknown
+      try {
+        value = Redacted.value(clientSecret)
+      } catch {
+        return yield* invalid("clientSecret", "clientSecret could not be read: the Redacted was wiped (Redacted.unsafeWipe)")
       }
-      secret = Redacted.value(clientSecret)
+      if (!isNonEmptyString(value)) return yield* invalid("clientSecret", notRedacted)
+      secret = value
     }
     if (typeof telemetry !== "boolean") return yield* invalid("telemetry", "telemetry must be a boolean")
 

@@ -186,7 +186,26 @@ export class ApiClient {
   readonly #unsupported: InvalidConfigurationError | undefined
   #disposed = false
 
-  constructor(options: ApiClientOptions) {
+  constructor(input: ApiClientOptions) {
+    let options: ApiClientOptions
+    try {
+      // Read once: a getter or Proxy trap that throws is bad configuration (what it threw may quote a secret).
+      options = typeof input !== "object" || input === null ? input : {
+        domain: input.domain,
+        clientId: input.clientId,
+        clientSecret: input.clientSecret,
+        clientAssertionSigningKey: input.clientAssertionSigningKey,
+        customFetch: input.customFetch,
+        httpClient: input.httpClient,
+        cache: input.cache,
+        retry: input.retry,
+        timeout: input.timeout
+      }
+    } catch {
+      throw new InvalidConfigurationError(
+        "Invalid options configuration: options could not be read: reading one of its properties threw"
+      )
+    }
     if (typeof options !== "object" || options === null || options.domain === undefined || options.domain === "") {
       throw new MissingRequiredArgumentError("domain")
     }
