@@ -344,11 +344,12 @@ const tooLarge = Symbol("tooLarge")
 
 /**
  * A `fetch` response body as text, never holding more than `maxBytes` of it: a `content-length`
- * over the limit cancels the body unread, and a body without one is read chunk by chunk and
- * cancelled as soon as it passes the limit.
+ * over the limit cancels the body unread, and a body without one (or a compressed one, whose
+ * length says nothing of what it decodes to) is read chunk by chunk and cancelled as soon as it
+ * passes the limit.
  */
 const readFetchBody = async (response: Response, maxBytes: number): Promise<string | typeof tooLarge> => {
-  const declared = declaredLength(response.headers.get("content-length"))
+  const declared = declaredLength(response.headers.get("content-length"), response.headers.get("content-encoding"))
   if (declared !== undefined) {
     if (declared <= maxBytes) return response.text()
     await response.body?.cancel()

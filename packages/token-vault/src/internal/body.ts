@@ -25,7 +25,7 @@ export const readBody = (
   maxBytes: number
 ): Effect.Effect<string, BodyFailure> => {
   const broken = (error: HttpClientError.ResponseError): BodyFailure => ({ _tag: "BodyBroken", error })
-  const bytes = declaredLength(response.headers["content-length"])
+  const bytes = declaredLength(response.headers["content-length"], response.headers["content-encoding"])
   if (bytes !== undefined) {
     return bytes > maxBytes
       ? Effect.fail({ _tag: "BodyTooLarge", bytes })
