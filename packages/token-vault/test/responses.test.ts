@@ -131,6 +131,35 @@ describe("token endpoint responses", () => {
       expect(echo.message).toContain("you sent")
     }))
 
+  it.effect("a secret echoed escaped in JSON, form-encoded or percent-encoded is cut out too", () =>
+    Effect.gen(function* () {
+      // No digits: the token-like pattern would not catch it.
+      const secret = `my "client" secret! ünïcode`
+      const formEncoded = encodeURIComponent(secret).replace(/%20/g, "+") // as the library sends it
+      const echoes = [JSON.stringify(secret).slice(1, -1), formEncoded, encodeURIComponent(secret)]
+      const stub = yield* stubHttpClient({ status: 400, body: JSON.stringify({ you_sent: echoes.join(" | ") }) })
+      const vault = yield* TokenVault.make({
+        domain: "tenant.auth0.com",
+        clientId: "client",
+        clientSecret: Redacted.make(secret),
+        retry: false
+      }).pipe(Effect.provide(stub.layer))
+      const error = yield* Effect.flip(vault.getAccessTokenForConnection({ connection: "google-oauth2", accessToken: subjectToken }))
+      expect(error._tag).toBe("UnexpectedResponseError")
+      for (const echo of echoes) expect(`${error.message} ${JSON.stringify(error)}`).not.toContain(echo)
+    }).pipe(Effect.scoped))
+
+  it.effect.each([
+    ["an array", 10_000, (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`],
+    ["an object", 5_000, (depth: number) => `${"{\"a\":".repeat(depth)}1${"}".repeat(depth)}`]
+  ] as const)("JSON nested %s deep is an UnexpectedResponseError, not a stack overflow", ([_, depth, nested]) =>
+    Effect.gen(function* () {
+      for (const status of [200, 400, 500]) {
+        const exit = yield* Effect.exit(exchangeAgainst({ status, body: nested(depth) }))
+        expect(Exit.isFailure(exit) && Option.getOrUndefined(Cause.failureOption(exit.cause))?._tag).toBe("UnexpectedResponseError")
+      }
+    }))
+
   it.effect("a long body is cut to a short excerpt", () =>
     Effect.gen(function* () {
       const error = yield* Effect.flip(exchangeAgainst({ status: 503, body: "x".repeat(100_000) }))

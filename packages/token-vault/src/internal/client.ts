@@ -4,6 +4,7 @@ import * as Redacted from "effect/Redacted"
 import * as TokenCache from "../TokenCache.js"
 import { InvalidConfigurationError } from "../TokenVaultError.js"
 import type { ClientAuthenticationMethod, TokenVaultOptions } from "../TokenVaultOptions.js"
+import { formEncode } from "./formEncode.js"
 import { parseDomain, parseEndpoint } from "./domain.js"
 import { grantType, requestedTokenType, subjectTokenTypes, type SubjectTokenKind } from "./protocol.js"
 import { packageName, packageVersion } from "./version.js"
@@ -62,19 +63,6 @@ const methods: ReadonlyArray<ClientAuthenticationMethod> = [
   "tls_client_auth",
   "self_signed_tls_client_auth"
 ]
-
-/**
- * `application/x-www-form-urlencoded` encoding of one value (the form body, and Basic auth as
- * RFC 6749 §2.3.1 asks). A lone surrogate, which `encodeURIComponent` refuses, is sent as
- * U+FFFD, as `URLSearchParams` does.
- */
-const formEncode = (value: string): string => {
-  try {
-    return encodeURIComponent(value).replace(/%20/g, "+")
-  } catch {
-    return new URLSearchParams({ "": value }).toString().slice(1)
-  }
-}
 
 /** The `Auth0-Client` telemetry header value, as Auth0's SDKs send it. */
 const telemetryHeader = btoa(JSON.stringify({ name: packageName, version: packageVersion }))

@@ -140,9 +140,15 @@ const retryAfterSeconds = (header: Header, nowMillis: number): number | undefine
 }
 
 const invalidFields = (error: ParseResult.ParseError): string => {
-  const fields = new Set(
-    ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => issue.path.map(String).join(".") || "body")
-  )
+  let issues: ReadonlyArray<ParseResult.ArrayFormatterIssue>
+  try {
+    issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+  } catch {
+    // The formatter describes the values it was given, recursively: JSON nested thousands deep
+    // overflows the stack.
+    return "the success body has missing or invalid fields"
+  }
+  const fields = new Set(issues.map((issue) => issue.path.map(String).join(".") || "body"))
   return `the success body has missing or invalid fields: ${[...fields].join(", ")}`
 }
 
