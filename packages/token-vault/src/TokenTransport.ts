@@ -9,6 +9,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -186,6 +187,15 @@ const redactAuthorization = (names: ReadonlyArray<string | RegExp>) =>
  * A `TokenTransport` over any `HttpClient`, trace propagation off (Auth0 gets no trace ids of
  * the application, and browsers need no CORS preflight for them).
  */
+/**
+ * Runs `effect` with `fetch`'s redirects off (`redirect: "manual"`), for a `FetchHttpClient`
+ * (other clients don't read `RequestInit`, and undici's don't follow redirects): a 307 or 308 would
+ * otherwise send the form, client secret and subject token included, again to wherever it points.
+ */
+const withoutRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
+    Effect.provideService(effect, FetchHttpClient.RequestInit, { ...Option.getOrUndefined(init), redirect: "manual" }))
+
 const overHttpClient = (client: HttpClient.HttpClient): TokenTransport => {
   const execute = HttpClient.withTracerPropagation(client, false).execute
   return {
@@ -196,9 +206,10 @@ const overHttpClient = (client: HttpClient.HttpClient): TokenTransport => {
         const httpRequest = HttpClientRequest.post(request.url, { headers: Headers.fromInput(headers) }).pipe(
           HttpClientRequest.bodyText(request.body, contentType)
         )
+        const executed = withoutRedirects(execute(httpRequest))
         const sent = "authorization" in headers
-          ? Effect.locallyWith(execute(httpRequest), Headers.currentRedactedNames, redactAuthorization)
-          : execute(httpRequest)
+          ? Effect.locallyWith(executed, Headers.currentRedactedNames, redactAuthorization)
+          : executed
         return sent.pipe(
           Effect.mapError((error): TransportFailure => ({ _tag: "RequestFailed", responseReceived, detail: failureDetail(error) })),
           Effect.flatMap((response) => {
@@ -388,7 +399,7 @@ const readFetchBody = async (response: Response, maxBytes: number): Promise<stri
  */
 export const fromFetch = (
   fetch: typeof globalThis.fetch = (input, init) => globalThis.fetch(input, init),
-  init?: Omit<globalThis.RequestInit, "method" | "headers" | "body" | "signal">
+  init?: Omit<globalThis.RequestInit, "method" | "headers" | "body" | "signal" | "redirect">
 ): TokenTransport => ({
   send: (request) =>
     fromCallback(request, (settle) => {
@@ -398,7 +409,15 @@ export const fromFetch = (
       try {
         // A `customFetch` may throw, or return something that is not a promise: both end typed.
         answered = Promise.resolve(
-          fetch(request.url, { ...init, method: "POST", headers: request.headers, body: request.body, signal: controller.signal })
+          fetch(request.url, {
+            ...init,
+            method: "POST",
+            headers: request.headers,
+            body: request.body,
+            signal: controller.signal,
+            // A 307 or 308 would send the form, secrets included, again to wherever it points.
+            redirect: "manual"
+          })
         )
       } catch (error) {
         answered = Promise.reject(error)
@@ -445,7 +464,7 @@ export const fromFetch = (
 export const layerFetch = (
   options: {
     readonly fetch?: typeof globalThis.fetch | undefined
-    readonly init?: Omit<globalThis.RequestInit, "method" | "headers" | "body" | "signal"> | undefined
+    readonly init?: Omit<globalThis.RequestInit, "method" | "headers" | "body" | "signal" | "redirect"> | undefined
   } = {}
 ): Layer.Layer<HttpClient.HttpClient> => {
   // `FetchHttpClient.layer` reads `Fetch` and `RequestInit` from the context it is built in.
