@@ -75,14 +75,16 @@ describe("BrowserTokenVault", () => {
       })
     }))
 
-  it.effect("passes no RequestInit field that was not given (runtimes reject some they lack)", () =>
+  it.effect("passes no RequestInit field that was not given (runtimes reject some they lack), but redirect: manual", () =>
     Effect.gen(function*() {
       const { calls, fetch } = recordingFetch(success)
       yield* exchange.pipe(Effect.provide(BrowserTokenVault.layer(options, { fetch, credentials: undefined })))
       const init = calls[0]?.init ?? {}
-      for (const key of ["credentials", "mode", "referrerPolicy", "redirect", "cache"]) {
+      for (const key of ["credentials", "mode", "referrerPolicy", "cache"]) {
         expect(Object.keys(init)).not.toContain(key)
       }
+      // A redirect would send the credentials on: never followed.
+      expect(init.redirect).toBe("manual")
     }))
 
   it.effect("sends no trace context: traceparent / b3 would fail the CORS preflight", () =>
