@@ -15,7 +15,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { TokenTransport, TokenVault, TokenVaultError, TokenVaultOptions } from "@effect-auth0/token-vault"
 import { makeDispatcher } from "./internal/dispatcher.js"
-import { resolveHttpOptions, type ResolvedHttpOptions } from "./internal/options.js"
+import { resolveHttpOptions, type ResolvedHttpOptions, unreadableOptions } from "./internal/options.js"
 import { makeTransport } from "./internal/transport.js"
 
 /**
@@ -126,27 +126,6 @@ const httpClientFrom = (resolved: ResolvedHttpOptions): Layer.Layer<HttpClient.H
   )
 
 /**
- * Runs `read`, a read of the options; a getter or Proxy trap that throws fails typed, without
- * what was thrown (it could quote a secret).
- */
-const readOptions = <A>(read: () => A): Effect.Effect<A, TokenVaultError.InvalidConfigurationError> =>
-  Effect.try({
-    try: read,
-    catch: () =>
-      new TokenVaultError.InvalidConfigurationError({
-        option: "options",
-        message: "options could not be read: reading one of its properties threw"
-      })
-  })
-
-/** The HTTP client options, read once; anything but an object is left to `resolveHttpOptions`. */
-const readHttpOptions = (options: HttpClientOptions): HttpClientOptions => {
-  if (typeof options !== "object" || options === null) return options
-  const { connectTimeout, connections, keepAliveTimeout, proxy, proxyFromEnvironment, tls } = options
-  return { connectTimeout, connections, keepAliveTimeout, proxy, proxyFromEnvironment, tls }
-}
-
-/**
  * An `HttpClient` over undici. Its dispatcher, a keep-alive connection pool, lives as long as
  * the layer: it is created when the layer is built and closed, with its sockets, when the
  * layer's scope closes. Invalid options fail the layer with `InvalidConfigurationError`.
@@ -169,9 +148,7 @@ const readHttpOptions = (options: HttpClientOptions): HttpClientOptions => {
 export const layerHttpClient = (
   options: HttpClientOptions = {}
 ): Layer.Layer<HttpClient.HttpClient, TokenVaultError.InvalidConfigurationError> =>
-  Layer.unwrapEffect(
-    readOptions(() => readHttpOptions(options)).pipe(Effect.flatMap(resolveHttpOptions), Effect.map(httpClientFrom))
-  )
+  Layer.unwrapEffect(Effect.map(resolveHttpOptions(options), httpClientFrom))
 
 const mtlsMethods: ReadonlyArray<unknown> = ["tls_client_auth", "self_signed_tls_client_auth"]
 
@@ -221,9 +198,13 @@ export const layer = (
     if (typeof options !== "object" || options === null) {
       return yield* new TokenVaultError.InvalidConfigurationError({ option: "options", message: "options must be an object" })
     }
-    const { core, http } = yield* readOptions(() => {
-      const { connectTimeout, connections, keepAliveTimeout, proxy, proxyFromEnvironment, tls, ...core } = options
-      return { core, http: { connectTimeout, connections, keepAliveTimeout, proxy, proxyFromEnvironment, tls } }
+    // Reading the options may throw (a getter, a Proxy): that fails typed too.
+    const { core, http } = yield* Effect.try({
+      try: () => {
+        const { connectTimeout, connections, keepAliveTimeout, proxy, proxyFromEnvironment, tls, ...core } = options
+        return { core, http: { connectTimeout, connections, keepAliveTimeout, proxy, proxyFromEnvironment, tls } }
+      },
+      catch: unreadableOptions
     })
     const resolved = yield* resolveHttpOptions(http)
     if (mtlsMethods.includes(core.clientAuthentication) && resolved.tls?.clientCertificate !== true) {

@@ -11,6 +11,7 @@ import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type * as Types from "effect/Types"
 import { InvalidArgumentError } from "./TokenVaultError.js"
+import { unreadableOptions } from "./internal/unreadable.js"
 
 const withMessage = (message: string) => ({ message: () => ({ message, override: true }) })
 
@@ -132,8 +133,6 @@ const toInvalidArgument = (error: ParseResult.ParseError) => {
   return new InvalidArgumentError({ argument, message })
 }
 
-const unreadable = "options could not be read: reading one of its properties threw"
-
 // The Schema path: it yields the messages of every rule. A getter or a Proxy trap that throws
 // (or a wiped `Redacted`) ends here as a typed error, never as an exception or a defect.
 const decodeWithSchema = (input: unknown): Effect.Effect<Decoded, InvalidArgumentError> => {
@@ -141,7 +140,7 @@ const decodeWithSchema = (input: unknown): Effect.Effect<Decoded, InvalidArgumen
     const result = decodeOptions(input)
     return Either.isRight(result) ? Effect.succeed(result.right) : Effect.fail(toInvalidArgument(result.left))
   } catch {
-    return Effect.fail(new InvalidArgumentError({ argument: "options", message: unreadable }))
+    return Effect.fail(new InvalidArgumentError({ argument: "options", message: unreadableOptions }))
   }
 }
 

@@ -184,10 +184,6 @@ const redactAuthorization = (names: ReadonlyArray<string | RegExp>) =>
   names.some((name) => String(name).toLowerCase() === "authorization") ? names : [...names, "authorization"]
 
 /**
- * A `TokenTransport` over any `HttpClient`, trace propagation off (Auth0 gets no trace ids of
- * the application, and browsers need no CORS preflight for them).
- */
-/**
  * Runs `effect` with `fetch`'s redirects off (`redirect: "manual"`), for a `FetchHttpClient`
  * (other clients don't read `RequestInit`, and undici's don't follow redirects): a 307 or 308 would
  * otherwise send the form, client secret and subject token included, again to wherever it points.
@@ -196,6 +192,10 @@ const withoutRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effec
   Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
     Effect.provideService(effect, FetchHttpClient.RequestInit, { ...Option.getOrUndefined(init), redirect: "manual" }))
 
+/**
+ * A `TokenTransport` over any `HttpClient`, trace propagation off (Auth0 gets no trace ids of
+ * the application, and browsers need no CORS preflight for them).
+ */
 const overHttpClient = (client: HttpClient.HttpClient): TokenTransport => {
   const execute = HttpClient.withTracerPropagation(client, false).execute
   return {

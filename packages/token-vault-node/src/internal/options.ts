@@ -42,6 +42,16 @@ export interface ResolvedHttpOptions {
 const invalid = (option: string, message: string) =>
   Effect.fail(new TokenVaultError.InvalidConfigurationError({ option, message }))
 
+/**
+ * The error for options whose properties throw when read (a getter, a Proxy trap, a wiped
+ * `Redacted`), without what was thrown: it could quote a secret.
+ */
+export const unreadableOptions = () =>
+  new TokenVaultError.InvalidConfigurationError({
+    option: "options",
+    message: "options could not be read: reading one of its properties threw"
+  })
+
 const positiveMillis = (
   option: string,
   value: unknown,
@@ -95,8 +105,7 @@ const resolveProxy = (proxy: unknown, fromEnvironment: unknown): Effect.Effect<R
 export const resolveHttpOptions = (
   options: HttpClientOptions
 ): Effect.Effect<ResolvedHttpOptions, InvalidConfigurationError> =>
-  Effect.catchAllDefect(validateHttpOptions(options), () =>
-    invalid("options", "options could not be read: reading one of its properties threw"))
+  Effect.catchAllDefect(validateHttpOptions(options), () => Effect.fail(unreadableOptions()))
 
 const validateHttpOptions = (
   options: HttpClientOptions

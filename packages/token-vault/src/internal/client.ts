@@ -7,6 +7,7 @@ import type { ClientAuthenticationMethod, TokenVaultOptions } from "../TokenVaul
 import { formEncode } from "./formEncode.js"
 import { parseDomain, parseEndpoint } from "./domain.js"
 import { grantType, requestedTokenType, subjectTokenTypes, type SubjectTokenKind } from "./protocol.js"
+import { unreadableOptions } from "./unreadable.js"
 import { packageName, packageVersion } from "./version.js"
 
 /** Where the token request goes: a fixed URL, or the mTLS alias read from discovery. */
@@ -122,8 +123,6 @@ const resolveCache = (
     }
   })
 
-const unreadable = "options could not be read: reading one of its properties threw"
-
 /**
  * Validates client options and precomputes everything that does not change between exchanges.
  * Options may come from plain JavaScript, so each is checked at run time; messages name the
@@ -134,7 +133,7 @@ export const resolveClient = (options: TokenVaultOptions): Either.Either<Resolve
   try {
     return resolveReadable(options)
   } catch {
-    return invalid("options", unreadable)
+    return invalid("options", unreadableOptions)
   }
 }
 

@@ -17,6 +17,7 @@ import * as TokenVault from "../TokenVault.js"
 import type * as TokenVaultError from "../TokenVaultError.js"
 import type * as TokenVaultOptions from "../TokenVaultOptions.js"
 import { parseDomain } from "../internal/domain.js"
+import { unreadableOptions } from "../internal/unreadable.js"
 import {
   InvalidConfigurationError,
   MissingClientAuthError,
@@ -203,7 +204,7 @@ export class ApiClient {
       }
     } catch {
       throw new InvalidConfigurationError(
-        "Invalid options configuration: options could not be read: reading one of its properties threw"
+        `Invalid options configuration: ${unreadableOptions}`
       )
     }
     if (typeof options !== "object" || options === null || options.domain === undefined || options.domain === "") {
