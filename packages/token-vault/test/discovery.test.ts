@@ -1,7 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
-import { type Duration, Effect, Fiber, Option, TestClock } from "effect"
+import { Effect, Fiber, Option } from "effect"
 import { TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
 import { jsonAnswer, type Script, type StubAnswer, stubHttpClient } from "./utils/stubHttpClient.js"
+import { advance } from "./utils/vault.js"
 
 const discoveryUrl = "https://tenant.auth0.com/.well-known/openid-configuration"
 const mtlsTokenUrl = "https://mtls.tenant.auth0.com/oauth/token"
@@ -29,10 +30,6 @@ const vaultOver = (answers: ReadonlyArray<StubAnswer | "refuse" | Effect.Effect<
   })
 
 const call = (accessToken = "subject-token") => ({ connection: "github", accessToken })
-
-/** Lets the forked call reach its next wait, then moves the TestClock. */
-const advance = (duration: Duration.DurationInput) =>
-  Effect.zipRight(Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 50))), TestClock.adjust(duration))
 
 describe("discoverMtlsEndpoint", () => {
   it.scoped("token requests go to the discovered mTLS alias, looked up once", () =>

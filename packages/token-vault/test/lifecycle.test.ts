@@ -2,8 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Fiber, Redacted, Scope } from "effect"
 import { TokenVault } from "@effect-auth0/token-vault"
 import { type Script, stubHttpClient } from "./utils/stubHttpClient.js"
-
-const github = { connection: "github", accessToken: "subject-token" } as const
+import { github, settle } from "./utils/vault.js"
 
 /** A vault in a scope of its own over a stub answering with `script`. */
 const vaultIn = (scope: Scope.Scope, script: Script) =>
@@ -15,9 +14,6 @@ const vaultIn = (scope: Scope.Scope, script: Script) =>
     )
     return { vault, stub }
   })
-
-/** Lets forked calls reach the exchange in flight. */
-const settle = Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 50)))
 
 describe("the service's lifetime", () => {
   it.effect("closing its scope interrupts the exchange in flight, and later calls are interrupted", () =>

@@ -1,26 +1,12 @@
 import { createHash } from "node:crypto"
 import { describe, expect, it } from "@effect/vitest"
 import { Clock, Deferred, Duration, Effect, Exit, Fiber, Metric, Option, Random, Redacted, Stream, TestClock } from "effect"
-import { TokenCache, TokenVault, type TokenVaultError, TokenVaultMetrics, type TokenVaultOptions } from "@effect-auth0/token-vault"
+import { TokenCache, type TokenVaultError, TokenVaultMetrics } from "@effect-auth0/token-vault"
 import { recordingTracer } from "./utils/recorders.js"
-import { jsonAnswer, type Script, stubHttpClient, type StubAnswer } from "./utils/stubHttpClient.js"
+import { jsonAnswer } from "./utils/stubHttpClient.js"
+import { advance, github, settle, vaultOver } from "./utils/vault.js"
 
 const success = (expiresIn = 3600, token = "federated") => jsonAnswer(200, { access_token: token, expires_in: expiresIn })
-
-/** A vault over a scripted stub, and what the stub saw. */
-const vaultOver = (answer: StubAnswer | Script, options: Partial<TokenVaultOptions.TokenVaultOptions> = {}) =>
-  Effect.gen(function* () {
-    const stub = yield* stubHttpClient(answer)
-    const vault = yield* TokenVault.make({
-      domain: "tenant.auth0.com",
-      clientId: "client",
-      clientSecret: Redacted.make("secret"),
-      ...options
-    }).pipe(Effect.provide(stub.layer))
-    return { vault, requests: Effect.map(stub.seen, (seen) => seen.length), interrupted: stub.interrupted }
-  })
-
-const github = { connection: "github", accessToken: "subject-token" } as const
 
 /** A JWT-shaped subject token whose `exp` is `exp` (seconds); the signature is not checked. */
 const jwtExpiringAt = (exp: number) =>
@@ -28,21 +14,8 @@ const jwtExpiringAt = (exp: number) =>
     .map((part) => part.replace(/=+$/, ""))
     .join(".")
 
-/** Lets every forked call get past its (asynchronous) key digest and join the exchange in flight. */
-const settle = Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 50)))
-
-/** Moves the TestClock once pending work (a body being read, a retry being scheduled) is waiting on it. */
-const advance = (duration: Duration.DurationInput) => Effect.zipRight(settle, TestClock.adjust(duration))
-
-/** A vault whose stub gives every request `answer`, and the TestClock instant of each request. */
-const timedVaultOver = (answer: StubAnswer, options: Partial<TokenVaultOptions.TokenVaultOptions> = {}) =>
-  Effect.gen(function* () {
-    const instants: Array<number> = []
-    const fixture = yield* vaultOver(() => Effect.map(Clock.currentTimeMillis, (now) => (instants.push(now), answer)), options)
-    /** The time between each request and the next, to the nanosecond: jittered instants are fractional milliseconds. */
-    const gaps = () => instants.slice(1).map((instant, i) => Number((instant - instants[i]!).toFixed(6)))
-    return { ...fixture, instants, gaps }
-  })
+/** The time between each request and the next, in milliseconds. */
+const gaps = (instants: ReadonlyArray<number>) => instants.slice(1).map((instant, i) => instant - instants[i]!)
 
 const unavailable = jsonAnswer(503, { error: "temporarily_unavailable" })
 
@@ -258,7 +231,7 @@ describe("retries", () => {
 
   it.scoped("backoff: the first retry comes 0.8-1.2 x baseDelay after the first request, the next 0.8-1.2 x twice that later", () =>
     Effect.gen(function* () {
-      const { gaps, instants, vault } = yield* timedVaultOver(unavailable, {
+      const { instants, vault } = yield* vaultOver(unavailable, {
         retry: { maxAttempts: 3, baseDelay: "1 second", maxDelay: "1 minute" }
       })
       const call = yield* Effect.fork(vault.getAccessTokenForConnection(github))
@@ -269,8 +242,8 @@ describe("retries", () => {
       yield* advance("2400 millis")
       yield* Effect.flip(Fiber.join(call))
       expect(instants).toHaveLength(3)
-      expectWithin(gaps()[0], 800, 1200)
-      expectWithin(gaps()[1], 1600, 2400)
+      expectWithin(gaps(instants)[0], 800, 1200)
+      expectWithin(gaps(instants)[1], 1600, 2400)
     }))
 
   it.scoped.each([
@@ -278,35 +251,35 @@ describe("retries", () => {
     ["high", 1001, 1200, 1]
   ] as const)("jitter: with the random source at its %s end, the retry comes %i-%i ms after the first request (baseDelay 1 s)", ([_, min, max, random]) =>
     Effect.gen(function* () {
-      const { gaps, vault } = yield* timedVaultOver(unavailable, { retry: { maxAttempts: 2, baseDelay: "1 second" } })
+      const { instants, vault } = yield* vaultOver(unavailable, { retry: { maxAttempts: 2, baseDelay: "1 second" } })
       const call = yield* Effect.fork(vault.getAccessTokenForConnection(github).pipe(Effect.withRandom(Random.fixed([random]))))
       yield* advance("1200 millis")
       yield* Effect.flip(Fiber.join(call))
-      expectWithin(gaps()[0], min, max)
+      expectWithin(gaps(instants)[0], min, max)
     }))
 
   it.scoped("retry delays are whole milliseconds: a TestClock's time stays readable in nanoseconds", () =>
     Effect.gen(function* () {
       // 333 ms × a jitter factor of 0.92 would be 306.36 ms, and BigInt refuses the nanoseconds.
-      const { gaps, vault } = yield* timedVaultOver(unavailable, { retry: { maxAttempts: 2, baseDelay: "333 millis" } })
+      const { instants, vault } = yield* vaultOver(unavailable, { retry: { maxAttempts: 2, baseDelay: "333 millis" } })
       const call = yield* Effect.fork(vault.getAccessTokenForConnection(github).pipe(Effect.withRandom(Random.fixed([0.3]))))
       yield* advance("1 second")
       yield* Effect.flip(Fiber.join(call))
-      expect(gaps()).toEqual([306])
+      expect(gaps(instants)).toEqual([306])
       expect(yield* Clock.currentTimeNanos).toBeTypeOf("bigint")
     }))
 
   it.scoped("no retry delay exceeds maxDelay", () =>
     Effect.gen(function* () {
       // Without the cap the third delay would be 4 s (+/- 20 %).
-      const { gaps, vault } = yield* timedVaultOver(unavailable, {
+      const { instants, vault } = yield* vaultOver(unavailable, {
         retry: { maxAttempts: 4, baseDelay: "1 second", maxDelay: "1500 millis" }
       })
       const call = yield* Effect.fork(vault.getAccessTokenForConnection(github))
       for (let i = 0; i < 10; i++) yield* advance("1 second")
       yield* Effect.flip(Fiber.join(call))
-      expect(gaps()).toHaveLength(3)
-      for (const gap of gaps()) expect(gap).toBeLessThanOrEqual(1500)
+      expect(gaps(instants)).toHaveLength(3)
+      for (const gap of gaps(instants)) expect(gap).toBeLessThanOrEqual(1500)
     }))
 
   it.scoped("by default a call makes 8 attempts", () =>

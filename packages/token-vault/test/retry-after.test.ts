@@ -1,40 +1,15 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Clock, type Duration, Effect, Exit, Fiber, Option, Redacted, TestClock } from "effect"
-import { TokenVault, type TokenVaultOptions } from "@effect-auth0/token-vault"
-import { jsonAnswer, type Script, stubHttpClient, type StubAnswer } from "./utils/stubHttpClient.js"
+import { Effect, Exit, Fiber, Option, Redacted, TestClock } from "effect"
+import { jsonAnswer, type Script } from "./utils/stubHttpClient.js"
+import { advance, github, settle, vaultOver } from "./utils/vault.js"
 
 const success = jsonAnswer(200, { access_token: "federated", expires_in: 3600 })
 
 /** A 429 with `Retry-After: value`. */
 const rateLimited = (value: string) => jsonAnswer(429, { error: "too_many_requests" }, { "retry-after": value })
 
-/** A vault over a scripted stub, and the TestClock instant of each request. */
-const vaultOver = (answer: StubAnswer | Script, options: Partial<TokenVaultOptions.TokenVaultOptions> = {}) =>
-  Effect.gen(function* () {
-    const instants: Array<number> = []
-    const script: Script = typeof answer === "function" ? answer : () => Effect.succeed(answer)
-    const stub = yield* stubHttpClient((index) =>
-      Effect.zipRight(Effect.map(Clock.currentTimeMillis, (now) => instants.push(now)), script(index))
-    )
-    const vault = yield* TokenVault.make({
-      domain: "tenant.auth0.com",
-      clientId: "client",
-      clientSecret: Redacted.make("secret"),
-      ...options
-    }).pipe(Effect.provide(stub.layer))
-    return { vault, instants }
-  })
-
 /** Rate-limited once, then a success. */
 const rateLimitedOnce = (value: string): Script => (index) => Effect.succeed(index === 0 ? rateLimited(value) : success)
-
-const github = { connection: "github", accessToken: "subject-token" } as const
-
-/** Lets forked work run until it waits on the TestClock. */
-const settle = Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 50)))
-
-/** Moves the TestClock once pending work (a retry being scheduled) is waiting on it. */
-const advance = (duration: Duration.DurationInput) => Effect.zipRight(settle, TestClock.adjust(duration))
 
 /** RFC 9110's example instant, Sun, 06 Nov 1994 08:49:37 GMT, less three seconds. */
 const threeSecondsBefore = Date.UTC(1994, 10, 6, 8, 49, 34)

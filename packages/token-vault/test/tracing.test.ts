@@ -1,29 +1,20 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Deferred, Effect, Fiber, Redacted, TestClock } from "effect"
-import { TokenVault, type TokenVaultOptions } from "@effect-auth0/token-vault"
+import { Deferred, Effect, Fiber, TestClock } from "effect"
+import type { TokenVaultOptions } from "@effect-auth0/token-vault"
 import { recordingTracer } from "./utils/recorders.js"
-import { jsonAnswer, type Script, stubHttpClient } from "./utils/stubHttpClient.js"
+import { jsonAnswer, type Script } from "./utils/stubHttpClient.js"
+import { github, settle, vaultOver } from "./utils/vault.js"
 
-const github = { connection: "github", accessToken: "subject-token" } as const
 const success = jsonAnswer(200, { access_token: "federated", expires_in: 3600 })
 
 /** A vault over a stub answering with `script`, its calls traced by a recording tracer. */
 const tracedVault = (script: Script, options: Partial<TokenVaultOptions.TokenVaultOptions> = {}) =>
   Effect.gen(function* () {
     const tracer = recordingTracer()
-    const stub = yield* stubHttpClient(script)
-    const vault = yield* TokenVault.make({
-      domain: "tenant.auth0.com",
-      clientId: "client",
-      clientSecret: Redacted.make("secret"),
-      ...options
-    }).pipe(Effect.provide(stub.layer))
+    const { seen, vault } = yield* vaultOver(script, options)
     const call = Effect.withTracer(vault.getAccessTokenForConnection(github), tracer.tracer)
-    return { call, requests: stub.seen, spans: tracer.spans }
+    return { call, requests: seen, spans: tracer.spans }
   })
-
-/** Lets forked calls reach their next wait. */
-const settle = Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 50)))
 
 describe("tracing", () => {
   it.scoped("a call that joins an exchange in flight has its call span, and the exchange one attempt span", () =>
