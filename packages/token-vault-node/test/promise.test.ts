@@ -1,7 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { ApiClient as FetchApiClient, TokenForConnectionError as CoreTokenForConnectionError } from "@effect-auth0/token-vault/promise"
-import { ApiClient, InvalidConfigurationError, TokenForConnectionError } from "@effect-auth0/token-vault-node/promise"
+import {
+  ApiClient,
+  InvalidConfigurationError,
+  MissingRequiredArgumentError,
+  TokenForConnectionError
+} from "@effect-auth0/token-vault-node/promise"
 import { EmulatorServer, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
 import { CLIENT_ID, CLIENT_SECRET, connectProxy, tenant, withEnvironment } from "./helpers.js"
 
@@ -55,5 +60,24 @@ describe("the Node Promise facade (@effect-auth0/token-vault-node/promise)", () 
       expect(error).toBeInstanceOf(InvalidConfigurationError)
       expect((error as Error).message).toContain("connections")
       yield* Effect.promise(() => node.dispose())
+    }))
+
+  it.effect("bad options end in the core facade's errors, not a TypeError", () =>
+    Effect.gen(function*() {
+      expect(() => new ApiClient(undefined as never)).toThrow(MissingRequiredArgumentError)
+      const throwing = Object.defineProperty({ domain: "tenant.auth0.com", clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, "tls", {
+        enumerable: true,
+        get: () => {
+          throw new Error("boom")
+        }
+      })
+      const client = new ApiClient(throwing as never)
+      const error = yield* Effect.flip(Effect.tryPromise({
+        try: () => client.getAccessTokenForConnection(google),
+        catch: (error) => error
+      }))
+      expect(error).toBeInstanceOf(InvalidConfigurationError)
+      expect(String(error)).not.toContain("boom")
+      yield* Effect.promise(() => client.dispose())
     }))
 })

@@ -71,10 +71,16 @@ export interface ApiClientOptions
  */
 export class ApiClient extends FetchApiClient {
   constructor(options: ApiClientOptions) {
-    const { connectTimeout, connections, keepAliveTimeout, proxy, proxyFromEnvironment, tls, ...core } = options
-    super({
-      ...core,
-      httpClient: NodeTokenVault.layerHttpClient({ connectTimeout, connections, keepAliveTimeout, proxy, proxyFromEnvironment, tls })
-    })
+    super(overUndici(options))
   }
 }
+
+/**
+ * The core facade's options with an undici `httpClient`. Nothing is read here: the core facade
+ * reads its options (through the prototype) and rejects bad ones with its own errors, and the
+ * undici client reads its own when its layer is built, where one that throws fails typed.
+ */
+const overUndici = (options: ApiClientOptions): FetchApiClientOptions =>
+  typeof options !== "object" || options === null
+    ? options
+    : Object.create(options, { httpClient: { value: NodeTokenVault.layerHttpClient(options), enumerable: true } })
