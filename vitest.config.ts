@@ -8,12 +8,11 @@ const source = (path: string) => fileURLToPath(new URL(`./packages/${path}`, imp
 export default defineConfig({
   resolve: {
     alias: [
-      { find: /^@effect-auth0\/token-vault\/promise$/, replacement: source("token-vault/src/promise/index.ts") },
       { find: /^@effect-auth0\/token-vault$/, replacement: source("token-vault/src/index.ts") },
-      { find: /^@effect-auth0\/token-vault-node\/promise$/, replacement: source("token-vault-node/src/promise/index.ts") },
       { find: /^@effect-auth0\/token-vault-node$/, replacement: source("token-vault-node/src/index.ts") },
       { find: /^@effect-auth0\/token-vault-browser$/, replacement: source("token-vault-browser/src/index.ts") },
-      { find: /^@effect-auth0\/token-vault-testing$/, replacement: source("token-vault-testing/src/index.ts") }
+      { find: /^@effect-auth0\/token-vault-testing$/, replacement: source("token-vault-testing/src/index.ts") },
+      { find: /^@effect-auth0\/token-vault-promise$/, replacement: source("token-vault-promise/src/index.ts") }
     ]
   },
   test: {
