@@ -17,10 +17,10 @@
  * Bundle with esbuild (`--bundle --format=esm --platform=browser --minify`); import Effect per
  * module, as here, to keep the bundle small.
  */
-import * as Effect from "effect/Effect"
-import * as Redacted from "effect/Redacted"
 import { TokenVault } from "@effect-auth0/token-vault"
 import { BrowserTokenVault } from "@effect-auth0/token-vault-browser"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
 
 /** What the page is configured with. */
 export interface PageConfig {
@@ -47,13 +47,13 @@ export const calendarStatus = (config: PageConfig): Effect.Effect<CalendarStatus
           ? { state: "not-connected" }
           : { state: "error", message: error.message }
       )),
-    Effect.catchAll((error) => Effect.succeed<CalendarStatus>({ state: "error", message: error.message })),
+    Effect.catch((error) => Effect.succeed<CalendarStatus>({ state: "error", message: error.message })),
     Effect.provide(BrowserTokenVault.layer(
       { domain: config.domain, clientId: config.clientId, clientSecret: Redacted.make(config.clientSecret) },
       // No cookies, and no page URL, go to the tenant.
       { credentials: "omit", referrerPolicy: "no-referrer" }
     )),
-    Effect.catchAll((error) => Effect.succeed<CalendarStatus>({ state: "error", message: error.message }))
+    Effect.catch((error) => Effect.succeed<CalendarStatus>({ state: "error", message: error.message }))
   )
 
 const describe = (status: CalendarStatus): string => {

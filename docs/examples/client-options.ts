@@ -5,10 +5,16 @@
  * Every option below is optional; the values shown differ from the defaults (cache of 10 000
  * entries with a 60 s skew, 8 attempts from 100 ms up to 2 s apart, at most 10 s of
  * `Retry-After`, 10 s per attempt, 30 s per call, 64 KiB per response).
+ *
+ * Run as a program it reads AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET and the user's
+ * AUTH0_SUBJECT_TOKEN from the environment, asks twice for the scopes and prints the counters:
+ *
+ *   pnpm example client-options        (against the emulator)
  */
-import { Config, Effect, Metric } from "effect"
 import { TokenVault, TokenVaultMetrics, TokenVaultOptions } from "@effect-auth0/token-vault"
 import { NodeTokenVault } from "@effect-auth0/token-vault-node"
+import { Config, Effect, Metric } from "effect"
+import { fileURLToPath } from "node:url"
 
 /** AUTH0_DOMAIN, AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET from the environment, the rest in code. */
 export const TokenVaultLive = NodeTokenVault.layerConfig(
@@ -25,13 +31,17 @@ export const TokenVaultLive = NodeTokenVault.layerConfig(
 /** A settings page that shows the scopes granted right now: this call skips the cache lookup. */
 export const currentGoogleScopes = (auth0AccessToken: string) =>
   Effect.map(
-    TokenVault.getAccessTokenForConnection({ connection: "google-oauth2", accessToken: auth0AccessToken, cache: false }),
+    TokenVault.getAccessTokenForConnection({
+      connection: "google-oauth2",
+      accessToken: auth0AccessToken,
+      cache: false
+    }),
     (tokenSet) => tokenSet.scope?.split(" ") ?? []
   )
 
 /** A snapshot of the counters, e.g. for a health endpoint. */
-export const tokenVaultStats = Effect.gen(function* () {
-  const count = (counter: Metric.Metric.Counter<number>) => Effect.map(Metric.value(counter), (state) => state.count)
+export const tokenVaultStats = Effect.gen(function*() {
+  const count = (counter: Metric.Counter<number>) => Effect.map(Metric.value(counter), (state) => state.count)
   return {
     calls: yield* count(TokenVaultMetrics.calls),
     cacheHits: yield* count(TokenVaultMetrics.cacheHits),
@@ -39,7 +49,17 @@ export const tokenVaultStats = Effect.gen(function* () {
     coalesced: yield* count(TokenVaultMetrics.coalesced),
     exchanges: yield* count(TokenVaultMetrics.exchanges),
     retries: yield* count(TokenVaultMetrics.retries),
-    rateLimited: yield* count(Metric.tagged(TokenVaultMetrics.failures, "error", "RateLimitError")),
+    rateLimited: yield* count(Metric.withAttributes(TokenVaultMetrics.failures, { error: "RateLimitError" })),
     exchangesTimed: (yield* Metric.value(TokenVaultMetrics.latency)).count
   }
 })
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const auth0AccessToken = process.env["AUTH0_SUBJECT_TOKEN"] ?? ""
+  const program = Effect.gen(function*() {
+    const scopes = yield* currentGoogleScopes(auth0AccessToken)
+    yield* currentGoogleScopes(auth0AccessToken) // cache: false, so a second exchange
+    return { scopes, stats: yield* tokenVaultStats }
+  })
+  console.log(JSON.stringify(await Effect.runPromise(Effect.provide(program, TokenVaultLive))))
+}

@@ -14,8 +14,18 @@ export const demoTenant: TokenVaultEmulator.TenantConfig = {
       refreshTokens: ["alice-auth0-refresh-token"],
       connections: {
         "google-oauth2": [
-          { loginHint: "alice@work.example", accessToken: "ya29.alice-work-google", scope: "openid email calendar", expiresIn: 3599 },
-          { loginHint: "alice@home.example", accessToken: "ya29.alice-home-google", scope: "openid email", expiresIn: 3599 }
+          {
+            loginHint: "alice@work.example",
+            accessToken: "ya29.alice-work-google",
+            scope: "openid email calendar",
+            expiresIn: 3599
+          },
+          {
+            loginHint: "alice@home.example",
+            accessToken: "ya29.alice-home-google",
+            scope: "openid email",
+            expiresIn: 3599
+          }
         ],
         github: [{ accessToken: "gho_alice_github", scope: "repo read:user", expiresIn: 28800 }]
       }

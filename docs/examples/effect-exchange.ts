@@ -7,11 +7,17 @@
  * `TokenVault.invalidate` drops it and the second try exchanges again.
  *
  * The exported `main` needs AUTH0_DOMAIN, AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET in the
- * environment and the user's Auth0 access token as its argument.
+ * environment and the user's Auth0 access token as its argument; GITHUB_API_URL, when set,
+ * replaces `https://api.github.com`. Run as a program it takes the token from AUTH0_SUBJECT_TOKEN:
+ *
+ *   pnpm example effect-exchange       (against the emulator and a stub GitHub API)
  */
-import { Data, Effect, Redacted } from "effect"
 import { TokenVault } from "@effect-auth0/token-vault"
 import { NodeTokenVault } from "@effect-auth0/token-vault-node"
+import { Data, Effect, Redacted } from "effect"
+import { fileURLToPath } from "node:url"
+
+const githubApi = process.env["GITHUB_API_URL"] ?? "https://api.github.com"
 
 /** GitHub answered 401 to the token Token Vault gave us. */
 class GitHubRefusedToken extends Data.TaggedError("GitHubRefusedToken") {}
@@ -19,10 +25,10 @@ class GitHubRefusedToken extends Data.TaggedError("GitHubRefusedToken") {}
 /** Lists the user's GitHub repositories, with the GitHub token Token Vault holds for them. */
 export const listRepositories = (auth0AccessToken: string) => {
   const exchange = { connection: "github", accessToken: auth0AccessToken } as const
-  const once = Effect.gen(function* () {
+  const once = Effect.gen(function*() {
     const github = yield* TokenVault.getAccessTokenForConnection(exchange)
     const response = yield* Effect.tryPromise(() =>
-      fetch("https://api.github.com/user/repos", {
+      fetch(`${githubApi}/user/repos`, {
         headers: { authorization: `Bearer ${Redacted.value(github.accessToken)}` }
       })
     )
@@ -54,7 +60,7 @@ export const listRepositoriesOrExplain = (auth0AccessToken: string) =>
       TransportError: () => Effect.succeed({ status: 502, body: "Auth0 could not be reached." }),
       UnexpectedResponseError: () => Effect.succeed({ status: 502, body: "Auth0 answered something unexpected." }),
       GitHubRefusedToken: () => Effect.succeed({ status: 403, body: "GitHub refused the token; reconnect GitHub." }),
-      UnknownException: () => Effect.succeed({ status: 502, body: "GitHub could not be reached." })
+      UnknownError: () => Effect.succeed({ status: 502, body: "GitHub could not be reached." })
     })
   )
 
@@ -64,3 +70,7 @@ export const main = (auth0AccessToken: string) =>
     Effect.provide(NodeTokenVault.layerConfig()),
     Effect.runPromise
   )
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  console.log(JSON.stringify(await main(process.env["AUTH0_SUBJECT_TOKEN"] ?? "")))
+}

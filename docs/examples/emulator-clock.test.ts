@@ -7,10 +7,11 @@
  * that needs a retry must run in a fiber while the test moves the clock (`runWithClock` below),
  * or the client must be built with `retry: false`.
  */
-import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, Layer, Option, Redacted, TestClock } from "effect"
 import { TokenVault, type TokenVaultOptions } from "@effect-auth0/token-vault"
 import { EmulatorHttpClient, Fault, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Fiber, Layer, Redacted } from "effect"
+import { TestClock } from "effect/testing"
 
 const tenant: TokenVaultEmulator.TenantConfig = {
   domain: "tenant.example.com",
@@ -24,7 +25,12 @@ const tenant: TokenVaultEmulator.TenantConfig = {
 
 /** TokenVault over a fresh in-memory emulator, with extra client options. */
 const vaultLayer = (options: Partial<TokenVaultOptions.TokenVaultOptions> = {}) =>
-  TokenVault.layer({ domain: tenant.domain, clientId: "my-api", clientSecret: Redacted.make("my-api-secret"), ...options })
+  TokenVault.layer({
+    domain: tenant.domain,
+    clientId: "my-api",
+    clientSecret: Redacted.make("my-api-secret"),
+    ...options
+  })
     .pipe(Layer.provideMerge(EmulatorHttpClient.layerTenant(tenant)))
 
 const google = { connection: "google-oauth2", accessToken: "at-alice" } as const
@@ -35,9 +41,9 @@ const tick = Effect.promise(() => new Promise<void>((resolve) => setTimeout(reso
 
 /** Runs `effect` in a fiber and moves the TestClock 100 ms at a time until the fiber is done. */
 const runWithClock = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.gen(function* () {
-    const fiber = yield* Effect.fork(effect)
-    while (Option.isNone(yield* Fiber.poll(fiber))) {
+  Effect.gen(function*() {
+    const fiber = yield* Effect.forkChild(effect)
+    while (fiber.pollUnsafe() === undefined) {
       yield* tick
       yield* TestClock.adjust("100 millis")
     }
@@ -46,7 +52,7 @@ const runWithClock = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
 
 describe("retries under TestClock", () => {
   it.effect("a 503 is retried once the clock moves past the backoff", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       yield* TokenVaultEmulator.setFault(Fault.ServerError({ status: 503 }), { times: 1 })
       const tokenSet = yield* runWithClock(exchange)
       expect(Redacted.value(tokenSet.accessToken)).toBe("ya29.alice")
@@ -55,7 +61,7 @@ describe("retries under TestClock", () => {
     }).pipe(Effect.provide(vaultLayer())))
 
   it.effect("a 429 is retried after the Retry-After Auth0 sent", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       yield* TokenVaultEmulator.setFault(Fault.RateLimited({ retryAfter: 2 }), { times: 1 })
       yield* runWithClock(exchange)
       const [limited, retried] = yield* TokenVaultEmulator.requests
@@ -63,14 +69,14 @@ describe("retries under TestClock", () => {
     }).pipe(Effect.provide(vaultLayer())))
 
   it.effect("a connection reset before the headers is retried", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       yield* TokenVaultEmulator.setFault(Fault.ResetBeforeHeaders(), { times: 2 })
       yield* runWithClock(exchange)
       expect(yield* TokenVaultEmulator.requests).toHaveLength(3)
     }).pipe(Effect.provide(vaultLayer())))
 
   it.effect("with retry: false the first failure comes back at once, no clock needed", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       yield* TokenVaultEmulator.setFault(Fault.ServerError({ status: 503 }))
       const error = yield* Effect.flip(exchange)
       expect(error._tag === "UnexpectedResponseError" && error.status).toBe(503)
@@ -78,7 +84,7 @@ describe("retries under TestClock", () => {
     }).pipe(Effect.provide(vaultLayer({ retry: false }))))
 
   it.effect("a stalled body ends at the attempt time limit", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       yield* TokenVaultEmulator.setFault(Fault.StalledBody())
       const error = yield* runWithClock(Effect.flip(exchange))
       expect(error._tag).toBe("TransportError")
@@ -91,7 +97,7 @@ describe("retries under TestClock", () => {
 
 describe("the token cache under TestClock", () => {
   it.effect("serves the token set until shortly before it expires; invalidate and cache: false go to Auth0", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const sent = Effect.map(TokenVaultEmulator.requests, (requests) => requests.length)
       yield* exchange
       yield* exchange

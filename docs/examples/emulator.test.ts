@@ -6,11 +6,18 @@
  * on, move the TestClock, and finally run it over real HTTP against the loopback server. Each test
  * provides its own layer, so each starts with a fresh emulator and an empty token cache.
  */
-import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer, Redacted, TestClock } from "effect"
 import { TokenVault, TokenVaultError } from "@effect-auth0/token-vault"
 import { NodeTokenVault } from "@effect-auth0/token-vault-node"
-import { EmulatorHttpClient, EmulatorServer, Fault, TestCertificates, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+import {
+  EmulatorHttpClient,
+  EmulatorServer,
+  Fault,
+  TestCertificates,
+  TokenVaultEmulator
+} from "@effect-auth0/token-vault-testing"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Layer, Redacted } from "effect"
+import { TestClock } from "effect/testing"
 
 // -- the code under test -------------------------------------------------------------------------
 
@@ -31,7 +38,12 @@ const tenant: TokenVaultEmulator.TenantConfig = {
       userId: "auth0|alice",
       accessTokens: ["at-alice", { token: "at-alice-short-lived", expiresAt: 60 }],
       connections: {
-        "google-oauth2": [{ loginHint: "alice@example.com", accessToken: "ya29.alice", scope: "openid email", expiresIn: 3599 }]
+        "google-oauth2": [{
+          loginHint: "alice@example.com",
+          accessToken: "ya29.alice",
+          scope: "openid email",
+          expiresIn: 3599
+        }]
       }
     },
     // Bob signed in, but never connected a Google account.
@@ -48,7 +60,7 @@ const InMemory = TokenVault.layer({ domain: tenant.domain, ...clientOptions }).p
 
 describe("calendarAuthorization, in memory", () => {
   it.effect("exchanges Alice's token and sends what Auth0 expects", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const result = yield* calendarAuthorization("at-alice")
       expect(result.header).toBe("Bearer ya29.alice")
 
@@ -61,7 +73,7 @@ describe("calendarAuthorization, in memory", () => {
     }).pipe(Effect.provide(InMemory)))
 
   it.effect("expiresAt follows the TestClock, and so does the expiry of subject tokens", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       yield* TestClock.setTime(30_000) // 30 s after the epoch
       const fresh = yield* calendarAuthorization("at-alice")
       expect(fresh.expiresAt).toBe(30 + 3599) // Clock seconds + the identity's expiresIn
@@ -73,7 +85,7 @@ describe("calendarAuthorization, in memory", () => {
     }).pipe(Effect.provide(InMemory)))
 
   it.effect("a user without a connected account gets a TokenExchangeError", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const error = yield* Effect.flip(calendarAuthorization("at-bob"))
       expect(error._tag).toBe("TokenExchangeError")
       if (error._tag === "TokenExchangeError") {
@@ -86,7 +98,7 @@ describe("calendarAuthorization, in memory", () => {
   // at most, a 200 HTML page and a 500 are final), so no TestClock is needed: see
   // emulator-clock.test.ts for faults that are retried.
   it.effect("faults: rate limit, HTML and server errors become typed errors", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       yield* TokenVaultEmulator.setFault(Fault.RateLimited({ retryAfter: 30, remaining: 0 }))
       const limited = yield* Effect.flip(calendarAuthorization("at-alice"))
       expect(limited._tag === "RateLimitError" && limited.retryAfter).toBe(30)
@@ -106,8 +118,8 @@ describe("calendarAuthorization, in memory", () => {
 })
 
 describe("calendarAuthorization, over HTTP", () => {
-  it.scoped("runs against the loopback server through undici", () =>
-    Effect.gen(function* () {
+  it.effect("runs against the loopback server through undici", () =>
+    Effect.gen(function*() {
       const emulator = yield* TokenVaultEmulator.make(tenant)
       const server = yield* EmulatorServer.serve(emulator) // closed when the test's scope closes
 
@@ -120,8 +132,8 @@ describe("calendarAuthorization, over HTTP", () => {
       expect(yield* server.connections).toBe(1)
     }))
 
-  it.scoped("authenticates with a client certificate over HTTPS (mTLS)", () =>
-    Effect.gen(function* () {
+  it.effect("authenticates with a client certificate over HTTPS (mTLS)", () =>
+    Effect.gen(function*() {
       const certificates = yield* TestCertificates.make() // a CA and a server certificate for 127.0.0.1, made with openssl
       const clientCertificate = yield* certificates.issueClient("CN=my-api")
       const emulator = yield* TokenVaultEmulator.make({
@@ -129,7 +141,12 @@ describe("calendarAuthorization, over HTTP", () => {
         clients: [{ clientId: "my-api", authMethods: ["tls_client_auth"], tlsClientAuthSubjectDn: "CN=my-api" }]
       })
       const server = yield* EmulatorServer.serve(emulator, {
-        tls: { cert: certificates.server.cert, key: certificates.server.key, ca: certificates.ca.cert, requestClientCertificate: true }
+        tls: {
+          cert: certificates.server.cert,
+          key: certificates.server.key,
+          ca: certificates.ca.cert,
+          requestClientCertificate: true
+        }
       })
 
       const result = yield* calendarAuthorization("at-alice").pipe(

@@ -2,10 +2,10 @@
  * Runs the Express example against the loopback emulator: a real HTTP request to the app, a real
  * exchange over undici from the app to the emulator.
  */
-import { describe, expect, it } from "@effect/vitest"
-import { Effect, Redacted } from "effect"
 import { NodeTokenVault } from "@effect-auth0/token-vault-node"
 import { EmulatorServer, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Redacted } from "effect"
 import type { AddressInfo } from "node:net"
 import { makeApp } from "./node-express.js"
 
@@ -23,20 +23,21 @@ const tenant: TokenVaultEmulator.TenantConfig = {
 }
 
 /** The example app over the emulator, listening on 127.0.0.1 until the scope closes. */
-const serveApp = Effect.gen(function* () {
+const serveApp = Effect.gen(function*() {
   const emulator = yield* EmulatorServer.serve(yield* TokenVaultEmulator.make(tenant))
   const { app, runtime } = makeApp(
     NodeTokenVault.layer({ domain: emulator.url, clientId: "my-api", clientSecret: Redacted.make("my-api-secret") })
   )
   yield* Effect.addFinalizer(() => Effect.promise(() => runtime.dispose()))
   const server = yield* Effect.acquireRelease(
-    Effect.async<ReturnType<typeof app.listen>>((resume) => {
+    Effect.callback<ReturnType<typeof app.listen>>((resume) => {
       const server = app.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
     }),
-    (server) => Effect.async<void>((resume) => {
-      server.closeAllConnections()
-      server.close(() => resume(Effect.void))
-    })
+    (server) =>
+      Effect.callback<void>((resume) => {
+        server.closeAllConnections()
+        server.close(() => resume(Effect.void))
+      })
   )
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 })
@@ -48,8 +49,8 @@ const get = (url: string, authorization?: string) =>
   })
 
 describe("Express example", () => {
-  it.scoped("answers the federated token's expiry for the bearer", () =>
-    Effect.gen(function* () {
+  it.effect("answers the federated token's expiry for the bearer", () =>
+    Effect.gen(function*() {
       const base = yield* serveApp
       const before = Date.now()
       const ok = yield* get(`${base}/connections/github/expiry`, "Bearer at-alice")
@@ -62,8 +63,8 @@ describe("Express example", () => {
       expect(JSON.stringify(ok.body)).not.toContain("gho_alice")
     }))
 
-  it.scoped("answers 401 without a bearer token, 401 for an unknown token, 409 for an unlinked account", () =>
-    Effect.gen(function* () {
+  it.effect("answers 401 without a bearer token, 401 for an unknown token, 409 for an unlinked account", () =>
+    Effect.gen(function*() {
       const base = yield* serveApp
       const missing = yield* get(`${base}/connections/github/expiry`)
       expect(missing.status).toBe(401)

@@ -14,11 +14,19 @@
  * `app` reads AUTH0_DOMAIN, AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET on its first request (see
  * `NodeTokenVault.layerConfig`); `makeApp` takes any `TokenVault` layer, which is how
  * [node-express.test.ts](node-express.test.ts) runs it against the emulator.
+ *
+ * Run as a program it serves `app` on a free port of 127.0.0.1, asks it once for the GitHub
+ * token's expiry of the user whose Auth0 access token is AUTH0_SUBJECT_TOKEN, prints the answer
+ * and stops:
+ *
+ *   pnpm example node-express          (against the emulator)
  */
-import express from "express"
-import { Effect, type Layer, ManagedRuntime } from "effect"
 import { TokenVault, type TokenVaultError } from "@effect-auth0/token-vault"
 import { NodeTokenVault } from "@effect-auth0/token-vault-node"
+import { Effect, type Layer, ManagedRuntime } from "effect"
+import express from "express"
+import type { AddressInfo } from "node:net"
+import { fileURLToPath } from "node:url"
 
 interface Answer {
   readonly status: number
@@ -47,10 +55,17 @@ const answerFor = (error: TokenVaultError.TokenVaultError): Answer => {
 }
 
 /** The federated token's expiry for the bearer of `authorization`. */
-const expiryFor = (connection: string, authorization: string | undefined): Effect.Effect<Answer, never, TokenVault.TokenVault> => {
+const expiryFor = (
+  connection: string,
+  authorization: string | undefined
+): Effect.Effect<Answer, never, TokenVault.TokenVault> => {
   const accessToken = bearerToken(authorization)
   if (accessToken === undefined) {
-    return Effect.succeed({ status: 401, headers: { "www-authenticate": "Bearer" }, body: { error: "missing_bearer_token" } })
+    return Effect.succeed({
+      status: 401,
+      headers: { "www-authenticate": "Bearer" },
+      body: { error: "missing_bearer_token" }
+    })
   }
   return TokenVault.getAccessTokenForConnection({ connection, accessToken }).pipe(
     Effect.map((tokenSet): Answer => ({
@@ -61,7 +76,7 @@ const expiryFor = (connection: string, authorization: string | undefined): Effec
         scope: tokenSet.scope ?? null
       }
     })),
-    Effect.catchAll((error) => Effect.succeed(answerFor(error))),
+    Effect.catch((error) => Effect.succeed(answerFor(error))),
     Effect.withSpan("GET /connections/:connection/expiry", { attributes: { "auth0.connection": connection } })
   )
 }
@@ -86,3 +101,19 @@ export const makeApp = (layer: Layer.Layer<TokenVault.TokenVault, TokenVaultErro
 
 /** The app for production: options from the environment, HTTP over undici. */
 export const { app, runtime } = makeApp(NodeTokenVault.layerConfig())
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const server = app.listen(0, "127.0.0.1")
+  await new Promise<void>((resolve) => server.once("listening", resolve))
+  try {
+    const { port } = server.address() as AddressInfo
+    const response = await fetch(`http://127.0.0.1:${port}/connections/github/expiry`, {
+      headers: { authorization: `Bearer ${process.env["AUTH0_SUBJECT_TOKEN"] ?? ""}` }
+    })
+    console.log(`GET /connections/github/expiry -> ${response.status} ${JSON.stringify(await response.json())}`)
+  } finally {
+    server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+    await runtime.dispose()
+  }
+}

@@ -10,20 +10,20 @@
  *
  * Nothing is read or connected at import time: the files are read when a layer is built.
  */
-import * as Fs from "node:fs/promises"
-import { Config, Effect, Layer, Redacted } from "effect"
 import { TokenVault } from "@effect-auth0/token-vault"
 import { NodeTokenVault } from "@effect-auth0/token-vault-node"
+import { Config, Effect, Layer, Redacted } from "effect"
+import * as Fs from "node:fs/promises"
 
 /** The client certificate and its encrypted key, from files; the passphrase from the environment. */
-const clientCertificate = Effect.gen(function* () {
+const clientCertificate = Effect.gen(function*() {
   const cert = yield* Effect.promise(() => Fs.readFile("/etc/auth0/client.crt"))
   const key = yield* Effect.promise(() => Fs.readFile("/etc/auth0/client.key"))
-  const passphrase = yield* Config.redacted("AUTH0_MTLS_KEY_PASSPHRASE")
+  const passphrase = yield* Config.Redacted("AUTH0_MTLS_KEY_PASSPHRASE")
   return { cert, key: Redacted.make(key), passphrase } satisfies NodeTokenVault.TlsOptions
 }).pipe(Effect.orDie)
 
-export const mtlsLayer = Layer.unwrapEffect(
+export const mtlsLayer = Layer.unwrap(
   Effect.map(clientCertificate, (tls) =>
     NodeTokenVault.layer({
       domain: "login.example.com",
@@ -36,16 +36,16 @@ export const mtlsLayer = Layer.unwrapEffect(
 )
 
 export const proxiedLayer = NodeTokenVault.layerConfig({
-  domain: Config.string("AUTH0_DOMAIN"),
-  clientId: Config.string("AUTH0_CLIENT_ID"),
-  clientSecret: Config.redacted("AUTH0_CLIENT_SECRET"),
+  domain: Config.String("AUTH0_DOMAIN"),
+  clientId: Config.String("AUTH0_CLIENT_ID"),
+  clientSecret: Config.Redacted("AUTH0_CLIENT_SECRET"),
   proxyFromEnvironment: Config.succeed(true)
 })
 
-export const bothLayer = Layer.unwrapEffect(
-  Effect.gen(function* () {
+export const bothLayer = Layer.unwrap(
+  Effect.gen(function*() {
     const tls = yield* clientCertificate
-    const proxy = yield* Config.redacted("OUTBOUND_PROXY_URL") // http://user:password@proxy.internal:3128
+    const proxy = yield* Config.Redacted("OUTBOUND_PROXY_URL") // http://user:password@proxy.internal:3128
     return NodeTokenVault.layer({
       domain: "login.example.com",
       clientId: "my-client-id",

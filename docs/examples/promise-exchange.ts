@@ -1,13 +1,16 @@
 /**
  * The Promise facade in an application that does not use Effect: one `ApiClient` for the
  * process, shared by every request so that its token cache serves repeated calls, and Auth0's
- * error classes for the failures.
+ * error classes for the failures. The package has Effect bundled inside: the application needs
+ * no `effect` of its own (and may have any version of it, or none).
+ *
+ * Run as a program it reads AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET and the user's
+ * AUTH0_SUBJECT_TOKEN from the environment:
+ *
+ *   pnpm example promise-exchange      (against the emulator)
  */
-import {
-  ApiClient,
-  MissingRequiredArgumentError,
-  TokenForConnectionError
-} from "@effect-auth0/token-vault/promise"
+import { ApiClient, MissingRequiredArgumentError, TokenForConnectionError } from "@effect-auth0/token-vault-promise"
+import { fileURLToPath } from "node:url"
 
 /** One client for the whole process: it owns its runtime, its token cache and its HTTP resources. */
 export const apiClient = new ApiClient({
@@ -27,7 +30,9 @@ export const googleTokenFor = async (authorizationHeader: string): Promise<strin
     })
     return tokenSet.accessToken
   } catch (error) {
-    if (error instanceof TokenForConnectionError && error.cause?.error === "federated_connection_refresh_token_not_found") {
+    if (
+      error instanceof TokenForConnectionError && error.cause?.error === "federated_connection_refresh_token_not_found"
+    ) {
       return undefined // the user has not connected a Google account yet
     }
     if (error instanceof TokenForConnectionError || error instanceof MissingRequiredArgumentError) {
@@ -39,3 +44,14 @@ export const googleTokenFor = async (authorizationHeader: string): Promise<strin
 
 /** Call once when the process shuts down. */
 export const shutdown = (): Promise<void> => apiClient.dispose()
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  try {
+    const token = await googleTokenFor(`Bearer ${process.env["AUTH0_SUBJECT_TOKEN"] ?? ""}`)
+    console.log(
+      token === undefined ? "No Google account connected." : `Got a Google token (${token.length} characters).`
+    )
+  } finally {
+    await shutdown()
+  }
+}

@@ -9,11 +9,11 @@
  *
  * Written against the standard `Request` / `Response` types only (no `@cloudflare/workers-types`).
  */
+import { TokenVault, type TokenVaultError } from "@effect-auth0/token-vault"
+import { BrowserTokenVault } from "@effect-auth0/token-vault-browser"
 import * as Effect from "effect/Effect"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Redacted from "effect/Redacted"
-import { TokenVault, type TokenVaultError } from "@effect-auth0/token-vault"
-import { BrowserTokenVault } from "@effect-auth0/token-vault-browser"
 
 /** The Worker's bindings. */
 export interface Env {
@@ -73,7 +73,7 @@ const calendarsOrExplain = (auth0AccessToken: string, env: Env) =>
       TransportError: () => Effect.succeed(json(502, { error: "auth0_unreachable" })),
       UnexpectedResponseError: () => Effect.succeed(json(502, { error: "auth0_unexpected_response" })),
       InvalidConfigurationError: () => Effect.succeed(json(500, { error: "misconfigured" })),
-      UnknownException: () => Effect.succeed(json(502, { error: "google_unreachable" }))
+      UnknownError: () => Effect.succeed(json(502, { error: "google_unreachable" }))
     })
   )
 

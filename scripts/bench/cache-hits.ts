@@ -1,15 +1,16 @@
 /**
  * Cache hits per second on one core: the same call repeated after one miss, through the Effect
- * API (inside one fiber, as an Effect program calls it) and through the Promise facade (one
- * `await` per call), against the in-memory emulator. The emulator's count of token requests
- * confirms that only the first call was an exchange.
+ * API (inside one fiber, as an Effect program calls it; the in-memory emulator) and through the
+ * Promise facade package (one `await` per call; its miss goes to the emulator on loopback), both
+ * with their default options. The emulator's count of token requests confirms that only the
+ * first call was an exchange.
  */
+import { TokenVault } from "@effect-auth0/token-vault"
+import { EmulatorHttpClient, EmulatorServer, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-import { TokenVault } from "@effect-auth0/token-vault"
-import { ApiClient } from "@effect-auth0/token-vault/promise"
-import { EmulatorHttpClient, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
 import { runJsonScript } from "./child.js"
+import { loadFacade } from "./installed.js"
 import { collectGarbage, cpuMicrosSince } from "./stats.js"
 import { fixed, integer, renderTable } from "./table.js"
 import { type Target, target } from "./targets.js"
@@ -40,34 +41,44 @@ const timed = async (name: string, durationMs: number, lookups: (count: number) 
 
 /** Fails unless exactly one token request (the miss) reached the emulator. */
 const checkOneMiss = (name: string, requests: number) => {
-  if (requests !== 1) throw new Error(`${name}: ${requests} token requests instead of 1: the lookups were not cache hits`)
+  if (requests !== 1) {
+    throw new Error(`${name}: ${requests} token requests instead of 1: the lookups were not cache hits`)
+  }
 }
 
 export const measureHits = async (durationMs: number): Promise<ReadonlyArray<HitRate>> => {
   const effectEmulator = countTokenRequests(await Effect.runPromise(TokenVaultEmulator.make(tenantConfig(1))))
-  const effect = await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
-    const vault = yield* TokenVault.make({ domain, clientId, clientSecret: Redacted.make(clientSecret) })
-    yield* vault.getAccessTokenForConnection(options) // the one miss
-    const lookups = (count: number) =>
-      Effect.runPromise(Effect.gen(function* () {
-        for (let i = 0; i < count; i++) yield* vault.getAccessTokenForConnection(options)
-      }))
-    return yield* Effect.promise(() => timed("Effect API (TokenVault.getAccessTokenForConnection in a fiber)", durationMs, lookups))
-  }).pipe(Effect.provide(EmulatorHttpClient.layer(effectEmulator.emulator)))))
+  const effect = await Effect.runPromise(Effect.scoped(
+    Effect.gen(function*() {
+      const vault = yield* TokenVault.make({ domain, clientId, clientSecret: Redacted.make(clientSecret) })
+      yield* vault.getAccessTokenForConnection(options) // the one miss
+      const lookups = (count: number) =>
+        Effect.runPromise(Effect.gen(function*() {
+          for (let i = 0; i < count; i++) yield* vault.getAccessTokenForConnection(options)
+        }))
+      return yield* Effect.promise(() =>
+        timed("Effect API (TokenVault getAccessTokenForConnection in a fiber)", durationMs, lookups)
+      )
+    }).pipe(Effect.provide(EmulatorHttpClient.layer(effectEmulator.emulator)))
+  ))
   checkOneMiss(effect.name, effectEmulator.tokenRequests())
 
-  const facadeEmulator = countTokenRequests(await Effect.runPromise(TokenVaultEmulator.make(tenantConfig(1))))
-  const client = new ApiClient({ domain, clientId, clientSecret, httpClient: EmulatorHttpClient.layer(facadeEmulator.emulator) })
-  try {
-    await client.getAccessTokenForConnection(options) // the one miss
-    const facade = await timed("Promise ApiClient (await per call)", durationMs, async (count) => {
-      for (let i = 0; i < count; i++) await client.getAccessTokenForConnection(options)
-    })
-    checkOneMiss(facade.name, facadeEmulator.tokenRequests())
-    return [effect, facade]
-  } finally {
-    await client.dispose()
-  }
+  const { ApiClient } = await loadFacade()
+  const facade = await Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+    const counting = countTokenRequests(yield* TokenVaultEmulator.make(tenantConfig(1)))
+    const server = yield* EmulatorServer.serve(counting.emulator)
+    const client = new ApiClient({ domain: server.url, clientId, clientSecret })
+    yield* Effect.addFinalizer(() => Effect.promise(() => client.dispose()))
+    yield* Effect.promise(() => client.getAccessTokenForConnection(options)) // the one miss
+    const rate = yield* Effect.promise(() =>
+      timed("token-vault-promise ApiClient (await per call)", durationMs, async (count) => {
+        for (let i = 0; i < count; i++) await client.getAccessTokenForConnection(options)
+      })
+    )
+    checkOneMiss(rate.name, counting.tokenRequests())
+    return rate
+  })))
+  return [effect, facade]
 }
 
 /**

@@ -11,10 +11,10 @@
  *
  *   node --expose-gc --import tsx scripts/bench/cache-memory-process.ts <N> <budgetMs>   (spawned by run.ts)
  */
-import * as Effect from "effect/Effect"
-import * as Redacted from "effect/Redacted"
 import { TokenVault, type TokenVaultOptions } from "@effect-auth0/token-vault"
 import { EmulatorHttpClient, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
 import type { CacheMemory } from "./cache-memory.js"
 import { clientId, clientSecret, connection, countTokenRequests, domain, subjectToken, tenantConfig } from "./tenant.js"
 
@@ -34,22 +34,24 @@ const heapUsed = () => {
   return process.memoryUsage().heapUsed
 }
 
-const options = (cache: TokenVaultOptions.CacheOptions): TokenVaultOptions.TokenVaultOptions => ({
+const options = (cache: { readonly maxEntries: number }): TokenVaultOptions.TokenVaultOptions => ({
   domain,
   clientId,
   clientSecret: Redacted.make(clientSecret),
   cache
 })
 
-const main = Effect.gen(function* () {
+type Vault = Effect.Success<ReturnType<typeof TokenVault.make>>
+
+const main = Effect.gen(function*() {
   // Tokens past `entries` are for the warm-up client.
   const counting = countTokenRequests(yield* TokenVaultEmulator.make(tenantConfig(entries + warmupCalls)))
   const http = EmulatorHttpClient.layer(counting.emulator)
-  const exchange = (vault: TokenVault.Service) => (i: number) =>
+  const exchange = (vault: Vault) => (i: number) =>
     vault.getAccessTokenForConnection({ connection, accessToken: subjectToken(i) })
   const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k)
 
-  yield* Effect.scoped(Effect.gen(function* () {
+  yield* Effect.scoped(Effect.gen(function*() {
     const warm = yield* TokenVault.make(options({ maxEntries: warmupCalls }))
     yield* Effect.forEach(range(entries, entries + warmupCalls), exchange(warm), { concurrency: 16, discard: true })
   })).pipe(Effect.provide(http))

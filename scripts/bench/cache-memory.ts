@@ -69,14 +69,20 @@ export const renderMemory = (memory: CacheMemory): string => {
   const lines = [
     `Memory of the cache (cache.maxEntries ${integer(memory.target)}, filled through the public API against the ` +
     `in-memory emulator, heap used after full GCs):`,
-    `  filled ${integer(memory.filled)} entries in ${fixed(memory.fillMs / 1000, 1)} s: heap +${mebibytes(measured)}; ` +
+    `  filled ${integer(memory.filled)} entries in ${fixed(memory.fillMs / 1000, 1)} s: heap +${
+      mebibytes(measured)
+    }; ` +
     `${integer(atTarget.bytesPerEntry)} bytes per entry ` +
     (memory.checkpoints.length > 1
       ? `(least-squares slope over ${memory.checkpoints.length} checkpoints)`
       : "(one checkpoint only: includes one-time allocations, an overestimate)"),
     `  ${integer(memory.target)} entries: ${mebibytes(atTarget.bytes)}` +
-    (atTarget.projected ? ` (PROJECTED from ${integer(memory.filled)}: the fill stopped at its time budget)` : " (measured)"),
-    `  token requests while filling: ${integer(memory.fillRequests)}; while reading back ${integer(memory.readBackSample)} ` +
+    (atTarget.projected
+      ? ` (PROJECTED from ${integer(memory.filled)}: the fill stopped at its time budget)`
+      : " (measured)"),
+    `  token requests while filling: ${integer(memory.fillRequests)}; while reading back ${
+      integer(memory.readBackSample)
+    } ` +
     `entries: ${integer(memory.readBackRequests)} (0 = all served from the cache)`
   ]
   return lines.join("\n")
@@ -85,5 +91,7 @@ export const renderMemory = (memory: CacheMemory): string => {
 export const memoryTargets = (memory: CacheMemory): ReadonlyArray<Target> => {
   const { bytes, projected } = memoryAtTarget(memory)
   const measured = `${mebibytes(bytes)}${projected ? " (projected)" : ""}`
-  return [target(`memory of ${integer(memory.target)} cached entries`, "< 64 MiB", measured, bytes, "<", 64 * 1024 * 1024)]
+  return [
+    target(`memory of ${integer(memory.target)} cached entries`, "< 64 MiB", measured, bytes, "<", 64 * 1024 * 1024)
+  ]
 }

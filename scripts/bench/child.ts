@@ -2,7 +2,7 @@
  * Child Node processes that run TypeScript files of this folder with the loader the parent runs
  * under (tsx), minus profiling flags meant for the parent only.
  */
-import { spawn, type ChildProcess, type StdioOptions } from "node:child_process"
+import { type ChildProcess, spawn, type StdioOptions } from "node:child_process"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -14,7 +14,11 @@ const parentOnly = /^--(cpu-prof|heap-prof|prof)/
 /** Spawns `node <loader flags> <nodeFlags> scripts/bench/<file> <args>`. */
 export const spawnScript = (
   file: string,
-  options: { readonly nodeFlags?: ReadonlyArray<string>; readonly args?: ReadonlyArray<string>; readonly stdio: StdioOptions }
+  options: {
+    readonly nodeFlags?: ReadonlyArray<string>
+    readonly args?: ReadonlyArray<string>
+    readonly stdio: StdioOptions
+  }
 ): ChildProcess =>
   spawn(
     process.execPath,
@@ -47,7 +51,12 @@ export const exited = (child: ChildProcess, timeoutMs: number, what: string): Pr
  */
 export const runJsonScript = async <A>(
   file: string,
-  options: { readonly nodeFlags?: ReadonlyArray<string>; readonly args?: ReadonlyArray<string>; readonly timeoutMs: number; readonly what: string }
+  options: {
+    readonly nodeFlags?: ReadonlyArray<string>
+    readonly args?: ReadonlyArray<string>
+    readonly timeoutMs: number
+    readonly what: string
+  }
 ): Promise<A> => {
   const child = spawnScript(file, { ...options, stdio: ["ignore", "pipe", "inherit"] })
   let output = ""

@@ -1,16 +1,16 @@
 /**
- * 1 000 concurrent identical calls (same subject token, same connection, cache off): how many
- * token requests reach the emulator process. Identical calls in flight share one exchange, so
- * the answer should be 1, through the Effect API and through the Promise facade alike.
+ * 1 000 concurrent identical calls (same subject token, same connection, a fresh client with its
+ * default options): how many token requests reach the emulator process. Identical calls in flight
+ * share one exchange, so the answer should be 1, through the Effect API and through the Promise
+ * facade alike.
  */
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import * as ManagedRuntime from "effect/ManagedRuntime"
 import { TokenVault } from "@effect-auth0/token-vault"
 import { NodeTokenVault } from "@effect-auth0/token-vault-node"
-import { ApiClient } from "@effect-auth0/token-vault/promise"
+import * as Effect from "effect/Effect"
+import * as ManagedRuntime from "effect/ManagedRuntime"
 import { effectOptions } from "./drivers/index.js"
 import type { EmulatorProcess } from "./emulator.js"
+import { loadFacade } from "./installed.js"
 import { integer, renderTable } from "./table.js"
 import { type Target, target } from "./targets.js"
 import { clientId, clientSecret, connection, subjectToken } from "./tenant.js"
@@ -32,11 +32,14 @@ const count = async (emulator: EmulatorProcess, name: string, calls: number, run
   return { name, calls, requests: after.tokenRequests - before.tokenRequests, wallMs }
 }
 
-export const measureCoalescing = async (emulator: EmulatorProcess, calls: number): Promise<ReadonlyArray<Coalesced>> => {
+export const measureCoalescing = async (
+  emulator: EmulatorProcess,
+  calls: number
+): Promise<ReadonlyArray<Coalesced>> => {
   const options = { connection, accessToken: subjectToken(0) }
 
   const runtime = ManagedRuntime.make(NodeTokenVault.layer(effectOptions(emulator.url)))
-  const effect = await count(emulator, "Effect API, NodeTokenVault.layer, cache: false", calls, () =>
+  const effect = await count(emulator, "Effect API, NodeTokenVault.layer", calls, () =>
     runtime.runPromise(
       Effect.all(Array.from({ length: calls }, () => TokenVault.getAccessTokenForConnection(options)), {
         concurrency: "unbounded",
@@ -44,16 +47,14 @@ export const measureCoalescing = async (emulator: EmulatorProcess, calls: number
       })
     )).finally(() => runtime.dispose())
 
-  const client = new ApiClient({
-    domain: emulator.url,
-    clientId,
-    clientSecret,
-    httpClient: Layer.orDie(NodeTokenVault.layerHttpClient())
-  })
-  const facade = await count(emulator, "Promise ApiClient, httpClient: NodeTokenVault", calls, () =>
-    Promise.all(Array.from({ length: calls }, () => client.getAccessTokenForConnection(options)))).finally(() =>
-      client.dispose()
-    )
+  const { ApiClient } = await loadFacade()
+  const client = new ApiClient({ domain: emulator.url, clientId, clientSecret })
+  const facade = await count(
+    emulator,
+    "token-vault-promise ApiClient",
+    calls,
+    () => Promise.all(Array.from({ length: calls }, () => client.getAccessTokenForConnection(options)))
+  ).finally(() => client.dispose())
 
   return [effect, facade]
 }
@@ -65,9 +66,9 @@ export const renderCoalescing = (results: ReadonlyArray<Coalesced>): string =>
   )
 
 export const coalescingTargets = (results: ReadonlyArray<Coalesced>): ReadonlyArray<Target> =>
-  results.slice(0, 1).map((result) =>
+  results.map((result) =>
     target(
-      `${integer(result.calls)} identical concurrent calls (Effect API)`,
+      `${integer(result.calls)} identical concurrent calls (${result.name})`,
       "1 request",
       `${integer(result.requests)} request(s)`,
       result.requests,

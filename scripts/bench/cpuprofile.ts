@@ -32,12 +32,18 @@ const packageOf = (url: string): string => {
   return url
 }
 
-const shortUrl = (url: string): string => url.replace(/^file:\/\//, "").replace(/^.*node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?/, "").replace(/^.*\/packages\//, "packages/")
+const shortUrl = (url: string): string =>
+  url.replace(/^file:\/\//, "").replace(/^.*node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?/, "").replace(
+    /^.*\/packages\//,
+    "packages/"
+  )
 
 export const summarize = (profile: Profile, top: number): string => {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]))
   const selfMicros = new Map<number, number>()
-  profile.samples.forEach((id, index) => selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)))
+  profile.samples.forEach((id, index) =>
+    selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0))
+  )
   const total = [...selfMicros.values()].reduce((sum, micros) => sum + micros, 0)
   const idle = [...selfMicros].filter(([id]) => ["(idle)", "(program)"].includes(byId.get(id)!.callFrame.functionName))
     .reduce((sum, [, micros]) => sum + micros, 0)
@@ -55,7 +61,9 @@ export const summarize = (profile: Profile, top: number): string => {
   }
   const share = (micros: number) => `${((100 * micros) / busy).toFixed(1)}%`
   const rows = (entries: Map<string, number>, count: number) =>
-    [...entries].sort((a, b) => b[1] - a[1]).slice(0, count).map(([name, micros]) => [name, `${(micros / 1000).toFixed(0)} ms`, share(micros)])
+    [...entries].sort((a, b) => b[1] - a[1]).slice(0, count).map((
+      [name, micros]
+    ) => [name, `${(micros / 1000).toFixed(0)} ms`, share(micros)])
   return [
     `busy ${(busy / 1000).toFixed(0)} ms of ${(total / 1000).toFixed(0)} ms sampled (idle and "(program)" left out)`,
     "",

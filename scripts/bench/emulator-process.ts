@@ -5,14 +5,14 @@
  *
  *   node --import tsx scripts/bench/emulator-process.ts <tokenCount>   (spawned by run.ts)
  */
-import * as Effect from "effect/Effect"
 import { EmulatorServer, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+import * as Effect from "effect/Effect"
 import type { EmulatorStats } from "./emulator.js"
 import { countTokenRequests, tenantConfig } from "./tenant.js"
 
 const tokenCount = Number(process.argv[2] ?? 256)
 
-const main = Effect.gen(function* () {
+const main = Effect.gen(function*() {
   const counting = countTokenRequests(yield* TokenVaultEmulator.make(tenantConfig(tokenCount)))
   const server = yield* EmulatorServer.serve(counting.emulator)
   process.on("message", (message) => {

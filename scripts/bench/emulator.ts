@@ -24,7 +24,10 @@ const statsTimeoutMs = 5_000
 
 /** Starts the emulator process for a tenant with `tokenCount` subject tokens; resolves once it listens. */
 export const startEmulator = async (tokenCount: number): Promise<EmulatorProcess> => {
-  const child = spawnScript("emulator-process.ts", { args: [String(tokenCount)], stdio: ["ignore", "pipe", "inherit", "ipc"] })
+  const child = spawnScript("emulator-process.ts", {
+    args: [String(tokenCount)],
+    stdio: ["ignore", "pipe", "inherit", "ipc"]
+  })
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL")

@@ -42,7 +42,12 @@ export const runBatch = async (driver: Driver, first: number, bound: Bound, conc
   const started = performance.now()
   deadline = started + bound.durationMs
   await Promise.all(Array.from({ length: Math.min(concurrency, bound.maxCalls) }, worker))
-  return { calls: next, wallMs: performance.now() - started, cpuMicros: cpuMicrosSince(cpu), latenciesMs: latenciesMs.subarray(0, next) }
+  return {
+    calls: next,
+    wallMs: performance.now() - started,
+    cpuMicros: cpuMicrosSince(cpu),
+    latenciesMs: latenciesMs.subarray(0, next)
+  }
 }
 
 /** What one batch measured, without its latencies. */

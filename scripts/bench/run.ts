@@ -1,26 +1,30 @@
 /**
  * `pnpm bench`: the performance of this library's clients against hand-written exchanges (the
  * floor: undici `request()`) and Auth0's own SDK (the anchor: `@auth0/auth0-auth-js`), side by
- * side in one run, with the issue's targets next to the figures. See docs/performance.md.
+ * side in one run, with the issue's targets next to the figures: exchanges, coalescing, cache
+ * hits and memory, cold import and browser bundle sizes. See docs/performance.md.
  *
- *   pnpm bench                                          # build, then everything (about 2 minutes)
+ *   pnpm bench                                          # build, then everything (about 3 minutes)
  *   pnpm bench --quick                                  # a smoke run with small counts
- *   pnpm bench --only=effect-node                       # exchanges of these clients only
- *   pnpm bench --sections=exchanges,coalescing,cache,memory,imports
+ *   pnpm bench --only=effect-node,undici                # exchanges of these clients only
+ *   pnpm bench --sections=exchanges,coalescing,cache,memory,imports,bundle
  *   pnpm bench --memory-budget=600                      # seconds the cache fill may take (default 30)
  *
  * `pnpm bench` runs `tsx --tsconfig scripts/bench/tsconfig.json scripts/bench/run.ts` after
  * `pnpm build`: that tsconfig maps `@effect-auth0/*` to the built packages (`dist/`), the code an
- * application runs. Without it (`npx tsx scripts/bench/run.ts`), the root tsconfig maps them to the
- * sources, which tsx transforms with `keepNames` (a `name` defined on every closure the library
- * creates), a few per cent of the library's CPU that built code does not pay. The first line of
- * the output says which of the two was measured.
+ * application runs; the Promise facade package, the cold imports and the bundles are loaded the
+ * way an app that installed the packages loads them (`installed.ts`). Without that tsconfig
+ * (`npx tsx scripts/bench/run.ts`), the root tsconfig maps the Effect packages to their sources,
+ * which tsx transforms with `keepNames` (a `name` defined on every closure the library creates), a
+ * few per cent of the library's CPU that built code does not pay. The first lines of the output say
+ * which of the two was measured.
  *
  * Client keys: undici, fetch, effect-http, effect-node, effect-fetch, promise-fetch, promise-node, auth0.
  */
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { bundleTargets, measureBundles, renderBundles } from "../bundle-size/run.js"
 import { hitTargets, measureHitsInChild, renderHits } from "./cache-hits.js"
 import { measureMemory, memoryTargets, renderMemory } from "./cache-memory.js"
 import { coalescingTargets, measureCoalescing, renderCoalescing } from "./coalescing.js"
@@ -35,7 +39,7 @@ import { renderTargets, type Target } from "./targets.js"
 // on and which make every read of an `Error`'s `stack` costly.
 process.setSourceMapsEnabled(false)
 
-const sections = ["exchanges", "coalescing", "cache", "memory", "imports"] as const
+const sections = ["exchanges", "coalescing", "cache", "memory", "imports", "bundle"] as const
 type Section = (typeof sections)[number]
 
 const flag = (name: string): string | undefined =>
@@ -74,10 +78,13 @@ const cpus = Os.cpus()
 console.log(`Token Vault benchmarks, ${new Date().toISOString()}`)
 console.log(
   `node ${process.version}, ${process.platform}/${process.arch}, ${Os.availableParallelism()} CPUs ` +
-    `(${cpus[0]?.model.trim() ?? "unknown"}), load average at start ${Os.loadavg().map((load) => fixed(load, 2)).join(" ")}`
+    `(${cpus[0]?.model.trim() ?? "unknown"}), load average at start ${
+      Os.loadavg().map((load) => fixed(load, 2)).join(" ")
+    }`
 )
 const library = Path.relative(process.cwd(), fileURLToPath(import.meta.resolve("@effect-auth0/token-vault")))
 console.log(`library code: ${library}${library.includes("/dist/") ? " (built)" : " (sources through tsx)"}`)
+for (const note of await ensureBuilt(log)) console.log(note)
 const targets: Array<Target> = []
 
 if (runs("exchanges") || runs("coalescing")) {
@@ -87,7 +94,7 @@ if (runs("exchanges") || runs("coalescing")) {
     if (runs("exchanges")) {
       const specs = drivers.filter((driver) => only === undefined || only.includes(driver.key))
       const results = await runExchanges(emulator, specs, plan, log)
-      console.log(heading("Uncached exchanges against the emulator process (loopback HTTP)"))
+      console.log(heading("Exchanges, every call a cache miss, against the emulator process (loopback HTTP)"))
       console.log(renderExchanges(results, plan))
       targets.push(...exchangeTargets(results))
     }
@@ -120,12 +127,19 @@ if (runs("memory")) {
 }
 
 if (runs("imports")) {
-  const notes = await ensureBuilt(log)
   log("cold imports")
-  const result = await measureColdImports(quick ? 3 : 5)
+  const result = await measureColdImports(quick ? 3 : 7)
   console.log(heading("Cold import of the built packages"))
-  console.log([...notes, renderColdImports(result)].join("\n"))
+  console.log(renderColdImports(result))
   targets.push(...coldImportTargets(result))
+}
+
+if (runs("bundle")) {
+  log("browser bundles")
+  const sizes = await measureBundles()
+  console.log(heading("Browser bundles (esbuild, minified, gzip -9)"))
+  console.log(renderBundles(sizes))
+  targets.push(...bundleTargets(sizes))
 }
 
 console.log(heading("Targets (printed, not asserted)"))

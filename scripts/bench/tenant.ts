@@ -2,8 +2,8 @@
  * The emulated tenant every benchmark talks to: one client (`client_secret_post`), one user
  * holding `tokenCount` distinct Auth0 access tokens, all linked to one `github` identity.
  */
-import * as Effect from "effect/Effect"
 import type { TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+import * as Effect from "effect/Effect"
 
 /** The tenant's domain as Auth0's SDK sees it (its fetch is rewritten to the loopback server). */
 export const domain = "tenant.bench"
@@ -22,7 +22,9 @@ export const tenantConfig = (tokenCount: number): TokenVaultEmulator.TenantConfi
   users: [{
     userId: "auth0|bench-user",
     accessTokens: Array.from({ length: tokenCount }, (_, i) => subjectToken(i)),
-    connections: { [connection]: [{ accessToken: "gho_bench0123456789abcdefghijklmnopqrstuvwx", scope: "repo", expiresIn: 3600 }] }
+    connections: {
+      [connection]: [{ accessToken: "gho_bench0123456789abcdefghijklmnopqrstuvwx", scope: "repo", expiresIn: 3600 }]
+    }
   }]
 })
 

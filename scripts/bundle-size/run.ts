@@ -1,20 +1,23 @@
 /**
  * Bundle sizes of minimal browser apps: this library's Promise facade and Effect API, against
- * `@auth0/auth0-auth-js` (the anchor) and a hand-written `effect` + `@effect/platform` exchange.
+ * `@auth0/auth0-auth-js` (the anchor) and the same-shaped Effect app without the library.
  *
- * Each app in `apps/` is bundled by esbuild as a browser ES module (bundle, minify, tree shaking),
- * `@effect-auth0/*` resolved to the workspace sources through the root `tsconfig.json` paths, and
- * measured raw and gzipped (level 9).
+ * Each app in `apps/` is bundled by esbuild as a browser ES module (bundle, minify, tree shaking)
+ * and measured raw and gzipped (level 9). `@effect-auth0/*` resolve to the BUILT packages through
+ * their `exports` maps with the `browser` condition, as in an app that installed them (see
+ * `scripts/bench/installed.ts`): run `pnpm build` first (`pnpm bench` does).
  *
- *   npx tsx scripts/bundle-size/run.ts            # the table
- *   npx tsx scripts/bundle-size/run.ts --json     # the figures as JSON
- *   npx tsx scripts/bundle-size/run.ts --metafile # also write apps' esbuild metafiles to .tmp/
+ *   pnpm bundle                                    # the table and the targets
+ *   pnpm bundle --json                             # the figures as JSON
+ *   pnpm bundle --metafile                         # also write esbuild metafiles to .tmp/bundle-size/
  */
 import * as esbuild from "esbuild"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as Zlib from "node:zlib"
+import { prepareInstalled } from "../bench/installed.js"
+import { renderTargets, type Target, target } from "../bench/targets.js"
 
 const here = Path.dirname(fileURLToPath(import.meta.url))
 const root = Path.resolve(here, "../..")
@@ -24,27 +27,29 @@ interface App {
   readonly label: string
 }
 
-/** The first app is the anchor every ratio is relative to. */
+/** The first app is the anchor of the ratios. */
 const apps: ReadonlyArray<App> = [
   { file: "auth0-auth-js.ts", label: "@auth0/auth0-auth-js AuthClient.getTokenForConnection (anchor)" },
-  { file: "promise-facade.ts", label: "@effect-auth0/token-vault/promise ApiClient" },
+  { file: "promise-facade.ts", label: "@effect-auth0/token-vault-promise ApiClient" },
   { file: "effect-browser.ts", label: "@effect-auth0/token-vault + BrowserTokenVault.layer" },
-  { file: "effect-platform.ts", label: "effect + @effect/platform FetchHttpClient + Schema, by hand" },
-  { file: "effect-platform-root-imports.ts", label: "the same, importing from the package roots" }
+  { file: "effect-http.ts", label: "the same app without the library: effect, Schema class, FetchHttpClient" },
+  { file: "effect-http-root-imports.ts", label: "the same, importing from the package roots" }
 ]
 
-interface Size {
+export interface Size {
   readonly app: string
   readonly label: string
   readonly raw: number
   readonly gzip: number
 }
 
-const measure = async (app: App, metafileDir: string | undefined): Promise<Size> => {
+const measure = async (app: App, installed: string, metafileDir: string | undefined): Promise<Size> => {
   const result = await esbuild.build({
     entryPoints: [Path.join(here, "apps", app.file)],
     absWorkingDir: root,
-    tsconfig: Path.join(root, "tsconfig.json"),
+    // No tsconfig paths (the workspace's map the packages to their sources): the built packages.
+    tsconfigRaw: {},
+    nodePaths: [Path.join(installed, "node_modules")],
     bundle: true,
     minify: true,
     treeShaking: true,
@@ -67,48 +72,97 @@ const measure = async (app: App, metafileDir: string | undefined): Promise<Size>
   return { app: app.file, label: app.label, raw: bytes.byteLength, gzip: Zlib.gzipSync(bytes, { level: 9 }).byteLength }
 }
 
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`
-const ratio = (value: number, anchor: number) => `${(value / anchor).toFixed(2)}×`
+/** Bundles every app; `metafileDir` also gets esbuild's metafiles. */
+export const measureBundles = async (metafileDir?: string): Promise<ReadonlyArray<Size>> => {
+  const installed = prepareInstalled()
+  const sizes: Array<Size> = []
+  for (const app of apps) sizes.push(await measure(app, installed, metafileDir))
+  return sizes
+}
 
-const table = (sizes: ReadonlyArray<Size>): string => {
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`
+const ratio = (value: number, anchor: number) => `${(value / anchor).toFixed(2)}×`
+const sizeOf = (sizes: ReadonlyArray<Size>, file: string) => sizes.find((size) => size.app === file)!
+
+export const renderBundles = (sizes: ReadonlyArray<Size>): string => {
   const anchor = sizes[0]!
-  const rows = sizes.map((size) => [
-    size.label,
-    kb(size.raw),
-    kb(size.gzip),
-    ratio(size.raw, anchor.raw),
-    ratio(size.gzip, anchor.gzip)
-  ])
+  const rows = sizes.map((
+    size
+  ) => [size.label, kib(size.raw), kib(size.gzip), ratio(size.raw, anchor.raw), ratio(size.gzip, anchor.gzip)])
   const header = ["app", "minified", "gzip", "minified / anchor", "gzip / anchor"]
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)))
   const line = (cells: ReadonlyArray<string>) =>
-    `| ${cells.map((cell, column) => column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)).join(" | ")} |`
-  const rule = `| ${widths.map((width, column) => column === 0 ? "-".repeat(width) : `${"-".repeat(width - 1)}:`).join(" | ")} |`
-  return [line(header), rule, ...rows.map(line)].join("\n")
-}
-
-const main = async () => {
-  const args = new Set(process.argv.slice(2))
-  const metafileDir = args.has("--metafile") ? Path.join(root, ".tmp", "bundle-size") : undefined
-  const sizes: Array<Size> = []
-  for (const app of apps) sizes.push(await measure(app, metafileDir))
-  if (args.has("--json")) {
-    console.log(JSON.stringify(sizes, null, 2))
-    return
-  }
-  console.log(table(sizes))
-  const versions = ["esbuild", "effect", "@effect/platform", "@auth0/auth0-auth-js"].map((name) => {
+    `| ${
+      cells.map((cell, column) => column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)).join(
+        " | "
+      )
+    } |`
+  const rule = `| ${
+    widths.map((width, column) => column === 0 ? "-".repeat(width) : `${"-".repeat(width - 1)}:`).join(" | ")
+  } |`
+  const library = sizeOf(sizes, "effect-browser.ts")
+  const reference = sizeOf(sizes, "effect-http.ts")
+  const versions = ["esbuild", "effect", "@auth0/auth0-auth-js"].map((name) => {
     const manifest = JSON.parse(Fs.readFileSync(Path.join(root, "node_modules", name, "package.json"), "utf8")) as {
       version: string
     }
     return `${name} ${manifest.version}`
   })
-  console.log(`\nesbuild: bundle, minify, tree shaking, platform browser, format esm, target es2022; gzip level 9.`)
-  console.log(`Versions: ${versions.join(", ")}.`)
-  if (metafileDir !== undefined) console.log(`Metafiles: ${Path.relative(root, metafileDir)}/ (load in https://esbuild.github.io/analyze/)`)
+  return [
+    line(header),
+    rule,
+    ...rows.map(line),
+    "",
+    `The Effect API over the same app without the library: +${kib(library.gzip - reference.gzip)} gzip, ` +
+    `+${kib(library.raw - reference.raw)} minified.`,
+    "esbuild: bundle, minify, tree shaking, platform browser, format esm, target es2022; gzip level 9; " +
+    "@effect-auth0/* from their built dist/ through their exports maps (browser condition).",
+    `Versions: ${versions.join(", ")}.`
+  ].join("\n")
 }
 
-main().catch((error: unknown) => {
-  console.error(error)
-  process.exitCode = 1
-})
+export const bundleTargets = (sizes: ReadonlyArray<Size>): ReadonlyArray<Target> => {
+  const anchor = sizes[0]!
+  const facade = sizeOf(sizes, "promise-facade.ts")
+  const over = sizeOf(sizes, "effect-browser.ts").gzip - sizeOf(sizes, "effect-http.ts").gzip
+  return [
+    target(
+      "facade browser bundle (esbuild, minified, gzip -9)",
+      "≤ 40 KiB",
+      `${kib(facade.gzip)} (${ratio(facade.gzip, anchor.gzip)} Auth0's ${kib(anchor.gzip)})`,
+      facade.gzip,
+      "<=",
+      40 * 1024
+    ),
+    target(
+      "Effect API browser bundle over the same app without the library",
+      "≤ 10 KiB gz",
+      `+${kib(over)}`,
+      over,
+      "<=",
+      10 * 1024
+    )
+  ]
+}
+
+const main = async () => {
+  const args = new Set(process.argv.slice(2))
+  const metafileDir = args.has("--metafile") ? Path.join(root, ".tmp", "bundle-size") : undefined
+  const sizes = await measureBundles(metafileDir)
+  if (args.has("--json")) {
+    console.log(JSON.stringify(sizes, null, 2))
+    return
+  }
+  console.log(renderBundles(sizes))
+  console.log(`\n${renderTargets(bundleTargets(sizes))}`)
+  if (metafileDir !== undefined) {
+    console.log(`\nMetafiles: ${Path.relative(root, metafileDir)}/ (load in https://esbuild.github.io/analyze/)`)
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    console.error(error)
+    process.exitCode = 1
+  })
+}

@@ -1,12 +1,11 @@
 /**
  * Token Vault in browsers, web workers and fetch-only runtimes (Cloudflare Workers, Deno, Bun):
- * the HTTP client is the runtime's `fetch`. Token requests go straight to it
- * (`TokenTransport.layerFetch`); anything else through `@effect/platform`'s `FetchHttpClient`.
+ * the HTTP client is the runtime's `fetch`. Token requests go straight to it (the core's
+ * `FetchTokenTransport`); anything else through Effect's `FetchHttpClient`.
  *
- * `fetch` is the one HTTP API all of these runtimes share; `@effect/platform-browser`'s
- * `XMLHttpRequest` client needs XHR, which only pages and dedicated or shared workers have (not
- * service workers, Cloudflare Workers, Deno or Bun), so this package does not use it. To run the exchange
- * over XHR anyway, provide `BrowserHttpClient.layerXMLHttpRequest` to `TokenVault.layer` yourself.
+ * `fetch` is the one HTTP API all of these runtimes share (an `XMLHttpRequest` client would need
+ * XHR, which only pages and dedicated or shared workers have: not service workers, Cloudflare
+ * Workers, Deno or Bun), so this package uses nothing else.
  *
  * Token requests carry no trace propagation headers (`traceparent` / `b3` would fail the CORS
  * preflight at Auth0 and leak the application's trace ids); spans are kept.
@@ -14,14 +13,22 @@
  * @since 0.1.0
  */
 import type * as Config from "effect/Config"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import type * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
-import type * as HttpClient from "@effect/platform/HttpClient"
-import { TokenTransport, TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
+import {
+  FetchTokenTransport,
+  type TokenTransport,
+  TokenVault,
+  type TokenVaultError,
+  type TokenVaultOptions
+} from "@effect-auth0/token-vault"
 
 /**
  * Options of {@link layerHttpClient}: which `fetch` to call and the `RequestInit` fields that
- * make sense for a cross-origin token request (written out, so that no DOM type is needed). Every field is optional; a field left out is not
- * passed to `fetch` at all (some runtimes reject fields they do not implement).
+ * make sense for a cross-origin token request (written out, so that no DOM type is needed). Every
+ * field is optional; a field left out is not passed to `fetch` at all (some runtimes reject fields
+ * they do not implement).
  *
  * - `fetch`: the function to call; default: the global `fetch`, looked up at each request (so a
  *   polyfill or test double installed later is used).
@@ -77,10 +84,14 @@ const requestInitOf = (options: HttpClientOptions): globalThis.RequestInit | und
   return Object.keys(init).length === 0 ? undefined : (init as globalThis.RequestInit)
 }
 
+/** The global `fetch`, looked up at each call (so a polyfill or test double installed later is used). */
+const globalFetch: typeof globalThis.fetch = (input, init) => globalThis.fetch(input, init)
+
 /**
- * An `HttpClient` over `fetch`: the global one, or `options.fetch`, with the `RequestInit` fields
- * given in `options`. It is `@effect/platform`'s `FetchHttpClient`, carrying a `TokenTransport`
- * over the same `fetch` (`TokenTransport.layerFetch`): token requests go straight to `fetch`.
+ * An `HttpClient` over `fetch` (the global one, or `options.fetch`) with the `RequestInit` fields
+ * given in `options`: Effect's `FetchHttpClient`, and next to it a `TokenTransport` over the same
+ * `fetch` and fields (the core's `FetchTokenTransport`), so that a `TokenVault` sends its token
+ * requests straight to `fetch`, without trace headers and never following a redirect.
  *
  * @example
  * ```ts
@@ -97,12 +108,24 @@ const requestInitOf = (options: HttpClientOptions): globalThis.RequestInit | und
  * @since 0.1.0
  * @category layers
  */
-export const layerHttpClient = (options: HttpClientOptions = {}): Layer.Layer<HttpClient.HttpClient> =>
-  TokenTransport.layerFetch({ fetch: options.fetch, init: requestInitOf(options) })
+export const layerHttpClient = (
+  options: HttpClientOptions = {}
+): Layer.Layer<HttpClient.HttpClient | TokenTransport.TokenTransport> => {
+  const fetch = options.fetch ?? globalFetch
+  const init = requestInitOf(options)
+  // `FetchHttpClient.layer` keeps the context it is built in for its requests.
+  const fetchContext = init === undefined
+    ? Layer.succeed(FetchHttpClient.Fetch, fetch)
+    : Layer.merge(Layer.succeed(FetchHttpClient.Fetch, fetch), Layer.succeed(FetchHttpClient.RequestInit, init))
+  return Layer.merge(
+    Layer.provide(FetchHttpClient.layer, fetchContext),
+    FetchTokenTransport.layer({ fetch, init })
+  )
+}
 
 /**
- * `TokenVault` over `fetch`: the core layer with this package's HTTP client, configured by the
- * optional second argument. Bad options fail the layer with `InvalidConfigurationError`.
+ * `TokenVault` over `fetch`: the core layer with this package's HTTP client and token transport,
+ * configured by the optional second argument. Bad options fail the layer with `InvalidConfigurationError`.
  *
  * @example
  * ```ts
@@ -148,7 +171,7 @@ export const layer = (
  * @category layers
  */
 export const layerConfig = (
-  config?: Config.Config.Wrap<TokenVaultOptions.TokenVaultOptions>,
+  config?: Config.Wrap<TokenVaultOptions.TokenVaultOptions>,
   httpClientOptions?: HttpClientOptions
 ): Layer.Layer<TokenVault.TokenVault, TokenVaultError.InvalidConfigurationError> =>
   TokenVault.layerConfig(config).pipe(Layer.provide(layerHttpClient(httpClientOptions)))

@@ -1,11 +1,13 @@
 import { TokenTransport, TokenVault } from "@effect-auth0/token-vault"
 import { BrowserTokenVault } from "@effect-auth0/token-vault-browser"
 import { EmulatorServer, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
-import * as HttpClient from "@effect/platform/HttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
+import * as Headers from "effect/http/Headers"
+import * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { expectNoTracePropagation, tokenPosts } from "./utils/report.js"
 import { ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, FEDERATED_TOKEN, SCOPE, tenant } from "./utils/tenant.js"
@@ -35,18 +37,30 @@ const options = { domain: "tenant.example.com", clientId: CLIENT_ID, clientSecre
 const exchange = TokenVault.getAccessTokenForConnection({ connection: "google-oauth2", accessToken: ACCESS_TOKEN })
 
 describe("BrowserTokenVault", () => {
-  it.effect("token requests go straight to fetch; other requests through the platform's FetchHttpClient, same fetch and fields", () =>
+  it.effect("token requests go straight to fetch; other requests through Effect's FetchHttpClient, same fetch and fields", () =>
     Effect.gen(function*() {
       const { calls, fetch } = recordingFetch(success)
       const layer = BrowserTokenVault.layerHttpClient({ fetch, credentials: "omit" })
-      const client = yield* Effect.provide(HttpClient.HttpClient, layer)
-      expect(TokenTransport.TypeId in client).toBe(true)
+      const { client, transport } = yield* Effect.provide(
+        Effect.gen(function*() {
+          return {
+            client: yield* HttpClient.HttpClient,
+            transport: yield* Effect.serviceOption(TokenTransport.TokenTransport)
+          }
+        }),
+        layer
+      )
+      // The layer provides a token transport next to the client.
+      expect(Option.isSome(transport)).toBe(true)
       yield* client.get("https://tenant.example.com/.well-known/openid-configuration")
       expect(calls.map((call) => call.url)).toEqual(["https://tenant.example.com/.well-known/openid-configuration"])
       expect(calls[0]?.init).toMatchObject({ credentials: "omit" })
+      // The client's request carries Effect's Headers object.
+      expect(Headers.isHeaders(calls[0]?.init.headers)).toBe(true)
       yield* exchange.pipe(Effect.provide(TokenVault.layer(options)), Effect.provide(layer))
       expect(calls[1]?.url).toBe("https://tenant.example.com/oauth/token")
-      // The token request's headers are a plain record, not the platform's Headers object.
+      // The token request's headers are a plain record, not Effect's Headers object: the transport sent it.
+      expect(Headers.isHeaders(calls[1]?.init.headers)).toBe(false)
       expect(calls[1]?.init.headers).toMatchObject({ "content-type": "application/x-www-form-urlencoded" })
       expect(calls[1]?.init).toMatchObject({ credentials: "omit", method: "POST" })
     }))
@@ -94,7 +108,7 @@ describe("BrowserTokenVault", () => {
         Effect.withSpan("application"),
         Effect.provide(BrowserTokenVault.layer(options, { fetch }))
       )
-      const headers = new Headers(calls[0]?.init.headers)
+      const headers = new globalThis.Headers(calls[0]?.init.headers)
       expect(headers.has("traceparent")).toBe(false)
       expect(headers.has("b3")).toBe(false)
       // Only CORS-safelisted headers besides Auth0's own telemetry header.
@@ -118,11 +132,14 @@ describe("BrowserTokenVault", () => {
       const { calls, fetch } = recordingFetch(success)
       yield* exchange.pipe(
         Effect.provide(BrowserTokenVault.layerConfig(undefined, { fetch, credentials: "omit" })),
-        Effect.withConfigProvider(ConfigProvider.fromJson({
-          AUTH0_DOMAIN: "config-tenant.example.com",
-          AUTH0_CLIENT_ID: CLIENT_ID,
-          AUTH0_CLIENT_SECRET: CLIENT_SECRET
-        }))
+        Effect.provideService(
+          ConfigProvider.ConfigProvider,
+          ConfigProvider.fromUnknown({
+            AUTH0_DOMAIN: "config-tenant.example.com",
+            AUTH0_CLIENT_ID: CLIENT_ID,
+            AUTH0_CLIENT_SECRET: CLIENT_SECRET
+          })
+        )
       )
       expect(calls[0]?.url).toBe("https://config-tenant.example.com/oauth/token")
       expect(calls[0]?.init.credentials).toBe("omit")
@@ -159,7 +176,7 @@ describe("BrowserTokenVault", () => {
       const requests = yield* emulator.requests
       expect(tokenPosts(requests).length).toBe(2)
       expectNoTracePropagation(requests)
-    }).pipe(Effect.scoped))
+    }))
 
   it.effect("layerHttpClient is an HttpClient layer for TokenVault.layer", () =>
     Effect.gen(function*() {

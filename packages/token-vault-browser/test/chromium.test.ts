@@ -18,7 +18,7 @@ import { serveStatic, type StaticFile } from "./utils/staticServer.js"
 import { ACCESS_TOKEN, BOB_ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, SCOPE, scenarioConfig, tenant } from "./utils/tenant.js"
 
 /** One Chromium and the bundled page script, shared by the tests of this file. */
-class Browser extends Context.Tag("test/Browser")<Browser, {
+class Browser extends Context.Service<Browser, {
   readonly context: BrowserContext
   /** The test page's script. */
   readonly script: string
@@ -26,9 +26,9 @@ class Browser extends Context.Tag("test/Browser")<Browser, {
   readonly worker: string
   /** `docs/examples/browser-page.ts`. */
   readonly example: string
-}>() {}
+}>()("test/Browser") {}
 
-const BrowserLive = Layer.scoped(
+const BrowserLive = Layer.effect(
   Browser,
   Effect.all({
     context: launchChromium,
@@ -43,7 +43,7 @@ const html = `<!doctype html>
 <body><script type="module" src="/app.js"></script></body></html>`
 
 /** Serves the page on a new loopback origin. */
-const servePage = Effect.flatMap(Browser, ({ script, worker }) =>
+const servePage = Browser.use(({ script, worker }) =>
   serveStatic({
     "/": { contentType: "text/html; charset=utf-8", body: html },
     "/app.js": { contentType: "text/javascript; charset=utf-8", body: script },
@@ -52,7 +52,7 @@ const servePage = Effect.flatMap(Browser, ({ script, worker }) =>
 
 /** Opens the page with the scenario configuration and waits for its results. */
 const runPage = (origin: string, emulatorUrl: string, options: { inWorker?: boolean; noRetries?: boolean } = {}) =>
-  Effect.flatMap(Browser, ({ context }) =>
+  Browser.use(({ context }) =>
     Effect.acquireUseRelease(
       Effect.promise(() => context.newPage()),
       (page) =>
@@ -82,7 +82,7 @@ describe("BrowserTokenVault in Chromium", () => {
   layer(BrowserLive, { timeout: 60_000 })((it) => {
     for (const where of ["page", "worker"] as const) {
       const inWorker = where === "worker"
-      it.scoped(
+      it.effect(
         `exchanges cross-origin from an allowed origin, with typed errors, through Effect and Promise APIs (${
           inWorker ? "in a dedicated web worker" : "in the page"
         })`,
@@ -131,7 +131,7 @@ describe("BrowserTokenVault in Chromium", () => {
       )
     }
 
-    it.scoped("a page on an origin the tenant does not allow fails with TransportError / TokenForConnectionError", () =>
+    it.effect("a page on an origin the tenant does not allow fails with TransportError / TokenForConnectionError", () =>
       Effect.gen(function*() {
         const allowed = yield* servePage
         const page = yield* servePage
@@ -150,7 +150,7 @@ describe("BrowserTokenVault in Chromium", () => {
         expect(tokenPosts(requests)).toStrictEqual([])
       }), { timeout: 60_000 })
 
-    it.scoped("docs/examples/browser-page.ts shows a connected and a not-connected user", () =>
+    it.effect("docs/examples/browser-page.ts shows a connected and a not-connected user", () =>
       Effect.gen(function*() {
         const { context, example } = yield* Browser
         // The example reads its configuration from the page; this page is rendered per user.

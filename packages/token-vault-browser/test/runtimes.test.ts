@@ -47,7 +47,7 @@ const locate = (runtime: Runtime): string | undefined => {
 }
 
 const run = (binary: string, argv: ReadonlyArray<string>, cwd: string) =>
-  Effect.async<string, Error>((resume) => {
+  Effect.callback<string, Error>((resume) => {
     const child = ChildProcess.execFile(binary, [...argv], {
       cwd,
       timeout: 40_000,
@@ -65,12 +65,14 @@ const run = (binary: string, argv: ReadonlyArray<string>, cwd: string) =>
 describe("BrowserTokenVault in Bun and Deno", () => {
   for (const runtime of runtimes) {
     const binary = locate(runtime)
-    it.scoped(`${runtime.name}: exchanges through the Effect and Promise APIs with the runtime's fetch`, () =>
+    it.effect(`${runtime.name}: exchanges through the Effect and Promise APIs with the runtime's fetch`, () =>
       Effect.gen(function*() {
         if (binary === undefined) {
-          return yield* Effect.dieMessage(
-            `${runtime.name} not found: set ${runtime.pathVariable}, put it on PATH ` +
-              `or add the npm package \`${runtime.name}\` to the root devDependencies`
+          return yield* Effect.die(
+            new Error(
+              `${runtime.name} not found: set ${runtime.pathVariable}, put it on PATH ` +
+                `or add the npm package \`${runtime.name}\` to the root devDependencies`
+            )
           )
         }
         const dir = yield* Effect.acquireRelease(

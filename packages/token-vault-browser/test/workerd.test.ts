@@ -40,7 +40,7 @@ const startWorker = (entry: string, bindings: Record<string, string> = {}) =>
   ))
 
 describe("BrowserTokenVault in workerd (Cloudflare Workers)", () => {
-  it.scoped("exchanges through the Effect and Promise APIs with the Worker's fetch, with typed errors", () =>
+  it.effect("exchanges through the Effect and Promise APIs with the Worker's fetch, with typed errors", () =>
     Effect.gen(function*() {
       const emulator = yield* TokenVaultEmulator.make(tenant([]))
       const server = yield* EmulatorServer.serve(emulator)
@@ -62,7 +62,7 @@ describe("BrowserTokenVault in workerd (Cloudflare Workers)", () => {
       expectNoTracePropagation(requests)
     }), { timeout: 60_000 })
 
-  it.scoped("docs/examples/worker-cloudflare.ts lists a connected user's calendars and explains a missing connection", () =>
+  it.effect("docs/examples/worker-cloudflare.ts lists a connected user's calendars and explains a missing connection", () =>
     Effect.gen(function*() {
       const emulator = yield* TokenVaultEmulator.make(tenant([]))
       const server = yield* EmulatorServer.serve(emulator)
@@ -99,7 +99,7 @@ describe("BrowserTokenVault in workerd (Cloudflare Workers)", () => {
       expect(tokenPosts(yield* emulator.requests).length).toBe(2)
     }), { timeout: 60_000 })
 
-  it.scoped("docs/examples/worker-cloudflare.ts answers 500 when its bindings are missing, without calling out", () =>
+  it.effect("docs/examples/worker-cloudflare.ts answers 500 when its bindings are missing, without calling out", () =>
     Effect.gen(function*() {
       const miniflare = yield* startWorker(`${repositoryRoot}docs/examples/worker-cloudflare.ts`, {
         AUTH0_DOMAIN: "tenant.example.com"

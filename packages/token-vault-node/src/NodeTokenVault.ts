@@ -6,12 +6,13 @@
  * @since 0.1.0
  */
 import * as Config from "effect/Config"
+import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
-import * as HttpClient from "@effect/platform/HttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { TokenTransport, TokenVault, TokenVaultError, TokenVaultOptions } from "@effect-auth0/token-vault"
 import { makeDispatcher } from "./internal/dispatcher.js"
@@ -88,8 +89,8 @@ export interface TlsOptions {
  */
 export interface HttpClientOptions {
   readonly connections?: number | undefined
-  readonly keepAliveTimeout?: Duration.DurationInput | undefined
-  readonly connectTimeout?: Duration.DurationInput | undefined
+  readonly keepAliveTimeout?: Duration.Input | undefined
+  readonly connectTimeout?: Duration.Input | undefined
   readonly tls?: TlsOptions | undefined
   readonly proxy?: string | Redacted.Redacted<string> | undefined
   readonly proxyFromEnvironment?: boolean | undefined
@@ -118,17 +119,30 @@ export interface HttpClientOptions {
  */
 export interface LayerOptions extends TokenVaultOptions.TokenVaultOptions, HttpClientOptions {}
 
-const httpClientFrom = (resolved: ResolvedHttpOptions): Layer.Layer<HttpClient.HttpClient, TokenVaultError.InvalidConfigurationError> =>
-  Layer.scoped(
-    HttpClient.HttpClient,
-    Effect.map(makeDispatcher(resolved), (dispatcher) =>
-      TokenTransport.attach(NodeHttpClient.makeUndici(dispatcher), makeTransport(dispatcher)))
-  )
+/**
+ * The undici `HttpClient` and `TokenTransport` over one dispatcher: the layer's own keep-alive
+ * pool, created when the layer is built and destroyed with its scope. Built here rather than from
+ * `NodeHttpClient`'s shared layers, which Effect memoizes across layers: two `NodeTokenVault`
+ * layers must never share a client or a pool.
+ */
+const httpClientFrom = (
+  resolved: ResolvedHttpOptions
+): Layer.Layer<HttpClient.HttpClient | TokenTransport.TokenTransport, TokenVaultError.InvalidConfigurationError> =>
+  Layer.effectContext(Effect.gen(function*() {
+    const dispatcher = yield* makeDispatcher(resolved)
+    const client = yield* Effect.provideService(NodeHttpClient.makeUndici, NodeHttpClient.Dispatcher, dispatcher)
+    return Context.make(HttpClient.HttpClient, client).pipe(
+      Context.add(TokenTransport.TokenTransport, makeTransport(dispatcher))
+    )
+  }))
 
 /**
- * An `HttpClient` over undici. Its dispatcher, a keep-alive connection pool, lives as long as
- * the layer: it is created when the layer is built and closed, with its sockets, when the
- * layer's scope closes. Invalid options fail the layer with `InvalidConfigurationError`.
+ * An `HttpClient` over undici, and next to it the `TokenTransport` a `TokenVault` sends its
+ * token requests with: straight to undici's `Dispatcher.dispatch()`, over the same connection
+ * pool. Other requests (mTLS endpoint discovery, the application's own) go through the
+ * `HttpClient`. The dispatcher, a keep-alive pool, lives as long as the layer: it is created when
+ * the layer is built and closed, with its sockets, when the layer's scope closes. Invalid options
+ * fail the layer with `InvalidConfigurationError`.
  *
  * @example
  * ```ts
@@ -147,8 +161,8 @@ const httpClientFrom = (resolved: ResolvedHttpOptions): Layer.Layer<HttpClient.H
  */
 export const layerHttpClient = (
   options: HttpClientOptions = {}
-): Layer.Layer<HttpClient.HttpClient, TokenVaultError.InvalidConfigurationError> =>
-  Layer.unwrapEffect(Effect.map(resolveHttpOptions(options), httpClientFrom))
+): Layer.Layer<HttpClient.HttpClient | TokenTransport.TokenTransport, TokenVaultError.InvalidConfigurationError> =>
+  Layer.unwrap(Effect.map(resolveHttpOptions(options), httpClientFrom))
 
 const mtlsMethods: ReadonlyArray<unknown> = ["tls_client_auth", "self_signed_tls_client_auth"]
 
@@ -194,7 +208,7 @@ const mtlsMethods: ReadonlyArray<unknown> = ["tls_client_auth", "self_signed_tls
 export const layer = (
   options: LayerOptions
 ): Layer.Layer<TokenVault.TokenVault, TokenVaultError.InvalidConfigurationError> =>
-  Layer.unwrapEffect(Effect.gen(function*() {
+  Layer.unwrap(Effect.gen(function*() {
     if (typeof options !== "object" || options === null) {
       return yield* new TokenVaultError.InvalidConfigurationError({ option: "options", message: "options must be an object" })
     }
@@ -218,10 +232,10 @@ export const layer = (
 
 /** The mTLS part of the default configuration; `undefined` when none of its variables is set. */
 const tlsConfig: Config.Config<TlsOptions | undefined> = Config.all({
-  cert: Config.option(Config.string("AUTH0_MTLS_CERT")),
-  key: Config.option(Config.redacted("AUTH0_MTLS_KEY")),
-  passphrase: Config.option(Config.redacted("AUTH0_MTLS_KEY_PASSPHRASE")),
-  ca: Config.option(Config.string("AUTH0_MTLS_CA"))
+  cert: Config.option(Config.String("AUTH0_MTLS_CERT")),
+  key: Config.option(Config.Redacted("AUTH0_MTLS_KEY")),
+  passphrase: Config.option(Config.Redacted("AUTH0_MTLS_KEY_PASSPHRASE")),
+  ca: Config.option(Config.String("AUTH0_MTLS_CA"))
 }).pipe(Config.map(({ ca, cert, key, passphrase }): TlsOptions | undefined => {
   if (Option.isNone(cert) && Option.isNone(key) && Option.isNone(passphrase) && Option.isNone(ca)) return undefined
   return {
@@ -264,9 +278,9 @@ const defaultConfig: Config.Config<LayerOptions> = Config.all({ core: TokenVault
  *
  * // Or name the variables, and add HTTP options.
  * const custom = NodeTokenVault.layerConfig({
- *   domain: Config.string("TENANT_DOMAIN"),
- *   clientId: Config.string("TENANT_CLIENT_ID"),
- *   clientSecret: Config.redacted("TENANT_CLIENT_SECRET"),
+ *   domain: Config.String("TENANT_DOMAIN"),
+ *   clientId: Config.String("TENANT_CLIENT_ID"),
+ *   clientSecret: Config.Redacted("TENANT_CLIENT_SECRET"),
  *   proxyFromEnvironment: Config.succeed(true)
  * })
  * ```
@@ -275,10 +289,10 @@ const defaultConfig: Config.Config<LayerOptions> = Config.all({ core: TokenVault
  * @category layers
  */
 export const layerConfig = (
-  config: Config.Config.Wrap<LayerOptions> = defaultConfig
+  config: Config.Wrap<LayerOptions> = defaultConfig
 ): Layer.Layer<TokenVault.TokenVault, TokenVaultError.InvalidConfigurationError> =>
-  Layer.unwrapEffect(
-    Config.unwrap(config).pipe(
+  Layer.unwrap(
+    Config.unwrap<LayerOptions>(config).pipe(
       Effect.mapError(TokenVaultError.fromConfigError),
       Effect.map(layer)
     )

@@ -2,7 +2,11 @@ import { TokenVault, TokenVaultError } from "@effect-auth0/token-vault"
 import { NodeTokenVault } from "@effect-auth0/token-vault-node"
 import { EmulatorServer, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
 import { describe, expect, it } from "@effect/vitest"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientError from "effect/http/HttpClientError"
+import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Net from "node:net"
 import { CLIENT_ID, CLIENT_SECRET, closedPort, tenant, uncached } from "./helpers.js"
@@ -10,7 +14,7 @@ import { CLIENT_ID, CLIENT_SECRET, closedPort, tenant, uncached } from "./helper
 const google = { connection: "google-oauth2", accessToken: "at-alice" } as const
 
 describe("NodeTokenVault.layer over the loopback emulator", () => {
-  it.scoped("exchanges a token over undici", () =>
+  it.effect("exchanges a token over undici", () =>
     Effect.gen(function*() {
       const emulator = yield* TokenVaultEmulator.make(tenant)
       const server = yield* EmulatorServer.serve(emulator)
@@ -32,7 +36,7 @@ describe("NodeTokenVault.layer over the loopback emulator", () => {
       expect(requests[0]?.headers["traceparent"]).toBeUndefined()
     }))
 
-  it.scoped("an OAuth error of the emulator is a TokenExchangeError", () =>
+  it.effect("an OAuth error of the emulator is a TokenExchangeError", () =>
     Effect.gen(function*() {
       const emulator = yield* TokenVaultEmulator.make(tenant)
       const server = yield* EmulatorServer.serve(emulator)
@@ -65,7 +69,7 @@ describe("NodeTokenVault.layer over the loopback emulator", () => {
       expect(error.message).toContain("ECONNREFUSED")
     }))
 
-  it.scoped("connectTimeout bounds the connection, TLS handshake included", () =>
+  it.effect("connectTimeout bounds the connection, TLS handshake included", () =>
     Effect.gen(function*() {
       // Accepts TCP connections and never says a word: the TLS handshake cannot finish.
       const sockets = new Set<Net.Socket>()
@@ -74,8 +78,8 @@ describe("NodeTokenVault.layer over the loopback emulator", () => {
         socket.on("error", () => {})
       })
       yield* Effect.acquireRelease(
-        Effect.async<void>((resume) => void silent.listen(0, "127.0.0.1", () => resume(Effect.void))),
-        () => Effect.async<void>((resume) => {
+        Effect.callback<void>((resume) => void silent.listen(0, "127.0.0.1", () => resume(Effect.void))),
+        () => Effect.callback<void>((resume) => {
           for (const socket of sockets) socket.destroy()
           silent.close(() => resume(Effect.void))
         })
@@ -98,5 +102,35 @@ describe("NodeTokenVault.layer over the loopback emulator", () => {
       expect(elapsed).toBeGreaterThanOrEqual(250)
       expect(elapsed).toBeLessThan(5_000)
       expect(sockets.size).toBe(1)
+    }))
+
+  it.effect("layerHttpClient provides the undici TokenTransport, over the HttpClient's pool", () =>
+    Effect.gen(function*() {
+      const emulator = yield* TokenVaultEmulator.make(tenant)
+      const server = yield* EmulatorServer.serve(emulator)
+      const context = yield* Layer.build(NodeTokenVault.layerHttpClient())
+      const client = Context.get(context, HttpClient.HttpClient)
+
+      // Token requests take the transport: with every HttpClient request failing, the exchange works.
+      let clientRequests = 0
+      const failing = HttpClient.make((request) => {
+        clientRequests++
+        return Effect.fail(new HttpClientError.HttpClientError({
+          reason: new HttpClientError.TransportError({ request, description: "not this way" })
+        }))
+      })
+      const tokenSet = yield* TokenVault.getAccessTokenForConnection(google).pipe(
+        Effect.provide(TokenVault.layer({ domain: server.url, clientId: CLIENT_ID, clientSecret: Redacted.make(CLIENT_SECRET), ...uncached })),
+        Effect.provideContext(Context.add(context, HttpClient.HttpClient, failing))
+      )
+      expect(Redacted.value(tokenSet.accessToken)).toBe("ya29.alice")
+      expect(clientRequests).toBe(0)
+      expect((yield* emulator.requests).map((request) => request.path)).toEqual(["/oauth/token"])
+
+      // The HttpClient of the same layer reuses the socket the transport opened.
+      const discovery = yield* client.get(`${server.url}/.well-known/openid-configuration`)
+      expect(discovery.status).toBe(200)
+      yield* discovery.text
+      expect(yield* server.connections).toBe(1)
     }))
 })

@@ -28,7 +28,7 @@ export interface Fixtures {
   readonly impostor: TestCertificates.ClientCertificate
 }
 
-export const Fixtures = Context.GenericTag<Fixtures>("token-vault-node/test/Fixtures")
+export const Fixtures = Context.Service<Fixtures>("token-vault-node/test/Fixtures")
 
 export const FixturesLive: Layer.Layer<Fixtures> = Layer.effect(
   Fixtures,

@@ -1,8 +1,6 @@
 import * as Effect from "effect/Effect"
-import * as HashMap from "effect/HashMap"
-import * as List from "effect/List"
 import * as Logger from "effect/Logger"
-import * as LogLevel from "effect/LogLevel"
+import * as References from "effect/References"
 import type * as Scope from "effect/Scope"
 import * as Tracer from "effect/Tracer"
 import type { TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
@@ -129,11 +127,11 @@ export const connectProxy = (
     upstream.once("close", () => client.destroy())
   })
   yield* Effect.acquireRelease(
-    Effect.async<void>((resume) => {
+    Effect.callback<void>((resume) => {
       server.listen(0, LOOPBACK, () => resume(Effect.void))
     }),
     () =>
-      Effect.async<void>((resume) => {
+      Effect.callback<void>((resume) => {
         server.close(() => resume(Effect.void))
         for (const socket of sockets) socket.destroy()
       })
@@ -150,7 +148,7 @@ export const connectProxy = (
 })
 
 /** A port on loopback where nothing listens (bound, then closed). */
-export const closedPort: Effect.Effect<number> = Effect.async<number>((resume) => {
+export const closedPort: Effect.Effect<number> = Effect.callback<number>((resume) => {
   const server = Net.createServer()
   server.listen(0, LOOPBACK, () => {
     const port = (server.address() as AddressInfo).port
@@ -198,17 +196,17 @@ export const withEnvironment = (variables: Readonly<Record<string, string | unde
 /** Every log line, annotations and spans included, rendered as text. */
 export const makeLogCapture = () => {
   const lines: Array<string> = []
-  const logger = Logger.make(({ annotations, cause, logLevel, message, spans }) => {
+  const logger = Logger.make(({ cause, fiber, logLevel, message }) => {
     lines.push(inspect({
-      level: logLevel.label,
+      level: logLevel,
       message,
       cause,
-      annotations: HashMap.toEntries(annotations),
-      spans: List.toArray(spans).map((span) => span.label)
+      annotations: fiber.getRef(References.CurrentLogAnnotations),
+      spans: fiber.getRef(References.CurrentLogSpans).map(([label]) => label)
     }, { depth: 10 }))
   })
   const provide = <A, E, R>(self: Effect.Effect<A, E, R>) =>
-    self.pipe(Logger.withMinimumLogLevel(LogLevel.All), Effect.provide(Logger.replace(Logger.defaultLogger, logger)))
+    self.pipe(Effect.provideService(References.MinimumLogLevel, "All"), Effect.provide(Logger.layer([logger])))
   return { lines, provide }
 }
 
@@ -232,12 +230,12 @@ export const makeSpanCapture = () => {
       Effect.withTracer(
         self,
         Tracer.make({
-          span: (...args) => {
-            const span = native.span(...args)
+          span: (options) => {
+            const span = native.span(options)
             spans.push(span)
             return span
           },
-          context: (f, fiber) => native.context(f, fiber)
+          context: native.context
         })
       ))
   const rendered = () =>

@@ -40,8 +40,8 @@ describe("hostile Node options", () => {
     Effect.gen(function*() {
       const options = throwingGetter(key, via === "layer" ? base : {})
       const exit = yield* Effect.exit(Effect.scoped(Layer.build(builds[via](options))))
-      expect(Exit.isFailure(exit) && Cause.isDie(exit.cause)).toBe(false)
-      const failure = Exit.isFailure(exit) ? Cause.failureOption(exit.cause) : Option.none()
+      expect(Exit.isFailure(exit) && Cause.hasDies(exit.cause)).toBe(false)
+      const failure = Exit.isFailure(exit) ? Cause.findErrorOption(exit.cause) : Option.none()
       const error = Option.getOrThrow(failure)
       expect(error._tag).toBe("InvalidConfigurationError")
       expect(error.option).toBe("options")
@@ -51,7 +51,7 @@ describe("hostile Node options", () => {
 
   const wiped = (value: string) => {
     const redacted = Redacted.make(value)
-    Redacted.unsafeWipe(redacted)
+    Redacted.wipeUnsafe(redacted)
     return redacted
   }
   it.effect.each([
@@ -61,8 +61,8 @@ describe("hostile Node options", () => {
   ] as const)("layerHttpClient fails typed with %s", ([_, options]) =>
     Effect.gen(function*() {
       const exit = yield* Effect.exit(Effect.scoped(Layer.build(builds.layerHttpClient(options))))
-      expect(Exit.isFailure(exit) && Cause.isDie(exit.cause)).toBe(false)
-      const error = Option.getOrThrow(Exit.isFailure(exit) ? Cause.failureOption(exit.cause) : Option.none())
+      expect(Exit.isFailure(exit) && Cause.hasDies(exit.cause)).toBe(false)
+      const error = Option.getOrThrow(Exit.isFailure(exit) ? Cause.findErrorOption(exit.cause) : Option.none())
       expect(error).toMatchObject({ _tag: "InvalidConfigurationError", option: "options" })
       expect(String(error)).not.toContain(leak)
     }))

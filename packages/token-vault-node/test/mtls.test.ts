@@ -27,7 +27,7 @@ const expectInvalidClient = (error: TokenVaultError.TokenVaultError, description
 }
 
 layer(FixturesLive, { timeout: 60_000 })("mTLS against the HTTPS emulator", (it) => {
-  it.scoped("tls_client_auth: a CA-signed certificate authenticates the client, no secret on the wire", () =>
+  it.effect("tls_client_auth: a CA-signed certificate authenticates the client, no secret on the wire", () =>
     Effect.gen(function*() {
       const { fixtures, server } = yield* serveHttps
       const tokenSet = yield* exchange({
@@ -51,7 +51,7 @@ layer(FixturesLive, { timeout: 60_000 })("mTLS against the HTTPS emulator", (it)
       expectNoSecretOnTheWire(request)
     }))
 
-  it.scoped("discoverMtlsEndpoint reads mtls_endpoint_aliases over the same client", () =>
+  it.effect("discoverMtlsEndpoint reads mtls_endpoint_aliases over the same client", () =>
     Effect.gen(function*() {
       const { fixtures, server } = yield* serveHttps
       const tokenSet = yield* exchange({
@@ -67,7 +67,7 @@ layer(FixturesLive, { timeout: 60_000 })("mTLS against the HTTPS emulator", (it)
       expectNoSecretOnTheWire(requests[1])
     }))
 
-  it.scoped("self_signed_tls_client_auth: a registered self-signed certificate authenticates the client", () =>
+  it.effect("self_signed_tls_client_auth: a registered self-signed certificate authenticates the client", () =>
     Effect.gen(function*() {
       const { fixtures, server } = yield* serveHttps
       const tokenSet = yield* exchange({
@@ -84,7 +84,7 @@ layer(FixturesLive, { timeout: 60_000 })("mTLS against the HTTPS emulator", (it)
       expectNoSecretOnTheWire(request)
     }))
 
-  it.scoped("an encrypted key works with its passphrase", () =>
+  it.effect("an encrypted key works with its passphrase", () =>
     Effect.gen(function*() {
       const { fixtures, server } = yield* serveHttps
       const tokenSet = yield* exchange({
@@ -104,7 +104,7 @@ layer(FixturesLive, { timeout: 60_000 })("mTLS against the HTTPS emulator", (it)
     }))
 
   // The emulator, like Auth0, completes the handshake and refuses at the token endpoint.
-  it.scoped.each([
+  it.effect.each([
     ["a CA-signed certificate of another subject", MTLS_CLIENT_ID, "tls_client_auth", "intruder", /subject/],
     ["a self-signed certificate with the registered subject (not CA-verified)", MTLS_CLIENT_ID, "tls_client_auth", "impostor", /trusted/],
     ["an unregistered self-signed certificate", SELF_SIGNED_CLIENT_ID, "self_signed_tls_client_auth", "impostor", /does not match/]
@@ -122,7 +122,7 @@ layer(FixturesLive, { timeout: 60_000 })("mTLS against the HTTPS emulator", (it)
       expectInvalidClient(error, reason)
     }))
 
-  it.scoped("no certificate on the connection: invalid_client (the layer refuses this setup earlier)", () =>
+  it.effect("no certificate on the connection: invalid_client (the layer refuses this setup earlier)", () =>
     Effect.gen(function*() {
       const { fixtures, server } = yield* serveHttps
       // NodeTokenVault.layer refuses tls_client_auth without tls.cert (see options.test.ts), so
@@ -143,7 +143,7 @@ layer(FixturesLive, { timeout: 60_000 })("mTLS against the HTTPS emulator", (it)
       expect(request?.clientCertificate).toBeUndefined()
     }))
 
-  it.scoped("a server the client does not trust fails the handshake: TransportError", () =>
+  it.effect("a server the client does not trust fails the handshake: TransportError", () =>
     Effect.gen(function*() {
       const { fixtures, server } = yield* serveHttps
       const error = yield* Effect.flip(exchange({
@@ -159,7 +159,7 @@ layer(FixturesLive, { timeout: 60_000 })("mTLS against the HTTPS emulator", (it)
       expect(yield* server.emulator.requests).toEqual([])
     }))
 
-  it.scoped("the key and the passphrase never appear in errors, logs or spans", () =>
+  it.effect("the key and the passphrase never appear in errors, logs or spans", () =>
     Effect.gen(function*() {
       const { fixtures, server } = yield* serveHttps
       const logs = makeLogCapture()
@@ -176,7 +176,7 @@ layer(FixturesLive, { timeout: 60_000 })("mTLS against the HTTPS emulator", (it)
         clientAuthentication: "tls_client_auth",
         mtlsEndpoint: server.tokenEndpoint
       } as const
-      const run = <A, E>(self: Effect.Effect<A, E>) => spans.provide(logs.provide(Effect.either(self)))
+      const run = <A, E>(self: Effect.Effect<A, E>) => spans.provide(logs.provide(Effect.result(self)))
 
       const outcomes = [
         // success, with the encrypted key
@@ -198,8 +198,8 @@ layer(FixturesLive, { timeout: 60_000 })("mTLS against the HTTPS emulator", (it)
         })),
         yield* run(exchange({ ...base, tls: { cert: fixtures.client.cert, key: fixtures.intruder.key } }))
       ]
-      expect(outcomes.map((outcome) => outcome._tag === "Left" ? outcome.left._tag : "Right")).toEqual([
-        "Right",
+      expect(outcomes.map((outcome) => outcome._tag === "Failure" ? outcome.failure._tag : "Success")).toEqual([
+        "Success",
         "TokenExchangeError",
         "TransportError",
         "InvalidConfigurationError",
@@ -210,7 +210,7 @@ layer(FixturesLive, { timeout: 60_000 })("mTLS against the HTTPS emulator", (it)
       expect(logs.lines.length).toBeGreaterThan(0)
 
       const texts = [
-        ...outcomes.flatMap((outcome) => renderings(outcome._tag === "Left" ? outcome.left : outcome.right)),
+        ...outcomes.flatMap((outcome) => renderings(outcome._tag === "Failure" ? outcome.failure : outcome.success)),
         ...logs.lines,
         ...spans.rendered()
       ]

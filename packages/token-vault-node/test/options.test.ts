@@ -1,11 +1,11 @@
 import { TokenVault, TokenVaultError } from "@effect-auth0/token-vault"
 import { NodeTokenVault } from "@effect-auth0/token-vault-node"
-import * as HttpClient from "@effect/platform/HttpClient"
 import { beforeAll, describe, expect, it } from "@effect/vitest"
 import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import { CLIENT_ID, CLIENT_SECRET, renderings, withEnvironment } from "./helpers.js"
@@ -85,7 +85,7 @@ describe("layerHttpClient options", () => {
       for (const text of renderings(error)) expect(text).not.toContain("hunter2-proxy")
     }))
 
-  it.scoped("an invalid HTTPS_PROXY fails the layer in environment mode, without its value", () =>
+  it.effect("an invalid HTTPS_PROXY fails the layer in environment mode, without its value", () =>
     Effect.gen(function*() {
       yield* withEnvironment({ HTTPS_PROXY: "http://user:env-secret@[::1" })
       const error = yield* httpError({ proxyFromEnvironment: true })
@@ -194,7 +194,7 @@ describe("layer and layerConfig", () => {
   it.effect("layerConfig reads the core variables and the optional AUTH0_MTLS_* variables", () =>
     Effect.gen(function*() {
       const provider = (entries: Record<string, string>) =>
-        Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(entries))))
+        ConfigProvider.layer(ConfigProvider.fromUnknown(entries))
       const core = { AUTH0_DOMAIN: base.domain, AUTH0_CLIENT_ID: CLIENT_ID, AUTH0_CLIENT_SECRET: CLIENT_SECRET }
 
       const ok = yield* Effect.exit(Effect.scoped(Layer.build(NodeTokenVault.layerConfig().pipe(Layer.provide(provider(core))))))
@@ -223,7 +223,7 @@ describe("layer and layerConfig", () => {
     Effect.gen(function*() {
       const certificates = makeLocalCertificates()
       const provider = (entries: Record<string, string>) =>
-        Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(entries))))
+        ConfigProvider.layer(ConfigProvider.fromUnknown(entries))
       const mtls = {
         AUTH0_DOMAIN: base.domain,
         AUTH0_CLIENT_ID: CLIENT_ID,
@@ -255,22 +255,22 @@ describe("layer and layerConfig", () => {
       expect(unknownMethod?.option).toBe("config")
     }))
 
-  it.scoped("layerConfig takes a config of LayerOptions, HTTP options included", () =>
+  it.effect("layerConfig takes a config of LayerOptions, HTTP options included", () =>
     Effect.gen(function*() {
       yield* withEnvironment({ HTTPS_PROXY: "http://user:env-secret@[::1" })
       const custom = NodeTokenVault.layerConfig({
-        domain: Config.string("TENANT_DOMAIN"),
-        clientId: Config.string("TENANT_CLIENT_ID"),
-        clientSecret: Config.redacted("TENANT_CLIENT_SECRET"),
-        connections: Config.integer("TENANT_CONNECTIONS"),
+        domain: Config.String("TENANT_DOMAIN"),
+        clientId: Config.String("TENANT_CLIENT_ID"),
+        clientSecret: Config.Redacted("TENANT_CLIENT_SECRET"),
+        connections: Config.Int("TENANT_CONNECTIONS"),
         proxyFromEnvironment: Config.succeed(true)
       })
-      const provider = Layer.setConfigProvider(ConfigProvider.fromMap(new Map([
-        ["TENANT_DOMAIN", base.domain],
-        ["TENANT_CLIENT_ID", CLIENT_ID],
-        ["TENANT_CLIENT_SECRET", CLIENT_SECRET],
-        ["TENANT_CONNECTIONS", "4"]
-      ])))
+      const provider = ConfigProvider.layer(ConfigProvider.fromUnknown({
+        TENANT_DOMAIN: base.domain,
+        TENANT_CLIENT_ID: CLIENT_ID,
+        TENANT_CLIENT_SECRET: CLIENT_SECRET,
+        TENANT_CONNECTIONS: "4"
+      }))
       // The HTTP options reach the client: environment mode reads the broken HTTPS_PROXY.
       const error = yield* buildError(custom.pipe(Layer.provide(provider)))
       expect(error?.option).toBe("proxyFromEnvironment")

@@ -1,11 +1,11 @@
 import { TokenVault } from "@effect-auth0/token-vault"
 import { NodeTokenVault } from "@effect-auth0/token-vault-node"
 import { EmulatorServer, Fault, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
-import * as HttpClient from "@effect/platform/HttpClient"
 import { describe, expect, it, layer } from "@effect/vitest"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as HttpClient from "effect/http/HttpClient"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
@@ -39,7 +39,7 @@ const eventually = (condition: Effect.Effect<boolean>, attempts = 100) =>
   })
 
 describe("connection reuse over HTTP", () => {
-  it.scoped(`${N} sequential exchanges open far fewer than ${N} TCP connections`, () =>
+  it.effect(`${N} sequential exchanges open far fewer than ${N} TCP connections`, () =>
     Effect.gen(function*() {
       const server = yield* EmulatorServer.serve(yield* TokenVaultEmulator.make(tenant))
       const tokens = yield* sequential(N).pipe(Effect.provide(vaultLayer(server.url)))
@@ -48,7 +48,7 @@ describe("connection reuse over HTTP", () => {
       expect(yield* server.connections).toBeLessThanOrEqual(2)
     }))
 
-  it.scoped("control: a layer per exchange opens a connection per exchange", () =>
+  it.effect("control: a layer per exchange opens a connection per exchange", () =>
     Effect.gen(function*() {
       const server = yield* EmulatorServer.serve(yield* TokenVaultEmulator.make(tenant))
       for (let i = 0; i < 5; i++) yield* exchange().pipe(Effect.provide(vaultLayer(server.url)))
@@ -76,10 +76,10 @@ describe("connection reuse over HTTP", () => {
       const server = yield* EmulatorServer.serve(yield* TokenVaultEmulator.make(tenant))
       yield* server.emulator.setFault(Fault.Latency({ millis: 300 }))
       const context = yield* Layer.build(vaultLayer(server.url, { connections: 1 }))
-      const busy = yield* Effect.fork(Effect.provide(exchange("at-alice-0"), context))
+      const busy = yield* Effect.forkChild(Effect.provide(exchange("at-alice-0"), context))
       yield* Effect.sleep("50 millis")
       // The only socket carries the first exchange: this one waits in undici's queue.
-      const queued = yield* Effect.fork(Effect.provide(exchange("at-alice-1"), context))
+      const queued = yield* Effect.forkChild(Effect.provide(exchange("at-alice-1"), context))
       yield* Effect.sleep("50 millis")
       yield* Fiber.interrupt(queued)
       // The first exchange ends and frees the socket: the interrupted request must not go out on it.
@@ -125,7 +125,7 @@ describe("the pool's lifetime", () => {
       expect(yield* eventually(Effect.map(server.openConnections, (open) => open === 0))).toBe(true)
 
       const error = yield* Effect.flip(client.get(discovery))
-      expect(error._tag).toBe("RequestError")
+      expect(error.reason._tag).toBe("TransportError")
       expect(String((error.cause as Error | undefined)?.name)).toBe("ClientDestroyedError")
       expect(yield* server.connections).toBe(1)
     })))
@@ -141,7 +141,7 @@ describe("the pool's lifetime", () => {
 })
 
 layer(FixturesLive, { timeout: 60_000 })("connection reuse over mTLS", (it) => {
-  it.scoped(`${N} sequential mTLS exchanges share one TLS connection`, () =>
+  it.effect(`${N} sequential mTLS exchanges share one TLS connection`, () =>
     Effect.gen(function*() {
       const { fixtures, server } = yield* serveHttps
       const tokens = yield* sequential(N).pipe(Effect.provide(NodeTokenVault.layer({

@@ -55,7 +55,7 @@ const mtls = (
 })
 
 describe("proxies, to a plain HTTP origin", () => {
-  it.scoped("the proxy option tunnels through the proxy, and reuses the tunnel", () =>
+  it.effect("the proxy option tunnels through the proxy, and reuses the tunnel", () =>
     Effect.gen(function*() {
       yield* withEnvironment({})
       const server = yield* EmulatorServer.serve(yield* TokenVaultEmulator.make(tenant))
@@ -66,7 +66,7 @@ describe("proxies, to a plain HTTP origin", () => {
       expect(yield* server.connections).toBe(proxy.tunnels())
     }))
 
-  it.scoped("proxy credentials in a Redacted URL are sent as Proxy-Authorization, and never shown", () =>
+  it.effect("proxy credentials in a Redacted URL are sent as Proxy-Authorization, and never shown", () =>
     Effect.gen(function*() {
       yield* withEnvironment({})
       const server = yield* EmulatorServer.serve(yield* TokenVaultEmulator.make(tenant))
@@ -87,7 +87,7 @@ describe("proxies, to a plain HTTP origin", () => {
       }
     }))
 
-  it.scoped("without the option and with the environment mode off (the default), no proxy is used", () =>
+  it.effect("without the option and with the environment mode off (the default), no proxy is used", () =>
     Effect.gen(function*() {
       const server = yield* EmulatorServer.serve(yield* TokenVaultEmulator.make(tenant))
       const proxy = yield* connectProxy()
@@ -96,7 +96,7 @@ describe("proxies, to a plain HTTP origin", () => {
       expect(proxy.tunnels()).toBe(0)
     }))
 
-  it.scoped("environment mode: HTTP_PROXY routes http: origins, NO_PROXY exempts (host:port entries too)", () =>
+  it.effect("environment mode: HTTP_PROXY routes http: origins, NO_PROXY exempts (host:port entries too)", () =>
     Effect.gen(function*() {
       const server = yield* EmulatorServer.serve(yield* TokenVaultEmulator.make(tenant))
       const proxy = yield* connectProxy()
@@ -108,7 +108,7 @@ describe("proxies, to a plain HTTP origin", () => {
       expect(proxy.tunnels()).toBe(1)
     }))
 
-  it.scoped("a proxy that is not there is a TransportError", () =>
+  it.effect("a proxy that is not there is a TransportError", () =>
     Effect.gen(function*() {
       yield* withEnvironment({})
       const server = yield* EmulatorServer.serve(yield* TokenVaultEmulator.make(tenant))
@@ -119,7 +119,7 @@ describe("proxies, to a plain HTTP origin", () => {
       expect(yield* server.connections).toBe(0)
     }))
 
-  it.scoped("a plain-HTTP origin's exchange is readable by the proxy (contrast with HTTPS below)", () =>
+  it.effect("a plain-HTTP origin's exchange is readable by the proxy (contrast with HTTPS below)", () =>
     Effect.gen(function*() {
       yield* withEnvironment({})
       const server = yield* EmulatorServer.serve(yield* TokenVaultEmulator.make(tenant))
@@ -130,7 +130,7 @@ describe("proxies, to a plain HTTP origin", () => {
 })
 
 layer(FixturesLive, { timeout: 60_000 })("proxies, to the HTTPS emulator with mTLS", (it) => {
-  it.scoped("the proxy option: mTLS runs end to end through the CONNECT tunnel", () =>
+  it.effect("the proxy option: mTLS runs end to end through the CONNECT tunnel", () =>
     Effect.gen(function*() {
       yield* withEnvironment({})
       const { fixtures, server } = yield* serveHttps
@@ -146,7 +146,7 @@ layer(FixturesLive, { timeout: 60_000 })("proxies, to the HTTPS emulator with mT
       expect(proxy.seen()).not.toContain("at-alice")
     }))
 
-  it.scoped("environment mode: HTTPS_PROXY routes https: origins (not HTTP_PROXY), with mTLS", () =>
+  it.effect("environment mode: HTTPS_PROXY routes https: origins (not HTTP_PROXY), with mTLS", () =>
     Effect.gen(function*() {
       const { fixtures, server } = yield* serveHttps
       const proxy = yield* connectProxy()
@@ -158,7 +158,7 @@ layer(FixturesLive, { timeout: 60_000 })("proxies, to the HTTPS emulator with mT
       expect(requests.every((request) => request.clientCertificate?.verified === true)).toBe(true)
     }))
 
-  it.scoped("environment mode: NO_PROXY exempts the origin, which is then reached directly with mTLS", () =>
+  it.effect("environment mode: NO_PROXY exempts the origin, which is then reached directly with mTLS", () =>
     Effect.gen(function*() {
       const { fixtures, server } = yield* serveHttps
       const proxy = yield* connectProxy()
@@ -169,7 +169,7 @@ layer(FixturesLive, { timeout: 60_000 })("proxies, to the HTTPS emulator with mT
       expect(request?.clientCertificate?.verified).toBe(true)
     }))
 
-  it.scoped("environment mode off: HTTPS_PROXY is ignored", () =>
+  it.effect("environment mode off: HTTPS_PROXY is ignored", () =>
     Effect.gen(function*() {
       const { fixtures, server } = yield* serveHttps
       const proxy = yield* connectProxy()

@@ -9,7 +9,7 @@
  *
  * @example
  * ```ts
- * import type { OAuthErrorCause } from "@effect-auth0/token-vault/promise"
+ * import type { OAuthErrorCause } from "@effect-auth0/token-vault-promise"
  *
  * const cause: OAuthErrorCause = { error: "invalid_grant", error_description: "Invalid subject token" }
  * ```
@@ -29,7 +29,7 @@ export interface OAuthErrorCause {
  *
  * @example
  * ```ts
- * import { ApiClient, TokenForConnectionError } from "@effect-auth0/token-vault/promise"
+ * import { ApiClient, TokenForConnectionError } from "@effect-auth0/token-vault-promise"
  *
  * declare const apiClient: ApiClient
  * try {
@@ -61,7 +61,7 @@ export class TokenForConnectionError extends Error {
  *
  * @example
  * ```ts
- * import { MissingClientAuthError } from "@effect-auth0/token-vault/promise"
+ * import { MissingClientAuthError } from "@effect-auth0/token-vault-promise"
  *
  * const error = new MissingClientAuthError()
  * console.log(error.code) // "missing_client_auth_error"
@@ -83,7 +83,7 @@ export class MissingClientAuthError extends Error {
  *
  * @example
  * ```ts
- * import { MissingRequiredArgumentError } from "@effect-auth0/token-vault/promise"
+ * import { MissingRequiredArgumentError } from "@effect-auth0/token-vault-promise"
  *
  * const error = new MissingRequiredArgumentError("domain")
  * console.log(error.message) // "The argument 'domain' is required but was not provided."
@@ -106,7 +106,7 @@ export class MissingRequiredArgumentError extends Error {
  *
  * @example
  * ```ts
- * import { InvalidConfigurationError } from "@effect-auth0/token-vault/promise"
+ * import { InvalidConfigurationError } from "@effect-auth0/token-vault-promise"
  *
  * const error = new InvalidConfigurationError("Invalid domain configuration: domain must use https")
  * console.log(error.code) // "invalid_configuration_error"

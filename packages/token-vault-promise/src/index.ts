@@ -1,15 +1,12 @@
 /**
- * `@effect-auth0/token-vault/promise`: the Promise facade, a drop-in for the
- * `getAccessTokenForConnection` method of `@auth0/auth0-api-js`'s `ApiClient`.
+ * `@effect-auth0/token-vault-promise`: the Promise facade, a drop-in for the
+ * `getAccessTokenForConnection` method of `@auth0/auth0-api-js`'s `ApiClient`, with Effect
+ * bundled inside. On Node (the `node` export condition) it sends with undici, elsewhere with
+ * `fetch`.
  *
- * @since 0.1.0
+ * @since 1.0.0
  */
-export {
-  type AccessTokenForConnectionOptions,
-  ApiClient,
-  type ApiClientOptions,
-  type ConnectionTokenSet
-} from "./ApiClient.js"
+export { ApiClient } from "./ApiClient.js"
 export {
   InvalidConfigurationError,
   MissingClientAuthError,
@@ -17,3 +14,19 @@ export {
   type OAuthErrorCause,
   TokenForConnectionError
 } from "./errors.js"
+export type {
+  AccessTokenForConnectionOptions,
+  ApiClientOptions,
+  CacheOptions,
+  ClientAuthentication,
+  ConnectionTokenSet,
+  Duration,
+  DurationUnit,
+  Fetch,
+  NodeHttpOptions,
+  RetryOptions,
+  SigningKey,
+  StructuralFetch,
+  TimeoutOptions,
+  TlsOptions
+} from "./options.js"

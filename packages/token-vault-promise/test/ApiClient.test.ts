@@ -1,6 +1,3 @@
-import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer } from "effect"
-import { HttpClient } from "@effect/platform"
 import {
   ApiClient,
   type ApiClientOptions,
@@ -8,8 +5,9 @@ import {
   MissingClientAuthError,
   MissingRequiredArgumentError,
   TokenForConnectionError
-} from "@effect-auth0/token-vault/promise"
-import { stubHttpClient, type StubAnswer } from "./utils/stubHttpClient.js"
+} from "@effect-auth0/token-vault-promise"
+import { describe, expect, it } from "@effect/vitest"
+import { rejection, type StubAnswer, stubFetch } from "./fixtures.js"
 
 const subjectToken = "subject-8c1f0e"
 const clientSecret = "secret-5b7e2d"
@@ -19,32 +17,23 @@ const success: StubAnswer = {
   body: JSON.stringify({ access_token: "federated-token", expires_in: 3600, scope: "repo" })
 }
 
-/** An ApiClient over a stub transport, and what the stub received. */
-const clientWith = async (answer: StubAnswer, options: Partial<ApiClientOptions> = {}) => {
-  const stub = await Effect.runPromise(stubHttpClient(answer))
+/** An ApiClient over a stub `customFetch`, and what the stub received. */
+const clientWith = (answer: StubAnswer, options: Partial<ApiClientOptions> = {}) => {
+  const stub = stubFetch(answer)
   const apiClient = new ApiClient({
     domain: "tenant.auth0.com",
     audience: "https://api.example.com",
     clientId: "client",
     clientSecret,
-    httpClient: Layer.succeed(HttpClient.HttpClient, stub.client),
+    customFetch: stub.fetch,
     ...options
   })
-  return { apiClient, seen: () => Effect.runPromise(stub.seen) }
-}
-
-const rejection = async (promise: Promise<unknown>) => {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error & { code?: string; cause?: unknown; statusCode?: number }
-  }
-  throw new Error("expected the promise to reject")
+  return { apiClient, seen: stub.seen }
 }
 
 describe("ApiClient (Promise facade)", () => {
   it("returns exactly the five keys, with a plain-string access token", async () => {
-    const { apiClient } = await clientWith(success)
+    const { apiClient } = clientWith(success)
     const before = Math.floor(Date.now() / 1000)
     const tokenSet = await apiClient.getAccessTokenForConnection({
       connection: "github",
@@ -62,7 +51,7 @@ describe("ApiClient (Promise facade)", () => {
   })
 
   it("keeps scope and loginHint as present-but-undefined keys", async () => {
-    const { apiClient } = await clientWith({ status: 200, body: JSON.stringify({ access_token: "t", expires_in: 5 }) })
+    const { apiClient } = clientWith({ status: 200, body: JSON.stringify({ access_token: "t", expires_in: 5 }) })
     const tokenSet = await apiClient.getAccessTokenForConnection({ connection: "github", refreshToken: "rt" })
     expect(tokenSet).toHaveProperty("scope", undefined)
     expect(tokenSet).toHaveProperty("loginHint", undefined)
@@ -70,66 +59,85 @@ describe("ApiClient (Promise facade)", () => {
   })
 
   it("sends the refresh token as the subject when given one", async () => {
-    const { apiClient, seen } = await clientWith(success)
+    const { apiClient, seen } = clientWith(success)
     await apiClient.getAccessTokenForConnection({ connection: "github", refreshToken: "refresh-1" })
-    const form = new URLSearchParams((await seen())[0]!.body)
+    const form = new URLSearchParams(seen()[0]!.body)
     expect(form.get("subject_token")).toBe("refresh-1")
     expect(form.get("subject_token_type")).toBe("urn:ietf:params:oauth:token-type:refresh_token")
     await apiClient.dispose()
   })
 
   it("rejects without clientId the way Auth0's SDK does", async () => {
-    const { apiClient, seen } = await clientWith(success, { clientId: undefined })
-    const error = await rejection(apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken }))
+    const { apiClient, seen } = clientWith(success, { clientId: undefined })
+    const error = await rejection(
+      apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken })
+    )
     expect(error).toBeInstanceOf(TokenForConnectionError)
     expect(error.message).toBe("Client credentials are required to use getAccessTokenForConnection")
     expect(error.code).toBe("token_for_connection_error")
-    expect(await seen()).toHaveLength(0)
+    expect(seen()).toHaveLength(0)
+    await apiClient.dispose()
   })
 
   it("rejects without client authentication with MissingClientAuthError", async () => {
-    const { apiClient } = await clientWith(success, { clientSecret: undefined })
-    const error = await rejection(apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken }))
+    const { apiClient } = clientWith(success, { clientSecret: undefined })
+    const error = await rejection(
+      apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken })
+    )
     expect(error).toBeInstanceOf(MissingClientAuthError)
     expect(error.code).toBe("missing_client_auth_error")
     expect(error.name).toBe("MissingClientAuthError")
+    await apiClient.dispose()
   })
 
-  it.each([[undefined], [clientSecret]])("rejects a signing key (secret: %s): private_key_jwt is not supported yet", async (secret) => {
-    const { apiClient } = await clientWith(success, { clientSecret: secret, clientAssertionSigningKey: "-----BEGIN PRIVATE KEY-----" })
-    const error = await rejection(apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken }))
-    expect(error).toBeInstanceOf(InvalidConfigurationError)
-    expect(error.message).toContain("private_key_jwt")
-  })
+  it.each([[undefined], [clientSecret]])(
+    "rejects a signing key (secret: %s): private_key_jwt is not supported yet",
+    async (secret) => {
+      const { apiClient, seen } = clientWith(success, {
+        clientSecret: secret,
+        clientAssertionSigningKey: "-----BEGIN PRIVATE KEY-----"
+      })
+      const error = await rejection(
+        apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken })
+      )
+      expect(error).toBeInstanceOf(InvalidConfigurationError)
+      expect(error.message).toContain("private_key_jwt")
+      expect(seen()).toHaveLength(0)
+      await apiClient.dispose()
+    }
+  )
 
   it.each([
     [{ connection: "github" }, "must be specified"],
     [{ connection: "github", accessToken: "a", refreshToken: "r" }, "not both"]
   ])("rejects %j with TokenForConnectionError", async (options, message) => {
-    const { apiClient, seen } = await clientWith(success)
+    const { apiClient, seen } = clientWith(success)
     const error = await rejection(apiClient.getAccessTokenForConnection(options))
     expect(error).toBeInstanceOf(TokenForConnectionError)
     expect(error.message).toContain(message)
-    expect(await seen()).toHaveLength(0)
+    expect(seen()).toHaveLength(0)
     await apiClient.dispose()
   })
 
   it("rejects a missing connection with MissingRequiredArgumentError", async () => {
-    const { apiClient } = await clientWith(success)
+    const { apiClient } = clientWith(success)
     const error = await rejection(
       apiClient.getAccessTokenForConnection({ accessToken: subjectToken } as unknown as { connection: string })
     )
     expect(error).toBeInstanceOf(MissingRequiredArgumentError)
     expect(error.code).toBe("missing_required_argument_error")
     expect(error.message).toBe("The argument 'connection' is required but was not provided.")
+    await apiClient.dispose()
   })
 
   it("rejects an Auth0 OAuth error with TokenForConnectionError carrying Auth0's error as cause", async () => {
-    const { apiClient } = await clientWith({
+    const { apiClient } = clientWith({
       status: 401,
       body: JSON.stringify({ error: "invalid_grant", error_description: "Invalid subject token" })
     })
-    const error = await rejection(apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken }))
+    const error = await rejection(
+      apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken })
+    )
     expect(error).toBeInstanceOf(TokenForConnectionError)
     expect(error.code).toBe("token_for_connection_error")
     expect(error.cause).toEqual({ error: "invalid_grant", error_description: "Invalid subject token" })
@@ -138,12 +146,24 @@ describe("ApiClient (Promise facade)", () => {
     await apiClient.dispose()
   })
 
-  it.each([
-    ["a rate limit", { status: 429, body: JSON.stringify({ error: "too_many_requests", error_description: "slow down" }), headers: { "retry-after": "7" } }, "retry after 7 s"],
-    ["an HTML answer", { status: 502, body: "<html>bad gateway</html>" }, "not JSON"]
-  ] as const)("rejects %s with TokenForConnectionError that says what happened", async (_, answer, message) => {
-    const { apiClient } = await clientWith(answer, { retry: false })
-    const error = await rejection(apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken }))
+  it.each(
+    [
+      [
+        "a rate limit",
+        {
+          status: 429,
+          body: JSON.stringify({ error: "too_many_requests", error_description: "slow down" }),
+          headers: { "retry-after": "7" }
+        },
+        "retry after 7 s"
+      ],
+      ["an HTML answer", { status: 502, body: "<html>bad gateway</html>" }, "not JSON"]
+    ] as const
+  )("rejects %s with TokenForConnectionError that says what happened", async (_, answer, message) => {
+    const { apiClient } = clientWith(answer, { retry: false })
+    const error = await rejection(
+      apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken })
+    )
     expect(error).toBeInstanceOf(TokenForConnectionError)
     expect(error.message).toContain(message)
     expect(JSON.stringify(error)).not.toContain(subjectToken)
@@ -151,11 +171,42 @@ describe("ApiClient (Promise facade)", () => {
     await apiClient.dispose()
   })
 
-  it("throws in the constructor without a domain, or with a malformed one, like Auth0's SDK", () => {
-    expect(() => new ApiClient({ domain: "" })).toThrow(MissingRequiredArgumentError)
-    expect(() => new ApiClient({} as ApiClientOptions)).toThrow("The argument 'domain' is required but was not provided.")
+  it("throws in the constructor without a domain, or with an empty or malformed one, like Auth0's SDK", () => {
+    expect(() => new ApiClient({} as ApiClientOptions)).toThrow(MissingRequiredArgumentError)
+    expect(() => new ApiClient({} as ApiClientOptions)).toThrow(
+      "The argument 'domain' is required but was not provided."
+    )
+    expect(() => new ApiClient(undefined as never)).toThrow(MissingRequiredArgumentError)
     expect(() => new ApiClient({ domain: "https://tenant.auth0.com/path" })).toThrow(InvalidConfigurationError)
     expect(() => new ApiClient({ domain: "http://tenant.auth0.com" })).toThrow(/https/)
+  })
+
+  // Issue 11, item 9: auth0-api-js (since 1.5) throws InvalidConfigurationError for an empty domain.
+  it("throws InvalidConfigurationError (invalid_configuration_error) for an empty domain", () => {
+    const thrown = (() => {
+      try {
+        new ApiClient({ domain: "" })
+      } catch (error) {
+        return error as InvalidConfigurationError
+      }
+      throw new Error("expected the constructor to throw")
+    })()
+    expect(thrown).toBeInstanceOf(InvalidConfigurationError)
+    expect(thrown).not.toBeInstanceOf(MissingRequiredArgumentError)
+    expect(thrown.code).toBe("invalid_configuration_error")
+    expect(thrown.name).toBe("InvalidConfigurationError")
+    expect(thrown.message).toMatch(/^Invalid domain configuration: /)
+  })
+
+  it("throws InvalidConfigurationError, without what was thrown, when reading an option throws", () => {
+    const options = Object.defineProperty({ domain: "tenant.auth0.com" }, "clientSecret", {
+      enumerable: true,
+      get: () => {
+        throw new Error(`boom ${clientSecret}`)
+      }
+    })
+    expect(() => new ApiClient(options)).toThrow(InvalidConfigurationError)
+    expect(() => new ApiClient(options)).not.toThrow(/boom|secret-5b7e2d/)
   })
 
   it("uses customFetch for the exchange", async () => {
@@ -172,48 +223,78 @@ describe("ApiClient (Promise facade)", () => {
   })
 
   it.each([
-    ["rejects", (async () => {
-      throw new TypeError(`network down while sending ${subjectToken}`)
-    }) as typeof fetch],
-    ["throws before returning a promise", (() => {
-      throw new TypeError(`network down while sending ${subjectToken}`)
-    }) as typeof fetch],
+    [
+      "rejects",
+      (async () => {
+        throw new TypeError(`network down while sending ${subjectToken}`)
+      }) as typeof fetch
+    ],
+    [
+      "throws before returning a promise",
+      (() => {
+        throw new TypeError(`network down while sending ${subjectToken}`)
+      }) as typeof fetch
+    ],
     ["returns something that is not a promise of a Response", (() => ({ status: 200 })) as unknown as typeof fetch]
   ])("turns a customFetch that %s into TokenForConnectionError", async (_, customFetch) => {
     const apiClient = new ApiClient({ domain: "tenant.auth0.com", clientId: "client", clientSecret, customFetch })
-    const error = await rejection(apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken }))
+    const error = await rejection(
+      apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken })
+    )
     expect(error).toBeInstanceOf(TokenForConnectionError)
     expect(error.message).toContain("Could not complete the request")
     expect(error.message).not.toContain(subjectToken)
     await apiClient.dispose()
   })
 
-  it("rejects calls after dispose() with TokenForConnectionError", async () => {
-    const { apiClient, seen } = await clientWith(success)
+  it("rejects a customFetch that is not a function with InvalidConfigurationError", async () => {
+    const apiClient = new ApiClient({
+      domain: "tenant.auth0.com",
+      clientId: "client",
+      clientSecret,
+      customFetch: "https://proxy.example.com" as unknown as typeof fetch
+    })
+    const error = await rejection(
+      apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken })
+    )
+    expect(error).toBeInstanceOf(InvalidConfigurationError)
+    expect(error.message).toContain("customFetch")
     await apiClient.dispose()
-    const error = await rejection(apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken }))
-    expect(error).toBeInstanceOf(TokenForConnectionError)
-    expect(error.message).toContain("disposed")
-    expect(await seen()).toHaveLength(0)
   })
 
-  it("rejects customFetch together with httpClient instead of silently picking one", async () => {
-    const { apiClient } = await clientWith(success, { customFetch: fetch })
-    const error = await rejection(apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken }))
-    expect(error).toBeInstanceOf(InvalidConfigurationError)
-    expect(error.message).toContain("customFetch or httpClient")
+  it("rejects calls after dispose() with TokenForConnectionError", async () => {
+    const { apiClient, seen } = clientWith(success)
+    await apiClient.dispose()
+    const error = await rejection(
+      apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken })
+    )
+    expect(error).toBeInstanceOf(TokenForConnectionError)
+    expect(error.message).toContain("disposed")
+    expect(seen()).toHaveLength(0)
   })
 
   it("serves repeated calls from its cache; invalidate() and cache: false exchange again", async () => {
-    const { apiClient, seen } = await clientWith(success)
+    const { apiClient, seen } = clientWith(success)
     const options = { connection: "github", accessToken: subjectToken }
     await apiClient.getAccessTokenForConnection(options)
     await apiClient.getAccessTokenForConnection(options)
-    expect(await seen()).toHaveLength(1)
+    expect(seen()).toHaveLength(1)
     await apiClient.invalidate(options)
     await apiClient.getAccessTokenForConnection(options)
     await apiClient.getAccessTokenForConnection({ ...options, cache: false })
-    expect(await seen()).toHaveLength(3)
+    expect(seen()).toHaveLength(3)
     await apiClient.dispose()
+  })
+
+  it("keeps two clients' caches apart", async () => {
+    const first = clientWith(success)
+    const second = clientWith(success)
+    const options = { connection: "github", accessToken: subjectToken }
+    await first.apiClient.getAccessTokenForConnection(options)
+    await second.apiClient.getAccessTokenForConnection(options)
+    expect(first.seen()).toHaveLength(1)
+    expect(second.seen()).toHaveLength(1)
+    await first.apiClient.dispose()
+    await second.apiClient.dispose()
   })
 })

@@ -1,25 +1,25 @@
 /**
- * The emulator as an in-memory `@effect/platform` `HttpClient`: no sockets, runs anywhere (Node,
- * browsers, workers). Requests to the emulator's domain (or a host added with `addHost`, such as
- * a running `EmulatorServer`'s address) are answered by the emulator; any other host fails the
- * way a DNS failure does, with `HttpClientError.RequestError` and `reason: "Transport"`.
+ * The emulator as an in-memory `HttpClient` (`effect/http/HttpClient`): no sockets, runs anywhere
+ * (Node, browsers, workers). Requests to the emulator's domain (or a host added with `addHost`,
+ * such as a running `EmulatorServer`'s address) are answered by the emulator; any other host fails
+ * the way a DNS failure does, with an `HttpClientError` whose `reason` is a `TransportError`.
  *
  * Transport faults look as they do to a real client: `ResetBeforeHeaders` fails the request
- * (`RequestError`, `reason: "Transport"`, `ECONNRESET`); `ResetAfterHeaders` and `TruncatedJson`
- * give a response whose body fails while read (`ResponseError`); `StalledBody` and `EndlessBody`
+ * (`HttpClientError` with a `TransportError` reason, `ECONNRESET`); `ResetAfterHeaders` and
+ * `TruncatedJson` give a response whose body fails while read (`HttpClientError` with a
+ * `DecodeError` reason); `StalledBody` and `EndlessBody`
  * give a body that never ends, stopped when the reader is interrupted. Bodies are streamed on the
  * caller's runtime, so `Latency` and `EndlessBody` follow `TestClock`. No client certificate
  * travels in memory: mTLS clients get 401 `invalid_client`.
  *
  * @since 0.1.0
  */
-import type * as HttpBody from "@effect/platform/HttpBody"
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientError from "@effect/platform/HttpClientError"
-import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
+import type * as HttpBody from "effect/http/HttpBody"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientError from "effect/http/HttpClientError"
+import type * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import * as TokenVaultEmulator from "./TokenVaultEmulator.js"
@@ -32,7 +32,10 @@ interface EncodedBody {
 const utf8 = new TextDecoder()
 
 const encodeError = (request: HttpClientRequest.HttpClientRequest, cause: unknown, description: string) =>
-  new HttpClientError.RequestError({ request, reason: "Encode", cause, description })
+  new HttpClientError.HttpClientError({ reason: new HttpClientError.EncodeError({ request, cause, description }) })
+
+const transportError = (request: HttpClientRequest.HttpClientRequest, cause: unknown, description: string) =>
+  new HttpClientError.HttpClientError({ reason: new HttpClientError.TransportError({ request, cause, description }) })
 
 const rawToText = (body: unknown): string | undefined => {
   if (typeof body === "string") return body
@@ -43,8 +46,7 @@ const rawToText = (body: unknown): string | undefined => {
   return undefined
 }
 
-const concat = (chunks: Chunk.Chunk<Uint8Array>): Uint8Array => {
-  const parts = Chunk.toReadonlyArray(chunks)
+const concat = (parts: ReadonlyArray<Uint8Array>): Uint8Array => {
   const out = new Uint8Array(parts.reduce((size, part) => size + part.byteLength, 0))
   let offset = 0
   for (const part of parts) {
@@ -57,13 +59,13 @@ const concat = (chunks: Chunk.Chunk<Uint8Array>): Uint8Array => {
 /** Reads the request body as text, the way it would travel on the wire. */
 const encodeBody = (
   request: HttpClientRequest.HttpClientRequest
-): Effect.Effect<EncodedBody, HttpClientError.RequestError> => {
+): Effect.Effect<EncodedBody, HttpClientError.HttpClientError> => {
   const body: HttpBody.HttpBody = request.body
   switch (body._tag) {
     case "Empty":
       return Effect.succeed({ text: "", contentType: undefined })
     case "Uint8Array":
-      return Effect.succeed({ text: utf8.decode(body.body), contentType: body.contentType })
+      return Effect.succeed({ text: body.text ?? utf8.decode(body.body), contentType: body.contentType })
     case "Raw": {
       const text = rawToText(body.body)
       return text === undefined
@@ -97,24 +99,22 @@ const headersOf = (request: HttpClientRequest.HttpClientRequest, contentType: st
 }
 
 const dnsFailure = (request: HttpClientRequest.HttpClientRequest, hostname: string) =>
-  new HttpClientError.RequestError({
+  transportError(
     request,
-    reason: "Transport",
-    cause: Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
+    Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
       code: "ENOTFOUND",
       syscall: "getaddrinfo",
       hostname
     }),
-    description: `getaddrinfo ENOTFOUND ${hostname}`
-  })
+    `getaddrinfo ENOTFOUND ${hostname}`
+  )
 
 const connectionReset = (request: HttpClientRequest.HttpClientRequest) =>
-  new HttpClientError.RequestError({
+  transportError(
     request,
-    reason: "Transport",
-    cause: Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET", syscall: "read" }),
-    description: "read ECONNRESET"
-  })
+    Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET", syscall: "read" }),
+    "read ECONNRESET"
+  )
 
 /** What a reader of a body cut short sees, like undici's errors. */
 const bodyEndError = (end: "Close" | "Reset"): Error =>
@@ -123,7 +123,7 @@ const bodyEndError = (end: "Close" | "Reset"): Error =>
     : Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" })
 
 const aborted = (signal: AbortSignal): Effect.Effect<void> =>
-  Effect.async<void>((resume) => {
+  Effect.callback<void>((resume) => {
     if (signal.aborted) return resume(Effect.void)
     const onAbort = () => resume(Effect.void)
     signal.addEventListener("abort", onAbort, { once: true })
@@ -133,20 +133,15 @@ const aborted = (signal: AbortSignal): Effect.Effect<void> =>
 const nullBodyStatuses = new Set([101, 103, 204, 205, 304])
 
 const unrepresentable = (request: HttpClientRequest.HttpClientRequest, status: number, cause: unknown) =>
-  new HttpClientError.RequestError({
-    request,
-    reason: "Transport",
-    cause,
-    description: `The emulator's answer cannot be represented as a web Response (status ${status})`
-  })
+  transportError(request, cause, `The emulator's answer cannot be represented as a web Response (status ${status})`)
 
 /** A streamed answer as a web `Response` whose body runs the stream on the caller's runtime. */
 const toStreamedResponse = (
   request: HttpClientRequest.HttpClientRequest,
   outcome: TokenVaultEmulator.StreamResponse,
   signal: AbortSignal
-): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError> =>
-  Effect.flatMap(Effect.runtime<never>(), (runtime) =>
+): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> =>
+  Effect.flatMap(Effect.context<never>(), (context) =>
     Effect.try({
       try: () => {
         const ending: Stream.Stream<never, Error> = outcome.end === "End"
@@ -156,7 +151,7 @@ const toStreamedResponse = (
         const hasBody = !nullBodyStatuses.has(outcome.status) && request.method !== "HEAD"
         return HttpClientResponse.fromWeb(
           request,
-          new Response(hasBody ? Stream.toReadableStreamRuntime(body, runtime) : null, {
+          new Response(hasBody ? Stream.toReadableStreamWith(body, context) : null, {
             status: outcome.status,
             headers: outcome.headers
           })
@@ -168,7 +163,7 @@ const toStreamedResponse = (
 const toClientResponse = (
   request: HttpClientRequest.HttpClientRequest,
   response: TokenVaultEmulator.EmulatorResponse
-): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError> =>
+): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> =>
   Effect.try({
     try: () =>
       HttpClientResponse.fromWeb(
@@ -187,7 +182,6 @@ const toClientResponse = (
  *
  * @example
  * ```ts
- * import { HttpClient } from "@effect/platform"
  * import { Effect } from "effect"
  * import { EmulatorHttpClient, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
  *
@@ -203,26 +197,24 @@ const toClientResponse = (
  * @category constructors
  */
 export const make = (emulator: TokenVaultEmulator.TokenVaultEmulator): HttpClient.HttpClient =>
-  HttpClient.make((request, url, signal) =>
-    Effect.gen(function*() {
-      if (!(yield* emulator.acceptsHost(url.host))) return yield* Effect.fail(dnsFailure(request, url.hostname))
-      const body = yield* encodeBody(request)
-      const outcome = yield* emulator.dispatch({
-        method: request.method,
-        url: url.href,
-        headers: headersOf(request, body.contentType),
-        body: body.text
-      })
-      switch (outcome._tag) {
-        case "Respond":
-          return yield* toClientResponse(request, outcome.response)
-        case "ResetConnection":
-          return yield* Effect.fail(connectionReset(request))
-        case "StreamResponse":
-          return yield* toStreamedResponse(request, outcome, signal)
-      }
+  HttpClient.make(Effect.fnUntraced(function*(request, url, signal) {
+    if (!(yield* emulator.acceptsHost(url.host))) return yield* Effect.fail(dnsFailure(request, url.hostname))
+    const body = yield* encodeBody(request)
+    const outcome = yield* emulator.dispatch({
+      method: request.method,
+      url: url.href,
+      headers: headersOf(request, body.contentType),
+      body: body.text
     })
-  )
+    switch (outcome._tag) {
+      case "Respond":
+        return yield* toClientResponse(request, outcome.response)
+      case "ResetConnection":
+        return yield* Effect.fail(connectionReset(request))
+      case "StreamResponse":
+        return yield* toStreamedResponse(request, outcome, signal)
+    }
+  }))
 
 /**
  * A layer providing the in-memory `HttpClient` for an emulator instance.
@@ -247,7 +239,9 @@ export const layer = (emulator: TokenVaultEmulator.TokenVaultEmulator): Layer.La
   Layer.succeed(HttpClient.HttpClient, make(emulator))
 
 /**
- * A layer providing the in-memory `HttpClient` for the emulator in context.
+ * A layer providing the in-memory `HttpClient` for the emulator in context. It is never shared
+ * between builds (`Layer.fresh`): Effect memoizes layers across nested `Effect.provide`s, and an
+ * inner emulator must get its own client, not the outer emulator's.
  *
  * @example
  * ```ts
@@ -262,8 +256,8 @@ export const layer = (emulator: TokenVaultEmulator.TokenVaultEmulator): Layer.La
  * @since 0.1.0
  * @category layers
  */
-export const layerFromContext: Layer.Layer<HttpClient.HttpClient, never, TokenVaultEmulator.TokenVaultEmulator> =
-  Layer.effect(HttpClient.HttpClient, Effect.map(TokenVaultEmulator.TokenVaultEmulator, make))
+export const layerFromContext: Layer.Layer<HttpClient.HttpClient, never, TokenVaultEmulator.TokenVaultEmulator> = Layer
+  .fresh(Layer.effect(HttpClient.HttpClient, TokenVaultEmulator.TokenVaultEmulator.useSync(make)))
 
 /**
  * A fresh emulator for the tenant plus its in-memory `HttpClient`: provide it and the code under
@@ -271,8 +265,8 @@ export const layerFromContext: Layer.Layer<HttpClient.HttpClient, never, TokenVa
  *
  * @example
  * ```ts
- * import { HttpClient } from "@effect/platform"
  * import { Effect } from "effect"
+ * import * as HttpClient from "effect/http/HttpClient"
  * import { EmulatorHttpClient, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
  *
  * const program = Effect.gen(function* () {

@@ -20,7 +20,6 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as FiberId from "effect/FiberId"
 import * as FiberSet from "effect/FiberSet"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
@@ -78,9 +77,9 @@ export interface EmulatorServer {
  * ```
  *
  * @since 0.1.0
- * @category tags
+ * @category services
  */
-export const EmulatorServer: Context.Tag<EmulatorServer, EmulatorServer> = Context.GenericTag<EmulatorServer>(
+export const EmulatorServer: Context.Service<EmulatorServer, EmulatorServer> = Context.Service<EmulatorServer>(
   "@effect-auth0/token-vault-testing/EmulatorServer"
 )
 
@@ -202,7 +201,7 @@ const reset = (socket: Socket | null): void => {
 
 /** Writes a chunk and waits until it is handed to the OS (backpressure for streamed bodies). */
 const writeChunk = (res: Http.ServerResponse, chunk: Uint8Array): Effect.Effect<void> =>
-  Effect.async<void>((resume) => {
+  Effect.callback<void>((resume) => {
     if (res.destroyed) return resume(Effect.interrupt)
     res.write(chunk, () => resume(Effect.void))
   })
@@ -239,7 +238,7 @@ const perform = (res: Http.ServerResponse, outcome: TokenVaultEmulator.EmulatorO
 }
 
 const listen = (server: Http.Server, port: number): Effect.Effect<void> =>
-  Effect.async<void>((resume) => {
+  Effect.callback<void>((resume) => {
     const onError = (error: Error) => resume(Effect.die(error))
     server.once("error", onError)
     server.listen(port, LOOPBACK, () => {
@@ -249,7 +248,7 @@ const listen = (server: Http.Server, port: number): Effect.Effect<void> =>
   })
 
 const close = (server: Http.Server, sockets: Set<Socket>): Effect.Effect<void> =>
-  Effect.async<void>((resume) => {
+  Effect.callback<void>((resume) => {
     server.close(() => resume(Effect.void))
     for (const socket of sockets) socket.destroy()
     sockets.clear()
@@ -301,11 +300,11 @@ const createServer = (tls: TlsOptions | undefined, listener: Http.RequestListene
  * @since 0.1.0
  * @category constructors
  */
-export const serve = (
+export const serve: (
   emulator: TokenVaultEmulator.TokenVaultEmulator,
-  options: ServeOptions = {}
-): Effect.Effect<EmulatorServer, never, Scope.Scope> =>
-  Effect.gen(function*() {
+  options?: ServeOptions
+) => Effect.Effect<EmulatorServer, never, Scope.Scope> = Effect.fn("EmulatorServer.serve")(
+  function*(emulator: TokenVaultEmulator.TokenVaultEmulator, options: ServeOptions = {}) {
     // In-flight request fibers are interrupted when the scope closes.
     const run = yield* FiberSet.makeRuntime<never, void, never>()
     const sockets = new Set<Socket>()
@@ -333,9 +332,9 @@ export const serve = (
               )
             )
             // The client went away (or the response is done): stop whatever still runs for it.
-            res.once("close", () => fiber.unsafeInterruptAsFork(FiberId.none))
+            res.once("close", () => fiber.interruptUnsafe())
             fiber.addObserver((exit) => {
-              if (Exit.isFailure(exit) && !Exit.isInterrupted(exit)) writeInternalError(res)
+              if (Exit.isFailure(exit) && !Exit.hasInterrupts(exit)) writeInternalError(res)
             })
           })
         })
@@ -368,8 +367,9 @@ export const serve = (
       emulator,
       connections: Effect.sync(() => accepted),
       openConnections: Effect.sync(() => sockets.size)
-    }
-  })
+    } satisfies EmulatorServer
+  }
+)
 
 /**
  * A layer serving the emulator in context on loopback.
@@ -390,9 +390,9 @@ export const serve = (
 export const layer = (
   options: ServeOptions = {}
 ): Layer.Layer<EmulatorServer, never, TokenVaultEmulator.TokenVaultEmulator> =>
-  Layer.scoped(
+  Layer.effect(
     EmulatorServer,
-    Effect.flatMap(TokenVaultEmulator.TokenVaultEmulator, (emulator) => serve(emulator, options))
+    TokenVaultEmulator.TokenVaultEmulator.use((emulator) => serve(emulator, options))
   )
 
 /**

@@ -473,7 +473,7 @@ export const Latency = (options: { readonly millis: number; readonly then?: Faul
 /**
  * The connection is reset before any response byte is sent. On loopback the socket is destroyed
  * (with a TCP RST where Node allows it); in memory the request fails with
- * `HttpClientError.RequestError` and `reason: "Transport"` (`ECONNRESET`).
+ * an `HttpClientError` whose `reason` is a `TransportError` (`ECONNRESET`).
  *
  * @example
  * ```ts
@@ -490,7 +490,7 @@ export const ResetBeforeHeaders = (): ResetBeforeHeaders => constructors.ResetBe
 /**
  * The status and headers of the normal answer (with the `content-length` of its full body) and
  * the first half of its body, then the connection is reset. In memory the response arrives and
- * reading its body fails (`HttpClientError.ResponseError`).
+ * reading its body fails (`HttpClientError` with a `DecodeError` reason).
  *
  * @example
  * ```ts
@@ -508,7 +508,7 @@ export const ResetAfterHeaders = (): ResetAfterHeaders => constructors.ResetAfte
  * The normal answer's status and headers, including the `content-length` of the full body, then
  * the body cut in the middle of its JSON, then the connection ends (a clean close, not a reset).
  * A client that honours `content-length` fails reading the body; in memory reading the body fails
- * with `HttpClientError.ResponseError`.
+ * with an `HttpClientError` whose `reason` is a `DecodeError`.
  *
  * @example
  * ```ts

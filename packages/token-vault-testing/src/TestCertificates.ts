@@ -11,10 +11,10 @@
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
-import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import { execFile } from "node:child_process"
 import { randomBytes, X509Certificate } from "node:crypto"
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
@@ -39,11 +39,13 @@ import { dnAttributes } from "./internal/certificates.js"
  * @since 0.1.0
  * @category errors
  */
-export class TestCertificateError extends Data.TaggedError("TestCertificateError")<{
-  readonly step: string
-  readonly cause?: unknown
-  readonly detail: string
-}> {
+export class TestCertificateError extends Schema.TaggedError<TestCertificateError>(
+  "@effect-auth0/token-vault-testing/TestCertificateError"
+)("TestCertificateError", {
+  step: Schema.String,
+  detail: Schema.String,
+  cause: Schema.optional(Schema.Defect())
+}) {
   /**
    * @since 0.1.0
    */
@@ -217,7 +219,7 @@ const withWorkspace = <A>(
         (dir) => Effect.promise(() => rm(dir, { recursive: true, force: true }))
       )
       const openssl: Workspace["openssl"] = (step, args, env) =>
-        Effect.async<void, TestCertificateError>((resume) => {
+        Effect.callback<void, TestCertificateError>((resume) => {
           const child = execFile(
             opensslPath,
             [...args],
@@ -305,16 +307,54 @@ export const make = (options: MakeOptions = {}): Effect.Effect<TestCertificates,
         serverExtensions(options.ipAddresses ?? ["127.0.0.1", "::1"], options.dnsNames ?? ["localhost"])
       )
       yield* ws.openssl("CA", [
-        "req", "-x509", ...newKeyArgs(keyType), "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
-        "-days", "2", "-subj", "/CN=Token Vault Emulator Test CA", "-config", "openssl.cnf", "-extensions", "ca_ext"
+        "req",
+        "-x509",
+        ...newKeyArgs(keyType),
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.crt",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Token Vault Emulator Test CA",
+        "-config",
+        "openssl.cnf",
+        "-extensions",
+        "ca_ext"
       ])
       yield* ws.openssl("server request", [
-        "req", "-new", ...newKeyArgs(keyType), "-nodes", "-keyout", "server.key", "-out", "server.csr",
-        "-subj", "/CN=Token Vault Emulator", "-config", "openssl.cnf"
+        "req",
+        "-new",
+        ...newKeyArgs(keyType),
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=Token Vault Emulator",
+        "-config",
+        "openssl.cnf"
       ])
       yield* ws.openssl("server certificate", [
-        "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-set_serial", serial(),
-        "-days", "2", "-extfile", "server.ext", "-out", "server.crt"
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-set_serial",
+        serial(),
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+        "-out",
+        "server.crt"
       ])
       const ca: CertifiedKey = { cert: yield* ws.read("ca.crt"), key: Redacted.make(yield* ws.read("ca.key")) }
       const server: CertifiedKey = {
@@ -329,16 +369,41 @@ export const make = (options: MakeOptions = {}): Effect.Effect<TestCertificates,
               yield* client.write("ca.crt", ca.cert)
               yield* client.write("ca.key", Redacted.value(ca.key))
               yield* client.openssl("client request", [
-                "req", "-new", ...newKeyArgs(keyType), "-nodes", "-keyout", "client.key", "-out", "client.csr",
-                "-subj", subj, "-config", "openssl.cnf"
+                "req",
+                "-new",
+                ...newKeyArgs(keyType),
+                "-nodes",
+                "-keyout",
+                "client.key",
+                "-out",
+                "client.csr",
+                "-subj",
+                subj,
+                "-config",
+                "openssl.cnf"
               ])
               yield* client.openssl("client certificate", [
-                "x509", "-req", "-in", "client.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-set_serial", serial(),
-                "-days", "2", "-extfile", "openssl.cnf", "-extensions", "client_ext", "-out", "client.crt"
+                "x509",
+                "-req",
+                "-in",
+                "client.csr",
+                "-CA",
+                "ca.crt",
+                "-CAkey",
+                "ca.key",
+                "-set_serial",
+                serial(),
+                "-days",
+                "2",
+                "-extfile",
+                "openssl.cnf",
+                "-extensions",
+                "client_ext",
+                "-out",
+                "client.crt"
               ])
               return yield* describeCertificate(yield* client.read("client.crt"), yield* client.read("client.key"))
-            })
-          ))
+            })))
       return { ca, server, issueClient }
     }))
 }
@@ -366,17 +431,33 @@ export const selfSigned = (
   subject: string,
   options: { readonly keyType?: KeyType; readonly openssl?: string } = {}
 ): Effect.Effect<ClientCertificate, TestCertificateError> =>
-  Effect.flatMap(subjectOrFail(subject), (subj) =>
-    withWorkspace(options.openssl ?? "openssl", (ws) =>
-      Effect.gen(function*() {
-        yield* ws.write("openssl.cnf", CONFIG)
-        yield* ws.openssl("self-signed certificate", [
-          "req", "-x509", ...newKeyArgs(options.keyType ?? "ec"), "-nodes", "-keyout", "client.key",
-          "-out", "client.crt", "-days", "2", "-subj", subj, "-config", "openssl.cnf", "-extensions", "client_ext"
-        ])
-        return yield* describeCertificate(yield* ws.read("client.crt"), yield* ws.read("client.key"))
-      })
-    ))
+  Effect.flatMap(
+    subjectOrFail(subject),
+    (subj) =>
+      withWorkspace(options.openssl ?? "openssl", (ws) =>
+        Effect.gen(function*() {
+          yield* ws.write("openssl.cnf", CONFIG)
+          yield* ws.openssl("self-signed certificate", [
+            "req",
+            "-x509",
+            ...newKeyArgs(options.keyType ?? "ec"),
+            "-nodes",
+            "-keyout",
+            "client.key",
+            "-out",
+            "client.crt",
+            "-days",
+            "2",
+            "-subj",
+            subj,
+            "-config",
+            "openssl.cnf",
+            "-extensions",
+            "client_ext"
+          ])
+          return yield* describeCertificate(yield* ws.read("client.crt"), yield* ws.read("client.key"))
+        }))
+  )
 
 /**
  * Encrypts a private key (PEM) with a passphrase (PKCS#8, AES-256-CBC), as a client configured
@@ -407,7 +488,18 @@ export const encryptKey = (
       yield* ws.write("plain.key", Redacted.value(key))
       yield* ws.openssl(
         "encrypt key",
-        ["pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "plain.key", "-out", "encrypted.key", "-passout", "env:TV_KEY_PASSPHRASE"],
+        [
+          "pkcs8",
+          "-topk8",
+          "-v2",
+          "aes-256-cbc",
+          "-in",
+          "plain.key",
+          "-out",
+          "encrypted.key",
+          "-passout",
+          "env:TV_KEY_PASSPHRASE"
+        ],
         { TV_KEY_PASSPHRASE: typeof passphrase === "string" ? passphrase : Redacted.value(passphrase) }
       )
       return Redacted.make(yield* ws.read("encrypted.key"))
@@ -425,9 +517,9 @@ export const encryptKey = (
  * ```
  *
  * @since 0.1.0
- * @category tags
+ * @category services
  */
-export const TestCertificates: Context.Tag<TestCertificates, TestCertificates> = Context.GenericTag<
+export const TestCertificates: Context.Service<TestCertificates, TestCertificates> = Context.Service<
   TestCertificates
 >("@effect-auth0/token-vault-testing/TestCertificates")
 

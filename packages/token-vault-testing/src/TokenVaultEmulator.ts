@@ -13,9 +13,9 @@ import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Ref from "effect/Ref"
+import * as Result from "effect/Result"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
 import type * as Fault from "./Fault.js"
@@ -534,9 +534,9 @@ export interface TokenVaultEmulator {
  * ```
  *
  * @since 0.1.0
- * @category tags
+ * @category services
  */
-export const TokenVaultEmulator: Context.Tag<TokenVaultEmulator, TokenVaultEmulator> = Context.GenericTag<
+export const TokenVaultEmulator: Context.Service<TokenVaultEmulator, TokenVaultEmulator> = Context.Service<
   TokenVaultEmulator
 >("@effect-auth0/token-vault-testing/TokenVaultEmulator")
 
@@ -622,6 +622,9 @@ const removeOne = (values: ReadonlyArray<string>, value: string): ReadonlyArray<
   return index < 0 ? values : [...values.slice(0, index), ...values.slice(index + 1)]
 }
 
+/** A defect whose message names the problem (never a token or secret value). */
+const dieWith = (message: string): Effect.Effect<never> => Effect.die(new Error(message))
+
 const pathOf = (url: string, origin: string): string => {
   try {
     return new URL(url, origin).pathname
@@ -658,11 +661,11 @@ const pathOf = (url: string, origin: string): string => {
  * @since 0.1.0
  * @category constructors
  */
-export const make = (config: TenantConfig): Effect.Effect<TokenVaultEmulator> =>
-  Effect.gen(function*() {
+export const make: (config: TenantConfig) => Effect.Effect<TokenVaultEmulator> = Effect.fn("TokenVaultEmulator.make")(
+  function*(config: TenantConfig) {
     const parsed = makeTenant(config, yield* Effect.promise(() => certificateFingerprints(config)))
-    if (Either.isLeft(parsed)) return yield* Effect.dieMessage(`TokenVaultEmulator: ${parsed.left}`)
-    const tenant = parsed.right
+    if (Result.isFailure(parsed)) return yield* dieWith(`TokenVaultEmulator: ${parsed.failure}`)
+    const tenant = parsed.success
     const recorded = yield* Ref.make(Chunk.empty<RecordedRequest>())
     const recordRequests = config.recordRequests ?? true
     const currentFault = yield* Ref.make<FaultState | undefined>(undefined)
@@ -682,21 +685,22 @@ export const make = (config: TenantConfig): Effect.Effect<TokenVaultEmulator> =>
       ? Effect.succeed(tenant.mtlsEndpoint)
       : Effect.map(Ref.get(advertisedMtls), (urls) => urls.at(-1))
 
-    const dispatch = (request: EmulatorRequest): Effect.Effect<EmulatorOutcome> =>
-      Effect.gen(function*() {
-        const now = yield* Clock.currentTimeMillis
-        const headers = normalizeHeaders(request.headers)
-        const normalized: NormalizedRequest = {
-          method: request.method.toUpperCase(),
-          path: pathOf(request.url, tenant.origin),
-          headers,
-          body: request.body,
-          certificate: request.clientCertificate
-        }
-        const preflight = Cors.preflight(tenant, normalized)
-        const fault = preflight === undefined ? yield* takeFault : undefined
-        if (recordRequests) {
-          yield* Ref.update(recorded, Chunk.append<RecordedRequest>({
+    const dispatch = Effect.fnUntraced(function*(request: EmulatorRequest): Effect.fn.Return<EmulatorOutcome> {
+      const now = yield* Clock.currentTimeMillis
+      const headers = normalizeHeaders(request.headers)
+      const normalized: NormalizedRequest = {
+        method: request.method.toUpperCase(),
+        path: pathOf(request.url, tenant.origin),
+        headers,
+        body: request.body,
+        certificate: request.clientCertificate
+      }
+      const preflight = Cors.preflight(tenant, normalized)
+      const fault = preflight === undefined ? yield* takeFault : undefined
+      if (recordRequests) {
+        yield* Ref.update(
+          recorded,
+          Chunk.append<RecordedRequest>({
             method: normalized.method,
             path: normalized.path,
             url: request.url,
@@ -706,29 +710,30 @@ export const make = (config: TenantConfig): Effect.Effect<TokenVaultEmulator> =>
             at: now,
             ...(request.clientCertificate === undefined ? {} : { clientCertificate: request.clientCertificate }),
             ...(fault === undefined ? {} : { fault })
-          }))
-        }
-        if (preflight !== undefined) return { _tag: "Respond", response: preflight } as const
-        const mtlsTokenEndpoint = yield* mtlsEndpoint
-        const outcome = yield* outcomeOf(fault, () => route(tenant, normalized, { nowMillis: now, mtlsTokenEndpoint }))
-        switch (outcome._tag) {
-          case "Respond":
-            return {
-              _tag: "Respond",
-              response: { ...outcome.response, headers: Cors.withCors(tenant, headers, outcome.response.headers) }
-            } as const
-          case "StreamResponse":
-            return { ...outcome, headers: Cors.withCors(tenant, headers, outcome.headers) }
-          case "ResetConnection":
-            return outcome
-        }
-      })
+          })
+        )
+      }
+      if (preflight !== undefined) return { _tag: "Respond", response: preflight } as const
+      const mtlsTokenEndpoint = yield* mtlsEndpoint
+      const outcome = yield* outcomeOf(fault, () => route(tenant, normalized, { nowMillis: now, mtlsTokenEndpoint }))
+      switch (outcome._tag) {
+        case "Respond":
+          return {
+            _tag: "Respond",
+            response: { ...outcome.response, headers: Cors.withCors(tenant, headers, outcome.response.headers) }
+          } as const
+        case "StreamResponse":
+          return { ...outcome, headers: Cors.withCors(tenant, headers, outcome.headers) }
+        case "ResetConnection":
+          return outcome
+      }
+    })
 
     const handle = (request: EmulatorRequest): Effect.Effect<EmulatorResponse> =>
       Effect.flatMap(dispatch(request), (outcome) =>
         outcome._tag === "Respond"
           ? Effect.succeed(outcome.response)
-          : Effect.dieMessage(
+          : dieWith(
             `TokenVaultEmulator.handle: the current fault is a transport fault (${outcome._tag}); ` +
               "use dispatch, EmulatorHttpClient or EmulatorServer"
           ))
@@ -737,11 +742,11 @@ export const make = (config: TenantConfig): Effect.Effect<TokenVaultEmulator> =>
       Effect.suspend(() => {
         const times = options.times
         if (times !== undefined && !(Number.isSafeInteger(times) && times >= 0)) {
-          return Effect.dieMessage(`TokenVaultEmulator.setFault: times must be an integer >= 0, got ${times}`)
+          return dieWith(`TokenVaultEmulator.setFault: times must be an integer >= 0, got ${times}`)
         }
         if (fault === undefined || times === 0) return Ref.set(currentFault, undefined)
         const problem = validateFault(fault)
-        if (problem !== undefined) return Effect.dieMessage(`TokenVaultEmulator.setFault: ${problem}`)
+        if (problem !== undefined) return dieWith(`TokenVaultEmulator.setFault: ${problem}`)
         return Ref.set(currentFault, { fault, remaining: times, prngs: makePrngs(fault) })
       })
 
@@ -782,7 +787,8 @@ export const make = (config: TenantConfig): Effect.Effect<TokenVaultEmulator> =>
       acceptsHost,
       addHost
     } satisfies TokenVaultEmulator
-  })
+  }
+)
 
 /**
  * A layer providing an emulator for the tenant.
@@ -817,10 +823,8 @@ export const layer = (config: TenantConfig): Layer.Layer<TokenVaultEmulator> =>
  * @since 0.1.0
  * @category accessors
  */
-export const requests: Effect.Effect<ReadonlyArray<RecordedRequest>, never, TokenVaultEmulator> = Effect.flatMap(
-  TokenVaultEmulator,
-  (emulator) => emulator.requests
-)
+export const requests: Effect.Effect<ReadonlyArray<RecordedRequest>, never, TokenVaultEmulator> = TokenVaultEmulator
+  .use((emulator) => emulator.requests)
 
 /**
  * Forgets the requests the emulator in context received.
@@ -835,9 +839,8 @@ export const requests: Effect.Effect<ReadonlyArray<RecordedRequest>, never, Toke
  * @since 0.1.0
  * @category accessors
  */
-export const clearRequests: Effect.Effect<void, never, TokenVaultEmulator> = Effect.flatMap(
-  TokenVaultEmulator,
-  (emulator) => emulator.clearRequests
+export const clearRequests: Effect.Effect<void, never, TokenVaultEmulator> = TokenVaultEmulator.use((emulator) =>
+  emulator.clearRequests
 )
 
 /**
@@ -860,4 +863,4 @@ export const setFault = (
   fault: Fault.Fault | undefined,
   options?: SetFaultOptions
 ): Effect.Effect<void, never, TokenVaultEmulator> =>
-  Effect.flatMap(TokenVaultEmulator, (emulator) => emulator.setFault(fault, options))
+  TokenVaultEmulator.use((emulator) => emulator.setFault(fault, options))

@@ -25,7 +25,7 @@ export * as TokenVaultEmulator from "./TokenVaultEmulator.js"
 export * as Fault from "./Fault.js"
 
 /**
- * The emulator as an in-memory `@effect/platform` `HttpClient`.
+ * The emulator as an in-memory `HttpClient` (`effect/http/HttpClient`).
  *
  * @since 0.1.0
  */

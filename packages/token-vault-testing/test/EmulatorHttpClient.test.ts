@@ -1,20 +1,33 @@
 import { EmulatorHttpClient, EmulatorServer, Fault, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
-import * as HttpBody from "@effect/platform/HttpBody"
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
+import * as HttpBody from "effect/http/HttpBody"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
-import * as TestClock from "effect/TestClock"
-import { APP_ID, APP_SECRET, basic, DOMAIN, formBody, GOOGLE_SCOPE, params, SVC_ID, SVC_SECRET, tenant } from "./fixtures.js"
+import * as TestClock from "effect/testing/TestClock"
+import {
+  APP_ID,
+  APP_SECRET,
+  basic,
+  DOMAIN,
+  formBody,
+  GOOGLE_SCOPE,
+  params,
+  SVC_ID,
+  SVC_SECRET,
+  tenant
+} from "./fixtures.js"
 
 const TOKEN_URL = `https://${DOMAIN}/oauth/token`
 
 const exchange = (overrides: Parameters<typeof params>[0] = {}) =>
   Effect.gen(function*() {
     const client = yield* HttpClient.HttpClient
-    return yield* client.execute(HttpClientRequest.post(TOKEN_URL).pipe(HttpClientRequest.bodyUrlParams(params(overrides))))
+    return yield* client.execute(
+      HttpClientRequest.post(TOKEN_URL).pipe(HttpClientRequest.bodyUrlParams(params(overrides)))
+    )
   })
 
 describe("EmulatorHttpClient", () => {
@@ -69,12 +82,12 @@ describe("EmulatorHttpClient", () => {
   it.effect("fails like a DNS failure for any other host, without reaching the emulator", () =>
     Effect.gen(function*() {
       const client = yield* HttpClient.HttpClient
-      const result = yield* Effect.either(client.get("https://other.example.com/oauth/token"))
-      expect(Either.isLeft(result)).toBe(true)
-      if (Either.isLeft(result)) {
-        expect(result.left._tag).toBe("RequestError")
-        expect(result.left.reason).toBe("Transport")
-        expect(result.left.message).toContain("ENOTFOUND other.example.com")
+      const result = yield* Effect.result(client.get("https://other.example.com/oauth/token"))
+      expect(Result.isFailure(result)).toBe(true)
+      if (Result.isFailure(result)) {
+        expect(result.failure._tag).toBe("HttpClientError")
+        expect(result.failure.reason._tag).toBe("TransportError")
+        expect(result.failure.message).toContain("ENOTFOUND other.example.com")
       }
       expect(yield* TokenVaultEmulator.requests).toStrictEqual([])
     }).pipe(Effect.provide(EmulatorHttpClient.layerTenant(tenant))))
@@ -97,7 +110,9 @@ describe("EmulatorHttpClient", () => {
   it.effect("sends JSON, raw and streamed bodies as text", () =>
     Effect.gen(function*() {
       const client = yield* HttpClient.HttpClient
-      const asJson = yield* client.execute(HttpClientRequest.post(TOKEN_URL).pipe(HttpClientRequest.bodyUnsafeJson(params())))
+      const asJson = yield* client.execute(
+        HttpClientRequest.post(TOKEN_URL).pipe(HttpClientRequest.bodyJsonUnsafe(params()))
+      )
       expect(asJson.status).toBe(200)
       const raw = yield* client.execute(
         HttpClientRequest.post(TOKEN_URL).pipe(
@@ -151,8 +166,11 @@ describe("EmulatorHttpClient", () => {
   it.effect("a fault status a web Response cannot carry is a transport error", () =>
     Effect.gen(function*() {
       yield* TokenVaultEmulator.setFault(Fault.Custom({ status: 600, body: "?" }))
-      const result = yield* Effect.either(exchange())
-      expect(Either.isLeft(result) && result.left._tag === "RequestError" && result.left.reason === "Transport")
+      const result = yield* Effect.result(exchange())
+      expect(
+        Result.isFailure(result) && result.failure._tag === "HttpClientError" &&
+          result.failure.reason._tag === "TransportError"
+      )
         .toBe(true)
     }).pipe(Effect.provide(EmulatorHttpClient.layerTenant(tenant))))
 
@@ -175,7 +193,26 @@ describe("EmulatorHttpClient", () => {
       expect((yield* emulator.requests)[0]?.form["client_id"]).toBe(APP_ID)
     }))
 
-  it.scoped("answers for a running EmulatorServer's address while it serves", () =>
+  it.effect("a nested layerTenant gets its own emulator and client (layers are memoized across provides)", () =>
+    Effect.gen(function*() {
+      const outer = yield* TokenVaultEmulator.TokenVaultEmulator
+      const inner = yield* Effect.gen(function*() {
+        const client = yield* HttpClient.HttpClient
+        const response = yield* client.get("https://inner.example.com/.well-known/openid-configuration")
+        expect(yield* response.json).toMatchObject({ issuer: "https://inner.example.com/" })
+        return yield* TokenVaultEmulator.TokenVaultEmulator
+      }).pipe(Effect.provide(EmulatorHttpClient.layerTenant({ ...tenant, domain: "inner.example.com" })))
+      expect(inner).not.toBe(outer)
+      expect((yield* inner.requests).map((r) => r.url)).toStrictEqual([
+        "https://inner.example.com/.well-known/openid-configuration"
+      ])
+      expect(yield* outer.requests).toStrictEqual([])
+      // The outer client still answers for the outer tenant only.
+      expect((yield* exchange()).status).toBe(200)
+      expect((yield* outer.requests).length).toBe(1)
+    }).pipe(Effect.provide(EmulatorHttpClient.layerTenant(tenant))))
+
+  it.effect("answers for a running EmulatorServer's address while it serves", () =>
     Effect.gen(function*() {
       const emulator = yield* TokenVaultEmulator.make(tenant)
       const client = EmulatorHttpClient.make(emulator)
@@ -187,8 +224,8 @@ describe("EmulatorHttpClient", () => {
           return server.url
         })
       )
-      const after = yield* Effect.either(client.get(`${url}/.well-known/openid-configuration`))
-      expect(Either.isLeft(after)).toBe(true)
+      const after = yield* Effect.result(client.get(`${url}/.well-known/openid-configuration`))
+      expect(Result.isFailure(after)).toBe(true)
       expect((yield* emulator.requests).length).toBe(1)
     }))
 })

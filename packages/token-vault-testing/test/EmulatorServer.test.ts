@@ -1,20 +1,20 @@
 import { EmulatorServer, Fault, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Layer from "effect/Layer"
-import * as TestClock from "effect/TestClock"
+import * as Result from "effect/Result"
+import * as TestClock from "effect/testing/TestClock"
 import * as Net from "node:net"
 import { basic, DOMAIN, params, SVC_ID, SVC_SECRET, tenant } from "./fixtures.js"
 
 /** Opens a TCP connection; succeeds with the socket or fails with the connection error code. */
 const connect = (host: string, port: number): Effect.Effect<Net.Socket, string> =>
-  Effect.async<Net.Socket, string>((resume) => {
+  Effect.callback<Net.Socket, string>((resume) => {
     const socket = Net.connect({ host, port })
     socket.once("connect", () => resume(Effect.succeed(socket)))
     socket.once("error", (error: NodeJS.ErrnoException) => resume(Effect.fail(error.code ?? error.message)))
@@ -37,7 +37,7 @@ const clients = [
 ] as const
 
 describe("EmulatorServer", () => {
-  it.scoped("listens on 127.0.0.1 on an ephemeral port", () =>
+  it.effect("listens on 127.0.0.1 on an ephemeral port", () =>
     Effect.gen(function*() {
       const emulator = yield* TokenVaultEmulator.make(tenant)
       const server = yield* EmulatorServer.serve(emulator)
@@ -48,8 +48,8 @@ describe("EmulatorServer", () => {
       const socket = yield* connect("127.0.0.1", server.port)
       socket.destroy()
       // Bound to the IPv4 loopback only, not to every interface (`::` would accept ::1 too).
-      const ipv6 = yield* Effect.either(connect("::1", server.port))
-      expect(Either.isLeft(ipv6)).toBe(true)
+      const ipv6 = yield* Effect.result(connect("::1", server.port))
+      expect(Result.isFailure(ipv6)).toBe(true)
     }))
 
   for (const client of clients) {
@@ -146,11 +146,11 @@ describe("EmulatorServer", () => {
           })
           return server.port
         })
-      ).pipe(Effect.timeoutFail({ duration: "5 seconds", onTimeout: () => "scope did not close in time" }))
+      ).pipe(Effect.timeoutOrElse({ duration: "5 seconds", orElse: () => Effect.fail("scope did not close in time") }))
       yield* Effect.sleep("20 millis")
       expect(socketClosed).toBe(true)
-      const refused = yield* Effect.either(connect("127.0.0.1", port))
-      expect(refused).toStrictEqual(Either.left("ECONNREFUSED"))
+      const refused = yield* Effect.result(connect("127.0.0.1", port))
+      expect(refused).toStrictEqual(Result.fail("ECONNREFUSED"))
     }))
 
   it.effect("counts accepted connections: a keep-alive client reuses one for many exchanges", () =>
@@ -173,7 +173,11 @@ describe("EmulatorServer", () => {
       // A fresh client (connection pool) per exchange opens a connection each time, and the counter
       // sees each one.
       for (let i = 0; i < 5; i++) {
-        yield* exchange(server.url).pipe(Effect.flatMap((response) => response.text), Effect.provide(NodeHttpClient.layerUndici))
+        yield* exchange(server.url).pipe(
+          Effect.flatMap((response) => response.text),
+          // Effect 4 memoizes layers across `Effect.provide`: `fresh` gives each exchange its own pool.
+          Effect.provide(Layer.fresh(NodeHttpClient.layerUndici))
+        )
       }
       expect(yield* server.connections).toBe(reused + 5)
     }).pipe(Effect.provide(Layer.merge(EmulatorServer.layerTenant(tenant), NodeHttpClient.layerUndici))))

@@ -3,7 +3,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as TestClock from "effect/TestClock"
+import * as TestClock from "effect/testing/TestClock"
 import {
   APP_ID,
   APP_SECRET,
@@ -54,7 +54,10 @@ describe("TokenVaultEmulator: successful exchanges", () => {
 
   it.effect("exchanges a refresh token, with and without login_hint", () =>
     Effect.gen(function*() {
-      const refresh = { subject_token: "rt-alice", subject_token_type: TokenVaultEmulator.SUBJECT_TOKEN_TYPE_REFRESH_TOKEN }
+      const refresh = {
+        subject_token: "rt-alice",
+        subject_token_type: TokenVaultEmulator.SUBJECT_TOKEN_TYPE_REFRESH_TOKEN
+      }
       const primary = yield* exchange(refresh)
       expect(primary.status).toBe(200)
       expect(json(primary)["access_token"]).toBe("ya29.alice-personal")
@@ -123,8 +126,18 @@ const post = (overrides: Params = {}, headers: Record<string, string> = {}) => t
 const refreshType = TokenVaultEmulator.SUBJECT_TOKEN_TYPE_REFRESH_TOKEN
 
 const errorCases: ReadonlyArray<ErrorCase> = [
-  { name: "unknown path", request: { method: "GET", url: "/api/v2/users", headers: {}, body: "" }, status: 404, error: "not_found" },
-  { name: "GET on the token endpoint", request: { ...post(), method: "GET" }, status: 405, error: "method_not_allowed" },
+  {
+    name: "unknown path",
+    request: { method: "GET", url: "/api/v2/users", headers: {}, body: "" },
+    status: 404,
+    error: "not_found"
+  },
+  {
+    name: "GET on the token endpoint",
+    request: { ...post(), method: "GET" },
+    status: 405,
+    error: "method_not_allowed"
+  },
   {
     name: "POST on the discovery document",
     request: { method: "POST", url: "/.well-known/openid-configuration", headers: {}, body: "" },
@@ -171,7 +184,12 @@ const errorCases: ReadonlyArray<ErrorCase> = [
     status: 401,
     error: "invalid_client"
   },
-  { name: "client_id without a secret", request: post({ client_secret: undefined }), status: 401, error: "invalid_client" },
+  {
+    name: "client_id without a secret",
+    request: post({ client_secret: undefined }),
+    status: 401,
+    error: "invalid_client"
+  },
   {
     name: "unknown client",
     request: post({ client_id: "nobody" }),
@@ -209,7 +227,9 @@ const errorCases: ReadonlyArray<ErrorCase> = [
   },
   {
     name: "a body client_id that differs from the Basic one",
-    request: post({ client_id: "post-only-client", client_secret: undefined }, { authorization: basic(APP_ID, APP_SECRET) }),
+    request: post({ client_id: "post-only-client", client_secret: undefined }, {
+      authorization: basic(APP_ID, APP_SECRET)
+    }),
     status: 400,
     error: "invalid_request"
   },
@@ -403,7 +423,12 @@ describe("TokenVaultEmulator: recorded requests", () => {
       yield* e.handle(tokenRequest({ login_hint: "alice@work.example" }, { "X-Request-Id": "one" }))
       yield* TestClock.adjust("5 seconds")
       yield* e.handle({ method: "get", url: "/.well-known/openid-configuration?x=1", headers: {}, body: "" })
-      yield* e.handle({ method: "POST", url: "/oauth/token", headers: { "content-type": "application/json" }, body: "{}" })
+      yield* e.handle({
+        method: "POST",
+        url: "/oauth/token",
+        headers: { "content-type": "application/json" },
+        body: "{}"
+      })
 
       const recorded = yield* e.requests
       expect(recorded.map((r) => [r.method, r.path, r.at])).toStrictEqual([
@@ -520,7 +545,9 @@ describe("TokenVaultEmulator: faults", () => {
 
   it.effect("RateLimited: Auth0's 429 with the x-ratelimit headers that were given", () =>
     Effect.gen(function*() {
-      const response = yield* withFault(Fault.RateLimited({ retryAfter: 3, limit: 30, remaining: 0, reset: 1_700_000_000 }))
+      const response = yield* withFault(
+        Fault.RateLimited({ retryAfter: 3, limit: 30, remaining: 0, reset: 1_700_000_000 })
+      )
       expect(response.status).toBe(429)
       expect(json(response)).toStrictEqual({
         error: "too_many_requests",
@@ -534,12 +561,16 @@ describe("TokenVaultEmulator: faults", () => {
       })
       const bare = yield* withFault(Fault.RateLimited())
       expect(bare.status).toBe(429)
-      expect(Object.keys(bare.headers).filter((h) => h === "retry-after" || h.startsWith("x-ratelimit"))).toStrictEqual([])
+      expect(Object.keys(bare.headers).filter((h) => h === "retry-after" || h.startsWith("x-ratelimit"))).toStrictEqual(
+        []
+      )
     }))
 
   it.effect("Custom: status, headers and body as given", () =>
     Effect.gen(function*() {
-      const response = yield* withFault(Fault.Custom({ status: 418, headers: { "x-teapot": "yes" }, body: "short and stout" }))
+      const response = yield* withFault(
+        Fault.Custom({ status: 418, headers: { "x-teapot": "yes" }, body: "short and stout" })
+      )
       expect(response).toStrictEqual({ status: 418, headers: { "x-teapot": "yes" }, body: "short and stout" })
     }))
 
@@ -651,7 +682,10 @@ describe("TokenVaultEmulator: configuration", () => {
       )
       expect(defectMessage(twice)).toContain("configured twice")
       const sharedToken = yield* Effect.exit(
-        TokenVaultEmulator.make({ ...tenant, users: [...tenant.users, { userId: "auth0|eve", refreshTokens: ["at-alice"] }] })
+        TokenVaultEmulator.make({
+          ...tenant,
+          users: [...tenant.users, { userId: "auth0|eve", refreshTokens: ["at-alice"] }]
+        })
       )
       const message = defectMessage(sharedToken)
       expect(message).toContain("same subject token")

@@ -3,8 +3,8 @@
  * `openid-client`, then the Token Vault exchange) accepts the emulator's answers, the emulator
  * speaks Auth0's protocol closely enough for our client's tests to mean something.
  */
-import { EmulatorServer, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
 import { AuthClient, TokenForConnectionError } from "@auth0/auth0-auth-js"
+import { EmulatorServer, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { APP_ID, APP_SECRET, GOOGLE_SCOPE, tenant } from "./fixtures.js"

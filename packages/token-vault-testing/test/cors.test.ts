@@ -1,11 +1,11 @@
 import { EmulatorHttpClient, EmulatorServer, Fault, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Layer from "effect/Layer"
 import { DOMAIN, formBody, json, tenant, tokenRequest } from "./fixtures.js"
 
@@ -84,7 +84,9 @@ describe("CORS for allowed web origins", () => {
       expect(answer.headers["access-control-allow-headers"]).toBe("content-type, auth0-client, authorization")
       const basicAuth = yield* emulator.handle(preflightRequest(APP_ORIGIN, "Authorization, Content-Type"))
       expect(basicAuth.headers["access-control-allow-headers"]).toBe("authorization, content-type")
-      expect(preflightPasses(basicAuth, { origin: APP_ORIGIN, method: "POST", headers: ["authorization", "content-type"] }))
+      expect(
+        preflightPasses(basicAuth, { origin: APP_ORIGIN, method: "POST", headers: ["authorization", "content-type"] })
+      )
         .toBe(true)
     }))
 
@@ -133,7 +135,8 @@ describe("CORS for allowed web origins", () => {
       expect(ok.status).toBe(200)
       expect(ok.headers).toMatchObject({
         "access-control-allow-origin": APP_ORIGIN,
-        "access-control-expose-headers": "x-auth0-requestid, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset",
+        "access-control-expose-headers":
+          "x-auth0-requestid, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset",
         vary: "origin"
       })
       const denied = yield* emulator.handle(tokenRequest({ client_secret: "wrong" }, headers))

@@ -3,18 +3,16 @@
  * the transport faults as an Effect `HttpClient` sees them, with `TestClock` driving time.
  */
 import { EmulatorHttpClient, Fault, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
-import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
-import * as Option from "effect/Option"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
-import * as TestClock from "effect/TestClock"
+import * as TestClock from "effect/testing/TestClock"
 import { DOMAIN, params, tenant, tokenRequest } from "./fixtures.js"
 
 const TOKEN_URL = `https://${DOMAIN}/oauth/token`
@@ -28,13 +26,18 @@ const exchange = Effect.gen(function*() {
 const readUntilFailure = (stream: Stream.Stream<Uint8Array, unknown>) =>
   Effect.gen(function*() {
     const chunks: Array<Uint8Array> = []
-    const result = yield* Effect.either(Stream.runForEach(stream, (chunk) => Effect.sync(() => chunks.push(chunk))))
-    return { text: new TextDecoder().decode(Buffer.concat(chunks)), failure: Either.isLeft(result) ? result.left : undefined }
+    const result = yield* Effect.result(Stream.runForEach(stream, (chunk) => Effect.sync(() => chunks.push(chunk))))
+    return {
+      text: new TextDecoder().decode(Buffer.concat(chunks)),
+      failure: Result.isFailure(result) ? result.failure : undefined
+    }
   })
 
 const normalAnswer = Effect.flatMap(TokenVaultEmulator.make(tenant), (e) => e.handle(tokenRequest()))
 
-const dieMessage = <A, E>(exit: Exit.Exit<A, E>): string => (Exit.isFailure(exit) ? Cause.pretty(exit.cause) : "succeeded")
+const dieMessage = <A, E>(
+  exit: Exit.Exit<A, E>
+): string => (Exit.isFailure(exit) ? Cause.pretty(exit.cause) : "succeeded")
 
 describe("setFault with times", () => {
   it.effect("429 once, then the normal answer again", () =>
@@ -168,8 +171,10 @@ describe("Fault.Random", () => {
       for (let i = 0; i < 3; i++) statuses.push((yield* e.handle(tokenRequest())).status)
       expect(statuses).toStrictEqual([500, 500, 200])
 
-      yield* e.setFault(Fault.Latency({ millis: 100, then: Fault.Random({ rate: 1, seed: 3, faults: [Fault.NonJson()] }) }))
-      const fiber = yield* Effect.fork(e.handle(tokenRequest()))
+      yield* e.setFault(
+        Fault.Latency({ millis: 100, then: Fault.Random({ rate: 1, seed: 3, faults: [Fault.NonJson()] }) })
+      )
+      const fiber = yield* Effect.forkChild(e.handle(tokenRequest()))
       yield* TestClock.adjust("100 millis")
       const slow = yield* Fiber.join(fiber)
       expect(slow.headers["content-type"]).toMatch(/^text\/plain/)
@@ -197,7 +202,7 @@ describe("transport faults", () => {
       expect(outcome.end).toBe("Close")
       expect(outcome.status).toBe(200)
       expect(outcome.headers["content-length"]).toBe(String(Buffer.byteLength(normal.body)))
-      const sent = new TextDecoder().decode(Buffer.concat(Chunk.toReadonlyArray(yield* Stream.runCollect(outcome.body))))
+      const sent = new TextDecoder().decode(Buffer.concat(yield* Stream.runCollect(outcome.body)))
       expect(sent).toBe(normal.body.slice(0, Math.floor(normal.body.length / 2)))
     }))
 })
@@ -208,9 +213,9 @@ describe("transport faults through the in-memory client", () => {
   it.effect("Latency waits on the Clock, then answers normally or with its then", () =>
     Effect.gen(function*() {
       yield* TokenVaultEmulator.setFault(Fault.Latency({ millis: 1000 }))
-      const fiber = yield* Effect.fork(exchange)
+      const fiber = yield* Effect.forkChild(exchange)
       yield* TestClock.adjust("999 millis")
-      expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
+      expect(fiber.pollUnsafe()).toBeUndefined()
       // Recorded on arrival, before the wait.
       expect((yield* TokenVaultEmulator.requests).length).toBe(1)
       yield* TestClock.adjust("1 millis")
@@ -219,7 +224,7 @@ describe("transport faults through the in-memory client", () => {
       expect(yield* response.json).toMatchObject({ access_token: "ya29.alice-personal" })
 
       yield* TokenVaultEmulator.setFault(Fault.Latency({ millis: 500, then: Fault.ServerError({ status: 504 }) }))
-      const slowError = yield* Effect.fork(exchange)
+      const slowError = yield* Effect.forkChild(exchange)
       yield* TestClock.adjust("500 millis")
       const gateway = yield* Fiber.join(slowError)
       expect(gateway.status).toBe(504)
@@ -229,27 +234,29 @@ describe("transport faults through the in-memory client", () => {
   it.effect("a client timeout interrupts the latency", () =>
     Effect.gen(function*() {
       yield* TokenVaultEmulator.setFault(Fault.Latency({ millis: 60_000 }))
-      const fiber = yield* Effect.fork(Effect.timeout(exchange, "2 seconds"))
+      const fiber = yield* Effect.forkChild(Effect.timeout(exchange, "2 seconds"))
       yield* TestClock.adjust("2 seconds")
-      const result = yield* Effect.either(Fiber.join(fiber))
-      expect(Either.isLeft(result) && result.left._tag).toBe("TimeoutException")
+      const result = yield* Effect.result(Fiber.join(fiber))
+      expect(Result.isFailure(result) && result.failure._tag).toBe("TimeoutError")
     }).pipe(provide))
 
   it.effect("ResetBeforeHeaders fails the request with a transport error", () =>
     Effect.gen(function*() {
       yield* TokenVaultEmulator.setFault(Fault.ResetBeforeHeaders())
-      const result = yield* Effect.either(exchange)
-      if (Either.isRight(result)) return expect.unreachable()
-      expect(result.left._tag).toBe("RequestError")
-      expect(result.left.reason).toBe("Transport")
-      expect(result.left.message).toContain("ECONNRESET")
+      const result = yield* Effect.result(exchange)
+      if (Result.isSuccess(result)) return expect.unreachable()
+      expect(result.failure._tag).toBe("HttpClientError")
+      expect(result.failure.reason._tag).toBe("TransportError")
+      expect(result.failure.message).toContain("ECONNRESET")
       expect((yield* TokenVaultEmulator.requests).length).toBe(1)
     }).pipe(provide))
 
-  for (const [name, fault, error] of [
-    ["ResetAfterHeaders", Fault.ResetAfterHeaders(), "ECONNRESET"],
-    ["TruncatedJson", Fault.TruncatedJson(), "other side closed"]
-  ] as const) {
+  for (
+    const [name, fault, error] of [
+      ["ResetAfterHeaders", Fault.ResetAfterHeaders(), "ECONNRESET"],
+      ["TruncatedJson", Fault.TruncatedJson(), "other side closed"]
+    ] as const
+  ) {
     it.effect(`${name}: the head arrives with the full content-length, the body fails half way`, () =>
       Effect.gen(function*() {
         const normal = yield* normalAnswer
@@ -261,12 +268,12 @@ describe("transport faults through the in-memory client", () => {
         const read = yield* readUntilFailure(response.stream)
         expect(read.text).toBe(normal.body.slice(0, Math.floor(normal.body.length / 2)))
         expect(() => JSON.parse(read.text)).toThrow()
-        expect(read.failure).toMatchObject({ _tag: "ResponseError" })
+        expect(read.failure).toMatchObject({ _tag: "HttpClientError", reason: { _tag: "DecodeError" } })
         expect(String((read.failure as { cause?: unknown }).cause)).toContain(error)
 
         const again = yield* exchange
-        const text = yield* Effect.either(again.text)
-        expect(Either.isLeft(text) && text.left._tag).toBe("ResponseError")
+        const text = yield* Effect.result(again.text)
+        expect(Result.isFailure(text) && text.failure.reason._tag).toBe("DecodeError")
       }).pipe(provide))
   }
 
@@ -277,12 +284,12 @@ describe("transport faults through the in-memory client", () => {
       const response = yield* exchange
       expect(response.status).toBe(200)
       expect(response.headers["content-length"]).toBe(String(Buffer.byteLength(normal.body)))
-      const reading = yield* Effect.fork(Effect.timeout(response.text, "10 seconds"))
+      const reading = yield* Effect.forkChild(Effect.timeout(response.text, "10 seconds"))
       yield* TestClock.adjust("9 seconds")
-      expect(Option.isNone(yield* Fiber.poll(reading))).toBe(true)
+      expect(reading.pollUnsafe()).toBeUndefined()
       yield* TestClock.adjust("1 second")
-      const result = yield* Effect.either(Fiber.join(reading))
-      expect(Either.isLeft(result) && result.left._tag).toBe("TimeoutException")
+      const result = yield* Effect.result(Fiber.join(reading))
+      expect(Result.isFailure(result) && result.failure._tag).toBe("TimeoutError")
     }).pipe(provide))
 
   it.effect("EndlessBody trickles a byte per interval on the Clock and never ends", () =>
@@ -291,18 +298,18 @@ describe("transport faults through the in-memory client", () => {
       const response = yield* exchange
       expect(response.status).toBe(200)
       expect(response.headers["content-length"]).toBeUndefined()
-      const taking = yield* Effect.fork(
+      const taking = yield* Effect.forkChild(
         response.stream.pipe(Stream.take(4), Stream.decodeText(), Stream.mkString)
       )
       const other = yield* exchange
-      const firstBytes = yield* Effect.fork(Effect.timeout(other.text, "1 second"))
+      const firstBytes = yield* Effect.forkChild(Effect.timeout(other.text, "1 second"))
       yield* TestClock.adjust("250 millis")
-      expect(Option.isNone(yield* Fiber.poll(taking))).toBe(true)
+      expect(taking.pollUnsafe()).toBeUndefined()
       yield* TestClock.adjust("50 millis")
       expect(yield* Fiber.join(taking)).toBe("{\"access_token\":\"xxx")
       yield* TestClock.adjust("1 second")
-      const whole = yield* Effect.either(Fiber.join(firstBytes))
-      expect(Either.isLeft(whole) && whole.left._tag).toBe("TimeoutException")
+      const whole = yield* Effect.result(Fiber.join(firstBytes))
+      expect(Result.isFailure(whole) && whole.failure._tag).toBe("TimeoutError")
     }).pipe(provide))
 
   it.effect("OversizedBody streams exactly its size of valid JSON, announced or not", () =>
@@ -337,7 +344,7 @@ describe("transport faults through the in-memory client", () => {
   it.effect("the fault clears after times, for transport faults too", () =>
     Effect.gen(function*() {
       yield* TokenVaultEmulator.setFault(Fault.ResetBeforeHeaders(), { times: 1 })
-      expect(Either.isLeft(yield* Effect.either(exchange))).toBe(true)
+      expect(Result.isFailure(yield* Effect.result(exchange))).toBe(true)
       expect((yield* exchange).status).toBe(200)
     }).pipe(provide))
 })

@@ -3,12 +3,12 @@
  * (see tls.test.ts for real handshakes), and its configuration.
  */
 import { EmulatorHttpClient, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import { X509Certificate } from "node:crypto"
 import { DOMAIN, json, params, tenant, tokenRequest } from "./fixtures.js"
 
@@ -76,7 +76,9 @@ describe("mTLS client authentication", () => {
       expect(ok.status).toBe(200)
       expect(json(ok)).toMatchObject({ access_token: "ya29.alice-personal" })
       // Order, spelling and case of attribute types do not matter; values do.
-      for (const dn of ["O=Example, CN=web-app", "/CN=web-app/O=Example", "cn=web-app\no=Example", "CN=web-app+O=Example"]) {
+      for (
+        const dn of ["O=Example, CN=web-app", "/CN=web-app/O=Example", "cn=web-app\no=Example", "CN=web-app+O=Example"]
+      ) {
         expect((yield* e.handle(mtls("web-app", certificate(dn)))).status).toBe(200)
       }
       for (const dn of ["CN=Web-App, O=Example", "CN=web-app", "CN=web-app, O=Example, OU=Extra"]) {
@@ -174,7 +176,10 @@ describe("mTLS configuration", () => {
   it.effect("a client without what its methods need is a defect naming it", () =>
     Effect.gen(function*() {
       const cases: ReadonlyArray<readonly [TokenVaultEmulator.ClientConfig, string]> = [
-        [{ clientId: "a", authMethods: ["tls_client_auth"] }, "allows tls_client_auth but has no tlsClientAuthSubjectDn"],
+        [
+          { clientId: "a", authMethods: ["tls_client_auth"] },
+          "allows tls_client_auth but has no tlsClientAuthSubjectDn"
+        ],
         [{ clientId: "b", authMethods: ["tls_client_auth"], tlsClientAuthSubjectDn: "no equals sign" }, "not a DN"],
         [
           { clientId: "c", authMethods: ["self_signed_tls_client_auth"] },
@@ -185,7 +190,10 @@ describe("mTLS configuration", () => {
           "selfSignedCertificates[0] that is not a PEM certificate"
         ],
         [{ clientId: "e" }, "allows client_secret_post but has no clientSecret"],
-        [{ clientId: "f", authMethods: ["client_secret_basic", "tls_client_auth"], tlsClientAuthSubjectDn: "CN=f" }, "no clientSecret"]
+        [
+          { clientId: "f", authMethods: ["client_secret_basic", "tls_client_auth"], tlsClientAuthSubjectDn: "CN=f" },
+          "no clientSecret"
+        ]
       ]
       for (const [client, message] of cases) {
         const text = defect(yield* Effect.exit(TokenVaultEmulator.make({ ...tenant, clients: [client] })))
@@ -199,7 +207,9 @@ describe("mTLS configuration", () => {
       const discovery = { method: "GET", url: "/.well-known/openid-configuration", headers: {}, body: "" }
       const byOrigin = yield* TokenVaultEmulator.make({ ...tenant, mtlsEndpoint: "https://mtls.tenant.example.com" })
       const doc = json(yield* byOrigin.handle(discovery))
-      expect(doc["mtls_endpoint_aliases"]).toStrictEqual({ token_endpoint: "https://mtls.tenant.example.com/oauth/token" })
+      expect(doc["mtls_endpoint_aliases"]).toStrictEqual({
+        token_endpoint: "https://mtls.tenant.example.com/oauth/token"
+      })
       expect(doc["token_endpoint_auth_methods_supported"]).toContain("tls_client_auth")
       expect(doc["token_endpoint_auth_methods_supported"]).toContain("self_signed_tls_client_auth")
       expect(yield* byOrigin.mtlsEndpoint).toBe("https://mtls.tenant.example.com/oauth/token")
@@ -211,7 +221,7 @@ describe("mTLS configuration", () => {
       expect(bad).toContain("TenantConfig.mtlsEndpoint")
     }))
 
-  it.scoped("an advertised alias lasts as long as its scope, and the configured one wins", () =>
+  it.effect("an advertised alias lasts as long as its scope, and the configured one wins", () =>
     Effect.gen(function*() {
       const discovery = { method: "GET", url: "/.well-known/openid-configuration", headers: {}, body: "" }
       const e = yield* TokenVaultEmulator.make(tenant)

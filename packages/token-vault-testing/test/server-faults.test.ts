@@ -3,18 +3,17 @@
  * nothing outlives the client or the server's scope.
  */
 import { EmulatorHttpClient, EmulatorServer, Fault, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
+import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
-import * as TestClock from "effect/TestClock"
+import * as TestClock from "effect/testing/TestClock"
 import * as Net from "node:net"
 import { formBody, params, tenant, tokenRequest } from "./fixtures.js"
 
@@ -44,7 +43,7 @@ const rawExchange = (
   deadlineMillis: number,
   keepOpen?: { readonly sockets: Array<Net.Socket> }
 ): Effect.Effect<RawResult> =>
-  Effect.async<RawResult>((resume) => {
+  Effect.callback<RawResult>((resume) => {
     const body = formBody()
     const socket = Net.connect({ host: "127.0.0.1", port, allowHalfOpen: keepOpen !== undefined })
     keepOpen?.sockets.push(socket)
@@ -107,29 +106,29 @@ const clients = [
 
 describe("transport faults on loopback", () => {
   for (const client of clients) {
-    it.scoped(`ResetBeforeHeaders: a transport error, no response (${client.name})`, () =>
+    it.effect(`ResetBeforeHeaders: a transport error, no response (${client.name})`, () =>
       Effect.gen(function*() {
         const server = yield* serverWith(Fault.ResetBeforeHeaders())
-        const result = yield* Effect.either(exchange(server.url))
-        if (Either.isRight(result)) return expect.unreachable()
-        expect(result.left._tag).toBe("RequestError")
-        expect(result.left.reason).toBe("Transport")
+        const result = yield* Effect.result(exchange(server.url))
+        if (Result.isSuccess(result)) return expect.unreachable()
+        expect(result.failure._tag).toBe("HttpClientError")
+        expect(result.failure.reason._tag).toBe("TransportError")
         expect((yield* server.emulator.requests).length).toBeGreaterThanOrEqual(1)
       }).pipe(Effect.provide(client.layer)))
 
-    it.scoped(`ResetAfterHeaders and TruncatedJson: the head arrives, reading the body fails (${client.name})`, () =>
+    it.effect(`ResetAfterHeaders and TruncatedJson: the head arrives, reading the body fails (${client.name})`, () =>
       Effect.gen(function*() {
         for (const fault of [Fault.ResetAfterHeaders(), Fault.TruncatedJson()]) {
           const server = yield* serverWith(fault)
           const response = yield* exchange(server.url)
           expect(response.status).toBe(200)
-          const text = yield* Effect.either(response.text)
-          expect(Either.isLeft(text) && text.left._tag).toBe("ResponseError")
+          const text = yield* Effect.result(response.text)
+          expect(Result.isFailure(text) && text.failure.reason._tag).toBe("DecodeError")
         }
       }).pipe(Effect.provide(client.layer)))
   }
 
-  it.scoped("ResetBeforeHeaders resets the TCP connection before any byte", () =>
+  it.effect("ResetBeforeHeaders resets the TCP connection before any byte", () =>
     Effect.gen(function*() {
       const server = yield* serverWith(Fault.ResetBeforeHeaders())
       const raw = yield* rawExchange(server.port, 2000)
@@ -138,7 +137,7 @@ describe("transport faults on loopback", () => {
       expect(raw.error).toBe("ECONNRESET")
     }))
 
-  it.scopedLive("TruncatedJson: full content-length, half the JSON, then the server half-closes (FIN)", () =>
+  it.live("TruncatedJson: full content-length, half the JSON, then the server half-closes (FIN)", () =>
     Effect.gen(function*() {
       const normal = yield* normalAnswer
       const server = yield* serverWith(Fault.TruncatedJson())
@@ -156,7 +155,7 @@ describe("transport faults on loopback", () => {
       expect(yield* eventually(Effect.map(server.openConnections, (open) => open === 0))).toBe(true)
     }))
 
-  it.scopedLive("ResetAfterHeaders: full content-length, half the JSON, then the server resets the connection", () =>
+  it.live("ResetAfterHeaders: full content-length, half the JSON, then the server resets the connection", () =>
     Effect.gen(function*() {
       const normal = yield* normalAnswer
       const server = yield* serverWith(Fault.ResetAfterHeaders())
@@ -172,7 +171,7 @@ describe("transport faults on loopback", () => {
       expect(yield* eventually(Effect.map(server.openConnections, (open) => open === 0), 20)).toBe(true)
     }))
 
-  it.scoped("StalledBody: the head arrives, the body never does, the connection stays open", () =>
+  it.effect("StalledBody: the head arrives, the body never does, the connection stays open", () =>
     Effect.gen(function*() {
       const normal = yield* normalAnswer
       const server = yield* serverWith(Fault.StalledBody())
@@ -183,14 +182,14 @@ describe("transport faults on loopback", () => {
       expect(raw.ending).toBe("open")
     }))
 
-  it.scopedLive("StalledBody: a client timeout ends the exchange, and the server lets the connection go", () =>
+  it.live("StalledBody: a client timeout ends the exchange, and the server lets the connection go", () =>
     Effect.gen(function*() {
       const server = yield* serverWith(Fault.StalledBody())
       const response = yield* exchange(server.url)
       expect(response.status).toBe(200)
       const started = Date.now()
-      const text = yield* Effect.either(Effect.timeout(response.text, "200 millis"))
-      expect(Either.isLeft(text) && text.left._tag).toBe("TimeoutException")
+      const text = yield* Effect.result(Effect.timeout(response.text, "200 millis"))
+      expect(Result.isFailure(text) && text.failure._tag).toBe("TimeoutError")
       expect(Date.now() - started).toBeLessThan(2000)
       expect(yield* eventually(Effect.map(server.openConnections, (open) => open === 0))).toBe(true)
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
@@ -204,7 +203,7 @@ describe("transport faults on loopback", () => {
           Effect.gen(function*() {
             const server = yield* EmulatorServer.serve(emulator)
             // Reads for up to 10 s; the scope closes after 150 ms.
-            return yield* Effect.fork(rawExchange(server.port, 10_000))
+            return yield* Effect.forkChild(rawExchange(server.port, 10_000))
           }).pipe(Effect.tap(() => Effect.sleep("150 millis")))
         )
         const started = Date.now()
@@ -215,7 +214,7 @@ describe("transport faults on loopback", () => {
       }
     }))
 
-  it.scopedLive("EndlessBody trickles bytes and never ends", () =>
+  it.live("EndlessBody trickles bytes and never ends", () =>
     Effect.gen(function*() {
       const server = yield* serverWith(Fault.EndlessBody({ intervalMillis: 20 }))
       const raw = yield* rawExchange(server.port, 300)
@@ -230,21 +229,21 @@ describe("transport faults on loopback", () => {
       expect(xs).toBeLessThanOrEqual(20)
     }))
 
-  it.scopedLive("EndlessBody: a client deadline ends it", () =>
+  it.live("EndlessBody: a client deadline ends it", () =>
     Effect.gen(function*() {
       const server = yield* serverWith(Fault.EndlessBody({ intervalMillis: 10 }))
       const response = yield* exchange(server.url)
-      const text = yield* Effect.either(Effect.timeout(response.text, "150 millis"))
-      expect(Either.isLeft(text) && text.left._tag).toBe("TimeoutException")
+      const text = yield* Effect.result(Effect.timeout(response.text, "150 millis"))
+      expect(Result.isFailure(text) && text.failure._tag).toBe("TimeoutError")
       expect(yield* eventually(Effect.map(server.openConnections, (open) => open === 0))).toBe(true)
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
-  it.scoped("OversizedBody streams exactly its size, with or without content-length", () =>
+  it.effect("OversizedBody streams exactly its size, with or without content-length", () =>
     Effect.gen(function*() {
       const server = yield* serverWith(Fault.OversizedBody())
       const response = yield* exchange(server.url)
       expect(response.headers["content-length"]).toBe(String(1024 * 1024))
-      const size = yield* Stream.runFold(response.stream, 0, (total, chunk) => total + chunk.length)
+      const size = yield* Stream.runFold(response.stream, () => 0, (total, chunk) => total + chunk.length)
       expect(size).toBe(1024 * 1024)
 
       yield* server.emulator.setFault(Fault.OversizedBody({ bytes: 200_000, contentLength: false }))
@@ -269,10 +268,10 @@ describe("transport faults on loopback", () => {
     Effect.gen(function*() {
       const server = yield* EmulatorServer.EmulatorServer
       yield* TokenVaultEmulator.setFault(Fault.Latency({ millis: 30_000 }))
-      const fiber = yield* Effect.fork(exchange(server.url))
+      const fiber = yield* Effect.forkChild(exchange(server.url))
       // Wait (live) until the request has arrived, then move the test clock.
       yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 50)))
-      expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
+      expect(fiber.pollUnsafe()).toBeUndefined()
       yield* TestClock.adjust("30 seconds")
       const response = yield* Fiber.join(fiber)
       expect(response.status).toBe(200)
@@ -297,11 +296,13 @@ describe("transport faults on loopback", () => {
         Effect.gen(function*() {
           const seen: Array<string> = []
           for (let i = 0; i < 16; i++) {
-            const result = yield* Effect.either(
-              client.execute(HttpClientRequest.post(`${url}/oauth/token`).pipe(HttpClientRequest.bodyUrlParams(params())))
+            const result = yield* Effect.result(
+              client.execute(
+                HttpClientRequest.post(`${url}/oauth/token`).pipe(HttpClientRequest.bodyUrlParams(params()))
+              )
             )
-            seen.push(Either.isLeft(result) ? "reset" : String(result.right.status))
-            if (Either.isRight(result)) yield* Effect.ignore(result.right.text)
+            seen.push(Result.isFailure(result) ? "reset" : String(result.success.status))
+            if (Result.isSuccess(result)) yield* Effect.ignore(result.success.text)
           }
           return seen
         })

@@ -3,15 +3,13 @@
  * with undici and node:https.
  */
 import { EmulatorServer, TestCertificates, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import Undici from "@effect/platform-node/Undici"
 import { describe, expect, it, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as Layer from "effect/Layer"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
 import { createPrivateKey, X509Certificate } from "node:crypto"
 import * as Https from "node:https"
 import { params, tenant } from "./fixtures.js"
@@ -23,36 +21,28 @@ interface ClientTls {
   readonly passphrase?: string
 }
 
-/** An undici `HttpClient` with its own connection pool and these TLS settings. */
+/** An undici `HttpClient` with its own connection pool (closed with the layer) and these TLS settings. */
 const undiciWith = (tls: ClientTls) =>
-  NodeHttpClient.layerUndiciWithoutDispatcher.pipe(
-    Layer.provide(Layer.scoped(
-      NodeHttpClient.Dispatcher,
-      Effect.acquireRelease(
-        Effect.sync(() =>
-          new Undici.Agent({
-            connect: {
-              ...(tls.ca === undefined ? {} : { ca: tls.ca }),
-              ...(tls.cert === undefined ? {} : { cert: tls.cert }),
-              ...(tls.key === undefined ? {} : { key: Redacted.value(tls.key) }),
-              ...(tls.passphrase === undefined ? {} : { passphrase: tls.passphrase })
-            }
-          })
-        ),
-        (agent) => Effect.promise(() => agent.destroy())
-      )
-    ))
-  )
+  NodeHttpClient.layerUndiciOptions({
+    connect: {
+      ...(tls.ca === undefined ? {} : { ca: tls.ca }),
+      ...(tls.cert === undefined ? {} : { cert: tls.cert }),
+      ...(tls.key === undefined ? {} : { key: Redacted.value(tls.key) }),
+      ...(tls.passphrase === undefined ? {} : { passphrase: tls.passphrase })
+    }
+  })
 
 const exchangeAt = (tokenEndpoint: string, overrides: Parameters<typeof params>[0] = {}) =>
   Effect.gen(function*() {
     const client = yield* HttpClient.HttpClient
-    return yield* client.execute(HttpClientRequest.post(tokenEndpoint).pipe(HttpClientRequest.bodyUrlParams(params(overrides))))
+    return yield* client.execute(
+      HttpClientRequest.post(tokenEndpoint).pipe(HttpClientRequest.bodyUrlParams(params(overrides)))
+    )
   })
 
 /** A GET with node:https, trusting `ca`; the status, or the error code. */
 const httpsGet = (url: string, ca: string | undefined) =>
-  Effect.async<number, string>((resume) => {
+  Effect.callback<number, string>((resume) => {
     const request = Https.get(url, { ...(ca === undefined ? {} : { ca }), agent: false }, (response) => {
       response.resume()
       resume(Effect.succeed(response.statusCode ?? 0))
@@ -105,11 +95,11 @@ layer(TestCertificates.layer())("HTTPS and mTLS", (it) => {
 
       const rsa = yield* TestCertificates.selfSigned("CN=rsa", { keyType: "rsa" })
       expect(new X509Certificate(rsa.cert).publicKey.asymmetricKeyType).toBe("rsa")
-      const badSubject = yield* Effect.either(certificates.issueClient("no equals sign"))
-      expect(Either.isLeft(badSubject) && badSubject.left.message).toContain("not a DN")
+      const badSubject = yield* Effect.result(certificates.issueClient("no equals sign"))
+      expect(Result.isFailure(badSubject) && badSubject.failure.message).toContain("not a DN")
     }))
 
-  it.scoped("serves HTTPS on 127.0.0.1, verifiable for 127.0.0.1 and localhost with the test CA only", () =>
+  it.effect("serves HTTPS on 127.0.0.1, verifiable for 127.0.0.1 and localhost with the test CA only", () =>
     Effect.gen(function*() {
       const certificates = yield* TestCertificates.TestCertificates
       const emulator = yield* TokenVaultEmulator.make(tenant)
@@ -122,18 +112,18 @@ layer(TestCertificates.layer())("HTTPS and mTLS", (it) => {
       const discovery = "/.well-known/openid-configuration"
       expect(yield* httpsGet(`${server.url}${discovery}`, certificates.ca.cert)).toBe(200)
       expect(yield* httpsGet(`https://localhost:${server.port}${discovery}`, certificates.ca.cert)).toBe(200)
-      const untrusted = yield* Effect.either(httpsGet(`${server.url}${discovery}`, undefined))
-      expect(untrusted).toStrictEqual(Either.left("UNABLE_TO_VERIFY_LEAF_SIGNATURE"))
+      const untrusted = yield* Effect.result(httpsGet(`${server.url}${discovery}`, undefined))
+      expect(untrusted).toStrictEqual(Result.fail("UNABLE_TO_VERIFY_LEAF_SIGNATURE"))
       // Plain HTTP on the TLS port is not answered as HTTP.
-      const plain = yield* Effect.either(
+      const plain = yield* Effect.result(
         Effect.tryPromise(() => fetch(`http://127.0.0.1:${server.port}${discovery}`).then((r) => r.status))
       )
-      expect(Either.isLeft(plain) || plain.right === 400).toBe(true)
+      expect(Result.isFailure(plain) || plain.success === 400).toBe(true)
       // Without requestClientCertificate, no mTLS alias is advertised.
       expect(yield* emulator.mtlsEndpoint).toBeUndefined()
     }))
 
-  it.scoped("mTLS: tls_client_auth and self_signed_tls_client_auth over a real handshake", () =>
+  it.effect("mTLS: tls_client_auth and self_signed_tls_client_auth over a real handshake", () =>
     Effect.gen(function*() {
       const certificates = yield* TestCertificates.TestCertificates
       const webApp = yield* certificates.issueClient("CN=web-app, O=Example")
@@ -171,7 +161,10 @@ layer(TestCertificates.layer())("HTTPS and mTLS", (it) => {
       const noCertificate = yield* asClient("web-app", { ca })
       expect(noCertificate).toStrictEqual({
         status: 401,
-        body: { error: "invalid_client", error_description: "A client certificate is required for mTLS client authentication" }
+        body: {
+          error: "invalid_client",
+          error_description: "A client certificate is required for mTLS client authentication"
+        }
       })
       const wrongSubject = yield* asClient("web-app", { ca, cert: stranger.cert, key: stranger.key })
       expect(wrongSubject.status).toBe(401)
@@ -201,7 +194,7 @@ layer(TestCertificates.layer())("HTTPS and mTLS", (it) => {
       expect(secretClient).toBe(200)
     }))
 
-  it.scoped("a passphrase-encrypted key works for the client and for the server", () =>
+  it.effect("a passphrase-encrypted key works for the client and for the server", () =>
     Effect.gen(function*() {
       const certificates = yield* TestCertificates.TestCertificates
       const webApp = yield* certificates.issueClient("CN=web-app, O=Example")
@@ -222,13 +215,15 @@ layer(TestCertificates.layer())("HTTPS and mTLS", (it) => {
           exchangeAt(server.tokenEndpoint, { client_id: "web-app", client_secret: undefined }),
           (response) => response.status
         ).pipe(
-          Effect.provide(undiciWith({ ca: certificates.ca.cert, cert: webApp.cert, key: clientKey, passphrase: "client pass" }))
+          Effect.provide(
+            undiciWith({ ca: certificates.ca.cert, cert: webApp.cert, key: clientKey, passphrase: "client pass" })
+          )
         )
       )
       expect(status).toBe(200)
     }))
 
-  it.scoped("the mTLS server advertises its token endpoint as the tenant's mTLS alias while it serves", () =>
+  it.effect("the mTLS server advertises its token endpoint as the tenant's mTLS alias while it serves", () =>
     Effect.gen(function*() {
       const certificates = yield* TestCertificates.TestCertificates
       const emulator = yield* TokenVaultEmulator.make(tenant)
@@ -258,7 +253,7 @@ layer(TestCertificates.layer())("HTTPS and mTLS", (it) => {
       expect(yield* configured.mtlsEndpoint).toBe("https://mtls.tenant.example.com/oauth/token")
     }))
 
-  it.scoped("over plain HTTP no certificate reaches the emulator", () =>
+  it.effect("over plain HTTP no certificate reaches the emulator", () =>
     Effect.gen(function*() {
       const cli = yield* TestCertificates.selfSigned("CN=cli")
       const emulator = yield* TokenVaultEmulator.make({ ...tenant, clients: mtlsClients(cli.cert) })
@@ -269,13 +264,18 @@ layer(TestCertificates.layer())("HTTPS and mTLS", (it) => {
       expect((yield* emulator.requests)[0]?.clientCertificate).toBeUndefined()
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
-  it.scoped("counts TLS connections too: a keep-alive mTLS client reuses its connection", () =>
+  it.effect("counts TLS connections too: a keep-alive mTLS client reuses its connection", () =>
     Effect.gen(function*() {
       const certificates = yield* TestCertificates.TestCertificates
       const webApp = yield* certificates.issueClient("CN=web-app, O=Example")
       const emulator = yield* TokenVaultEmulator.make({ ...tenant, clients: mtlsClients(webApp.cert) })
       const server = yield* EmulatorServer.serve(emulator, {
-        tls: { cert: certificates.server.cert, key: certificates.server.key, ca: certificates.ca.cert, requestClientCertificate: true }
+        tls: {
+          cert: certificates.server.cert,
+          key: certificates.server.key,
+          ca: certificates.ca.cert,
+          requestClientCertificate: true
+        }
       })
       yield* Effect.scoped(
         Effect.gen(function*() {
@@ -295,9 +295,9 @@ layer(TestCertificates.layer())("HTTPS and mTLS", (it) => {
 describe("TestCertificates without openssl", () => {
   it.effect("fails with TestCertificateError naming the step", () =>
     Effect.gen(function*() {
-      const result = yield* Effect.either(TestCertificates.make({ openssl: "/nonexistent/openssl" }))
-      if (Either.isRight(result)) return expect.unreachable()
-      expect(result.left._tag).toBe("TestCertificateError")
-      expect(result.left.message).toContain("Could not make test certificates (CA)")
+      const result = yield* Effect.result(TestCertificates.make({ openssl: "/nonexistent/openssl" }))
+      if (Result.isSuccess(result)) return expect.unreachable()
+      expect(result.failure._tag).toBe("TestCertificateError")
+      expect(result.failure.message).toContain("Could not make test certificates (CA)")
     }))
 })

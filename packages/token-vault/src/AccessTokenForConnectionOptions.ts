@@ -5,15 +5,13 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
+import * as SchemaIssue from "effect/SchemaIssue"
 import type * as Types from "effect/Types"
 import { InvalidArgumentError } from "./TokenVaultError.js"
 import { unreadableOptions } from "./internal/unreadable.js"
-
-const withMessage = (message: string) => ({ message: () => ({ message, override: true }) })
 
 const tokenRule = "must be a non-empty string with no surrounding whitespace and no \"Bearer \" prefix"
 
@@ -26,24 +24,28 @@ const isNonBlank = (value: string) => value.trim().length > 0
 const hasOneSubject = (options: { readonly accessToken?: unknown; readonly refreshToken?: unknown }) =>
   (options.accessToken === undefined) !== (options.refreshToken === undefined)
 
-const SubjectToken = (name: string) =>
-  Schema.Union(Schema.Redacted(Schema.String), Schema.RedactedFromSelf(Schema.String)).pipe(
-    Schema.filter((token) => isWellFormedToken(Redacted.value(token))),
-    Schema.annotations(withMessage(`${name} ${tokenRule}`))
+// The message of a field is the message of every way it can be wrong: a wrong type or a broken rule.
+const SubjectToken = (name: string) => {
+  const message = `${name} ${tokenRule}`
+  return Schema.Union([
+    Schema.RedactedFromValue(Schema.String.annotate({ message })),
+    Schema.Redacted(Schema.String.annotate({ message }))
+  ]).annotate({ message }).check(
+    Schema.makeFilter((token) => isWellFormedToken(Redacted.value(token)), { message })
   )
+}
 
-const NonBlankString = (name: string, rule: string) =>
-  Schema.String.pipe(
-    Schema.filter(isNonBlank),
-    Schema.annotations(withMessage(`${name} ${rule}`))
-  )
+const NonBlankString = (name: string, rule: string) => {
+  const message = `${name} ${rule}`
+  return Schema.String.annotate({ message }).check(Schema.makeFilter(isNonBlank, { message }))
+}
 
 const Fields = Schema.Struct({
   connection: NonBlankString("connection", "must be a non-empty string, the connection's name (e.g. \"google-oauth2\")"),
   accessToken: Schema.optional(SubjectToken("accessToken")),
   refreshToken: Schema.optional(SubjectToken("refreshToken")),
   loginHint: Schema.optional(NonBlankString("loginHint", "must be a non-empty string when given")),
-  cache: Schema.optional(Schema.Boolean.annotations(withMessage("cache must be a boolean when given")))
+  cache: Schema.optional(Schema.Boolean.annotate({ message: "cache must be a boolean when given" }))
 })
 
 const notAnObject = "options must be an object with a connection and an accessToken or a refreshToken"
@@ -69,16 +71,14 @@ const notAnObject = "options must be an object with a connection and an accessTo
  * @since 0.1.0
  * @category schemas
  */
-export const AccessTokenForConnectionOptions = Fields.pipe(
-  Schema.filter((options) =>
-    !hasOneSubject(options)
-      ? {
-        path: [options.accessToken === undefined ? "accessToken" : "refreshToken"],
-        message: options.accessToken === undefined
-          ? "Either a refresh or access token must be specified."
-          : "Either a refresh or access token should be specified, but not both."
-      }
-      : undefined
+export const AccessTokenForConnectionOptions = Fields.check(
+  Schema.makeFilter((options) =>
+    hasOneSubject(options) ? undefined : {
+      path: [options.accessToken === undefined ? "accessToken" : "refreshToken"],
+      issue: options.accessToken === undefined
+        ? "Either a refresh or access token must be specified."
+        : "Either a refresh or access token should be specified, but not both."
+    }
   )
 )
 
@@ -122,14 +122,33 @@ export type Input =
  */
 export type Decoded = typeof AccessTokenForConnectionOptions.Type
 
-const decodeOptions = Schema.decodeUnknownEither(AccessTokenForConnectionOptions)
+const decodeOptions = Schema.decodeUnknownResult(AccessTokenForConnectionOptions)
 
-const toInvalidArgument = (error: ParseResult.ParseError) => {
-  // Field schemas carry their own messages; the struct's default one would quote the input.
-  const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-  const argument = issue?.path[0]
+const formatIssues = SchemaIssue.makeFormatterStandardSchemaV1()
+
+/** The first leaf of an issue and the path to it. */
+const firstLeaf = (
+  issue: SchemaIssue.Issue,
+  path: ReadonlyArray<PropertyKey>
+): { readonly issue: SchemaIssue.Issue; readonly path: ReadonlyArray<PropertyKey> } => {
+  switch (issue._tag) {
+    case "Pointer":
+      return firstLeaf(issue.issue, [...path, ...issue.path])
+    case "Composite":
+      return firstLeaf(issue.issues[0], path)
+    default:
+      return { issue, path }
+  }
+}
+
+const toInvalidArgument = (error: Schema.SchemaError) => {
+  // Field schemas carry their own messages; the default ones could describe the input.
+  const leaf = firstLeaf(error.issue, [])
+  const argument = leaf.path[0]
   if (typeof argument !== "string") return new InvalidArgumentError({ argument: "options", message: notAnObject })
-  const message = issue!._tag === "Missing" ? `${argument} is required` : issue!.message
+  const message = leaf.issue._tag === "MissingKey"
+    ? `${argument} is required`
+    : formatIssues(leaf.issue).issues[0]?.message ?? `${argument} is invalid`
   return new InvalidArgumentError({ argument, message })
 }
 
@@ -138,7 +157,7 @@ const toInvalidArgument = (error: ParseResult.ParseError) => {
 const decodeWithSchema = (input: unknown): Effect.Effect<Decoded, InvalidArgumentError> => {
   try {
     const result = decodeOptions(input)
-    return Either.isRight(result) ? Effect.succeed(result.right) : Effect.fail(toInvalidArgument(result.left))
+    return Result.isSuccess(result) ? Effect.succeed(result.success) : Effect.fail(toInvalidArgument(result.failure))
   } catch {
     return Effect.fail(new InvalidArgumentError({ argument: "options", message: unreadableOptions }))
   }

@@ -32,7 +32,7 @@ import * as Schema from "effect/Schema"
  * @category models
  */
 export class ConnectionTokenSet extends Schema.Class<ConnectionTokenSet>("ConnectionTokenSet")({
-  accessToken: Schema.Redacted(Schema.String),
+  accessToken: Schema.RedactedFromValue(Schema.String),
   scope: Schema.UndefinedOr(Schema.String),
   expiresAt: Schema.Number,
   connection: Schema.String,

@@ -4,8 +4,9 @@
  *
  * @since 0.1.0
  */
-import * as ConfigError from "effect/ConfigError"
+import type * as Config from "effect/Config"
 import * as Schema from "effect/Schema"
+import type * as SchemaIssue from "effect/SchemaIssue"
 
 /**
  * The options of a call are wrong: no connection, neither or both of `accessToken` /
@@ -202,7 +203,7 @@ export class UnexpectedResponseError extends Schema.TaggedError<UnexpectedRespon
  *   connection: "github",
  *   accessToken: "eyJ..."
  * }).pipe(
- *   Effect.catchAll((error: TokenVaultError.TokenVaultError) => Effect.logWarning(error.message))
+ *   Effect.catch((error: TokenVaultError.TokenVaultError) => Effect.logWarning(error.message))
  * )
  * ```
  *
@@ -217,6 +218,30 @@ export type TokenVaultError =
   | TransportError
   | UnexpectedResponseError
 
+/** The configuration keys an issue is about, each as missing or invalid, in order. */
+const issuesOf = (
+  issue: SchemaIssue.Issue,
+  path: ReadonlyArray<PropertyKey>,
+  out: Array<string>
+): void => {
+  switch (issue._tag) {
+    case "Pointer":
+      return issuesOf(issue.issue, [...path, ...issue.path], out)
+    case "Composite":
+    case "AnyOf":
+      for (const inner of issue.issues) issuesOf(inner, path, out)
+      return
+    case "Filter":
+    case "Encoding":
+      return issuesOf(issue.issue, path, out)
+    case "MissingKey":
+      out.push(`missing configuration: ${path.map(String).join(".")}`)
+      return
+    default:
+      out.push(`invalid configuration at ${path.map(String).join(".")}`)
+  }
+}
+
 /**
  * An `InvalidConfigurationError` for a failed Effect `Config`: which variables are missing or
  * invalid, never their values (Effect's own text may quote what it read).
@@ -226,21 +251,21 @@ export type TokenVaultError =
  * import { Config, Effect } from "effect"
  * import { TokenVaultError } from "@effect-auth0/token-vault"
  *
- * const domain = Config.string("AUTH0_DOMAIN").pipe(Effect.mapError(TokenVaultError.fromConfigError))
+ * const domain = Config.String("AUTH0_DOMAIN").pipe(Effect.mapError(TokenVaultError.fromConfigError))
  * ```
  *
  * @since 0.1.0
  * @category constructors
  */
-export const fromConfigError = (error: ConfigError.ConfigError): InvalidConfigurationError =>
-  new InvalidConfigurationError({
+export const fromConfigError = (error: Config.ConfigError): InvalidConfigurationError => {
+  const cause = error.cause
+  if (cause._tag === "SourceError") {
+    return new InvalidConfigurationError({ option: "config", message: "the configuration source could not be read" })
+  }
+  const out: Array<string> = []
+  issuesOf(cause.issue, [], out)
+  return new InvalidConfigurationError({
     option: "config",
-    message: ConfigError.reduceWithContext(error, undefined, {
-      andCase: (_, left, right) => `${left}; ${right}`,
-      orCase: (_, left, right) => `${left}; ${right}`,
-      invalidDataCase: (_, path) => `invalid configuration at ${path.join(".")}`,
-      missingDataCase: (_, path) => `missing configuration: ${path.join(".")}`,
-      sourceUnavailableCase: (_, path) => `configuration source unavailable for ${path.join(".")}`,
-      unsupportedCase: (_, path) => `unsupported configuration at ${path.join(".")}`
-    })
+    message: out.length === 0 ? "invalid configuration" : [...new Set(out)].join("; ")
   })
+}

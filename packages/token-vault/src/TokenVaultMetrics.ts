@@ -128,7 +128,7 @@ export const retries = Metric.counter("token_vault_retries_total", {
  * import { Effect, Metric } from "effect"
  * import { TokenVaultMetrics } from "@effect-auth0/token-vault"
  *
- * const rateLimited = Metric.value(Metric.tagged(TokenVaultMetrics.failures, "error", "RateLimitError"))
+ * const rateLimited = Metric.value(Metric.withAttributes(TokenVaultMetrics.failures, { error: "RateLimitError" }))
  * ```
  *
  * @since 0.1.0
@@ -153,8 +153,7 @@ export const failures = Metric.counter("token_vault_failures_total", {
  * @since 0.1.0
  * @category metrics
  */
-export const latency = Metric.timerWithBoundaries(
-  "token_vault_exchange_duration_ms",
-  [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 30_000],
-  "Duration of calls that reached the token endpoint, in milliseconds"
-)
+export const latency = Metric.timer("token_vault_exchange_duration_ms", {
+  description: "Duration of calls that reached the token endpoint, in milliseconds",
+  boundaries: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 30_000]
+})

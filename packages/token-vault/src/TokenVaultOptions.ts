@@ -7,14 +7,38 @@ import * as Config from "effect/Config"
 import type * as Duration from "effect/Duration"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import type * as TokenCache from "./TokenCache.js"
 
 /**
- * How the client authenticates at the token endpoint. `client_secret_post` (the default, what
- * Auth0's SDKs send) puts `client_id` and `client_secret` in the form body; `client_secret_basic`
- * sends them in an `Authorization: Basic` header; `tls_client_auth` and
- * `self_signed_tls_client_auth` (mTLS) send only `client_id`, the TLS client certificate being
- * the credential (the HTTP client must present it: see `NodeTokenVault.layerHttpClient`).
+ * How the client authenticates at the token endpoint, as a Schema: the one list of the methods.
+ * `client_secret_post` (the default, what Auth0's SDKs send) puts `client_id` and
+ * `client_secret` in the form body; `client_secret_basic` sends them in an
+ * `Authorization: Basic` header; `tls_client_auth` and `self_signed_tls_client_auth` (mTLS) send
+ * only `client_id`, the TLS client certificate being the credential (the HTTP client must present
+ * it: see `NodeTokenVault.layerHttpClient`).
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { TokenVaultOptions } from "@effect-auth0/token-vault"
+ *
+ * const isMethod = Schema.is(TokenVaultOptions.ClientAuthenticationMethod)
+ * isMethod("client_secret_basic") // true
+ * ```
+ *
+ * @since 1.0.0
+ * @category schemas
+ */
+export const ClientAuthenticationMethod = Schema.Literals([
+  "client_secret_post",
+  "client_secret_basic",
+  "tls_client_auth",
+  "self_signed_tls_client_auth"
+])
+
+/**
+ * One of the {@link ClientAuthenticationMethod}s.
  *
  * @example
  * ```ts
@@ -26,11 +50,7 @@ import type * as TokenCache from "./TokenCache.js"
  * @since 0.1.0
  * @category models
  */
-export type ClientAuthenticationMethod =
-  | "client_secret_post"
-  | "client_secret_basic"
-  | "tls_client_auth"
-  | "self_signed_tls_client_auth"
+export type ClientAuthenticationMethod = typeof ClientAuthenticationMethod.Type
 
 /**
  * The token cache. On by default: an in-memory LRU owned by the client. An entry is served until
@@ -52,7 +72,7 @@ export type ClientAuthenticationMethod =
  */
 export interface CacheOptions {
   readonly maxEntries?: number | undefined
-  readonly skew?: Duration.DurationInput | undefined
+  readonly skew?: Duration.Input | undefined
   readonly store?: TokenCache.TokenCache | undefined
 }
 
@@ -78,9 +98,9 @@ export interface CacheOptions {
  */
 export interface RetryOptions {
   readonly maxAttempts?: number | undefined
-  readonly baseDelay?: Duration.DurationInput | undefined
-  readonly maxDelay?: Duration.DurationInput | undefined
-  readonly maxRetryAfter?: Duration.DurationInput | undefined
+  readonly baseDelay?: Duration.Input | undefined
+  readonly maxDelay?: Duration.Input | undefined
+  readonly maxRetryAfter?: Duration.Input | undefined
 }
 
 /**
@@ -98,8 +118,8 @@ export interface RetryOptions {
  * @category models
  */
 export interface TimeoutOptions {
-  readonly attempt?: Duration.DurationInput | undefined
-  readonly total?: Duration.DurationInput | undefined
+  readonly attempt?: Duration.Input | undefined
+  readonly total?: Duration.Input | undefined
 }
 
 /**
@@ -174,16 +194,9 @@ const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
  * @category config
  */
 export const config: Config.Config<TokenVaultOptions> = Config.all({
-  domain: Config.string("AUTH0_DOMAIN"),
-  clientId: Config.string("AUTH0_CLIENT_ID"),
-  clientSecret: optional(Config.redacted("AUTH0_CLIENT_SECRET")),
-  clientAuthentication: optional(
-    Config.literal(
-      "client_secret_post",
-      "client_secret_basic",
-      "tls_client_auth",
-      "self_signed_tls_client_auth"
-    )("AUTH0_CLIENT_AUTHENTICATION")
-  ),
-  mtlsEndpoint: optional(Config.string("AUTH0_MTLS_ENDPOINT"))
+  domain: Config.String("AUTH0_DOMAIN"),
+  clientId: Config.String("AUTH0_CLIENT_ID"),
+  clientSecret: optional(Config.Redacted("AUTH0_CLIENT_SECRET")),
+  clientAuthentication: optional(Config.schema(ClientAuthenticationMethod, "AUTH0_CLIENT_AUTHENTICATION")),
+  mtlsEndpoint: optional(Config.String("AUTH0_MTLS_ENDPOINT"))
 })

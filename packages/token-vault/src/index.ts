@@ -19,6 +19,13 @@ export * as AccessTokenForConnectionOptions from "./AccessTokenForConnectionOpti
 export * as ConnectionTokenSet from "./ConnectionTokenSet.js"
 
 /**
+ * A token transport straight on `fetch`.
+ *
+ * @since 1.0.0
+ */
+export * as FetchTokenTransport from "./FetchTokenTransport.js"
+
+/**
  * The token cache's store interface and its in-memory LRU.
  *
  * @since 0.1.0
@@ -26,7 +33,7 @@ export * as ConnectionTokenSet from "./ConnectionTokenSet.js"
 export * as TokenCache from "./TokenCache.js"
 
 /**
- * How token requests reach Auth0, and how a runtime adapter gives its own way.
+ * How token requests reach Auth0: the service a runtime adapter provides for a faster path.
  *
  * @since 0.1.0
  */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, Effect, Exit, FastCheck, Option, ParseResult, Redacted, Schema } from "effect"
+import { Arbitrary, Cause, Effect, Exit, Option, Redacted, Schema, SchemaIssue } from "effect"
 import { AccessTokenForConnectionOptions, TokenVaultError } from "@effect-auth0/token-vault"
+import * as FastCheck from "./utils/arbitraries.js"
 
 const decode = AccessTokenForConnectionOptions.decode
 
@@ -12,7 +13,7 @@ const argumentOf = (input: unknown) =>
 
 describe("call options", () => {
   it.effect("decodes an access token subject, keeping the token redacted", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const decoded = yield* decode({ connection: "google-oauth2", accessToken: "eyJ.subject", loginHint: "a@b.c" })
       expect(decoded.connection).toBe("google-oauth2")
       expect(decoded.refreshToken).toBeUndefined()
@@ -22,7 +23,7 @@ describe("call options", () => {
     }))
 
   it.effect("accepts a Redacted refresh token and explicit undefined for the other subject", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const decoded = yield* decode({ connection: "github", refreshToken: Redacted.make("rt"), accessToken: undefined })
       expect(Redacted.value(decoded.refreshToken!)).toBe("rt")
       expect(decoded.accessToken).toBeUndefined()
@@ -47,12 +48,12 @@ describe("call options", () => {
     ["github", "options"],
     [[], "options"]
   ])("rejects %j naming %s", ([input, argument]) =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       expect(yield* argumentOf(input)).toBe(argument)
     }))
 
   it.effect("says which rule was broken for the subject tokens", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const neither = yield* Effect.flip(decode({ connection: "github" }))
       expect(neither.message).toBe("Either a refresh or access token must be specified.")
       const both = yield* Effect.flip(decode({ connection: "github", accessToken: "a", refreshToken: "r" }))
@@ -62,11 +63,11 @@ describe("call options", () => {
     }))
 
   // Strings are fenced with ⟦ ⟧ so that finding one in a message means it was echoed.
-  const fenced = FastCheck.string().map((s) => `⟦${s}⟧`)
+  const fenced = FastCheck.string().pipe(Arbitrary.map((s) => `⟦${s}⟧`))
   const hostileValue = FastCheck.oneof(
     fenced,
-    fenced.map((s) => ` ${s}`),
-    fenced.map((s) => `Bearer ${s}`),
+    fenced.pipe(Arbitrary.map((s) => ` ${s}`)),
+    fenced.pipe(Arbitrary.map((s) => `Bearer ${s}`)),
     FastCheck.constant(""),
     FastCheck.integer(),
     FastCheck.boolean(),
@@ -74,7 +75,7 @@ describe("call options", () => {
     FastCheck.constant(undefined),
     FastCheck.object(),
     FastCheck.array(fenced),
-    fenced.map((s) => Redacted.make(s))
+    fenced.pipe(Arbitrary.map((s) => Redacted.make(s)))
   )
   const hostileOptions = FastCheck.oneof(
     FastCheck.record(
@@ -91,7 +92,7 @@ describe("call options", () => {
   )
 
   it.effect.prop("random options end in decoded options or an InvalidArgumentError that repeats no value", [hostileOptions], ([input]) =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const exit = yield* Effect.exit(decode(input))
       if (Exit.isSuccess(exit)) {
         const { accessToken, cache, connection, refreshToken } = exit.value
@@ -100,7 +101,7 @@ describe("call options", () => {
         expect([undefined, true, false]).toContain(cache)
         return
       }
-      const failure = Cause.failureOption(exit.cause)
+      const failure = Cause.findErrorOption(exit.cause)
       expect(Option.isSome(failure)).toBe(true)
       const error = Option.getOrThrow(failure)
       expect(error._tag).toBe("InvalidArgumentError")
@@ -114,22 +115,27 @@ describe("call options", () => {
     }))
 })
 
+/** Whether `cause` is one typed failure and nothing else. */
+const isFailOnly = <E>(cause: Cause.Cause<E>) => cause.reasons.length === 1 && Cause.isFailReason(cause.reasons[0]!)
+
 describe("decode's fast path", () => {
+  const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
+
   // The reference: the Schema alone, its ParseError mapped as `decode` maps it. A getter that
   // throws makes it throw, which `Effect.suspend` records as a defect.
   const decodeWithSchema = (input: unknown) =>
     Effect.mapError(
-      Effect.suspend(() => Schema.decodeUnknown(AccessTokenForConnectionOptions.AccessTokenForConnectionOptions)(input)),
+      Effect.suspend(() => Schema.decodeUnknownEffect(AccessTokenForConnectionOptions.AccessTokenForConnectionOptions)(input)),
       (error) => {
-        const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-        const argument = issue?.path[0]
+        const issue = formatter(error.issue).issues[0]
+        const argument = issue?.path?.[0]
         if (typeof argument !== "string") {
           return {
             argument: "options",
             message: "options must be an object with a connection and an accessToken or a refreshToken"
           }
         }
-        return { argument, message: issue!._tag === "Missing" ? `${argument} is required` : issue!.message }
+        return { argument, message: issue!.message === "Missing key" ? `${argument} is required` : issue!.message }
       }
     )
 
@@ -150,7 +156,7 @@ describe("decode's fast path", () => {
 
   const wiped = () => {
     const redacted = Redacted.make("wiped")
-    Redacted.unsafeWipe(redacted)
+    Redacted.wipeUnsafe(redacted)
     return redacted
   }
 
@@ -160,16 +166,16 @@ describe("decode's fast path", () => {
     { weight: 3, arbitrary: token },
     { weight: 2, arbitrary: FastCheck.string() },
     { weight: 1, arbitrary: whitespace },
-    { weight: 1, arbitrary: FastCheck.tuple(whitespace, token, whitespace).map(([before, s, after]) => `${before}${s}${after}`) },
+    { weight: 1, arbitrary: FastCheck.tuple(whitespace, token, whitespace).pipe(Arbitrary.map(([before, s, after]) => `${before}${s}${after}`)) },
     {
       weight: 1,
       arbitrary: FastCheck.tuple(FastCheck.constantFrom("Bearer ", "bearer\t", "BEARER\u00a0", "Bearer", "Bearer  "), token)
-        .map(([prefix, s]) => `${prefix}${s}`)
+        .pipe(Arbitrary.map(([prefix, s]) => `${prefix}${s}`))
     }
   )
   const anyValue = FastCheck.oneof(
     { weight: 4, arbitrary: text },
-    { weight: 2, arbitrary: text.map((s) => Redacted.make(s)) },
+    { weight: 2, arbitrary: text.pipe(Arbitrary.map((s) => Redacted.make(s))) },
     { weight: 2, arbitrary: FastCheck.constant(undefined) },
     {
       weight: 2,
@@ -180,14 +186,14 @@ describe("decode's fast path", () => {
         FastCheck.object(),
         FastCheck.array(text, { maxLength: 2 }),
         FastCheck.constant(Redacted.make(12)),
-        token.map((s) => Redacted.make(Redacted.make(s))),
-        token.map((s) => new String(s)),
-        FastCheck.constant(null).map(wiped)
+        token.pipe(Arbitrary.map((s) => Redacted.make(Redacted.make(s)))),
+        token.pipe(Arbitrary.map((s) => new String(s))),
+        FastCheck.constant(null).pipe(Arbitrary.map(wiped))
       )
     }
   )
   const often = <A>(arbitrary: FastCheck.Arbitrary<A>) => FastCheck.oneof({ weight: 3, arbitrary }, { weight: 1, arbitrary: anyValue })
-  const subject = often(FastCheck.oneof(token, token.map((s) => Redacted.make(s))))
+  const subject = often(FastCheck.oneof(token, token.pipe(Arbitrary.map((s) => Redacted.make(s)))))
   const loginHint = often(FastCheck.option(token, { nil: undefined }))
   const cache = often(FastCheck.option(FastCheck.boolean(), { nil: undefined }))
   const fields = FastCheck.oneof(
@@ -198,19 +204,19 @@ describe("decode's fast path", () => {
     FastCheck.record({
       connection: token,
       name: FastCheck.constantFrom("accessToken", "refreshToken"),
-      subject: FastCheck.oneof(token, token.map((s) => Redacted.make(s))),
+      subject: FastCheck.oneof(token, token.pipe(Arbitrary.map((s) => Redacted.make(s)))),
       rest: FastCheck.record({
         accessToken: FastCheck.constant(undefined),
         refreshToken: FastCheck.constant(undefined),
         loginHint,
         cache
       }, { requiredKeys: [] })
-    }).map(({ connection, name, rest, subject }): Record<string, unknown> => ({ ...rest, [name]: subject, connection }))
+    }).pipe(Arbitrary.map(({ connection, name, rest, subject }): Record<string, unknown> => ({ ...rest, [name]: subject, connection })))
   )
   const extras = FastCheck.dictionary(
-    FastCheck.oneof(FastCheck.string(), FastCheck.constantFrom("connection", "accessToken", "__proto__")).filter((key) =>
+    FastCheck.oneof(FastCheck.string(), FastCheck.constantFrom("connection", "accessToken", "__proto__")).pipe(Arbitrary.filter((key) =>
       key !== "length"
-    ),
+    )),
     anyValue,
     { maxKeys: 2 }
   )
@@ -293,16 +299,16 @@ describe("decode's fast path", () => {
     expect(Exit.isFailure(actual)).toBe(true)
     if (Exit.isSuccess(actual)) return
     // Never a defect: a throwing input is a typed error.
-    expect(Cause.isFailType(actual.cause)).toBe(true)
-    const error = Option.getOrThrow(Cause.failureOption(actual.cause))
+    expect(isFailOnly(actual.cause)).toBe(true)
+    const error = Option.getOrThrow(Cause.findErrorOption(actual.cause))
     expect(error).toBeInstanceOf(TokenVaultError.InvalidArgumentError)
-    if (Cause.isDie(expected.cause)) return unreadable(error)
-    const { argument, message } = Option.getOrThrow(Cause.failureOption(expected.cause))
+    if (Cause.hasDies(expected.cause)) return unreadable(error)
+    const { argument, message } = Option.getOrThrow(Cause.findErrorOption(expected.cause))
     expect({ argument: error.argument, message: error.message }).toStrictEqual({ argument, message })
-  }, { fastCheck: { numRuns: 3000 } })
+  }, { arbitrary: { runs: 3000 } })
 
   it.effect("keeps the Schema's keys: given undefined ones kept, excess ones dropped", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const input = { extra: "x", cache: undefined, loginHint: undefined, refreshToken: undefined, accessToken: "at", connection: "github" }
       const decoded = yield* decode(input)
       expect(Reflect.ownKeys(decoded)).toStrictEqual(["connection", "accessToken", "refreshToken", "loginHint", "cache"])
@@ -310,7 +316,7 @@ describe("decode's fast path", () => {
     }))
 
   it.effect("turns a valid token into a Redacted that String and JSON never reveal", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const given = Redacted.make("⟦refresh⟧")
       for (const input of [
         { connection: "github", accessToken: "⟦access⟧", loginHint: "octocat", cache: true },
@@ -326,12 +332,12 @@ describe("decode's fast path", () => {
       }
       // As the Schema does, a given Redacted is re-wrapped: wiping it leaves the decoded one intact.
       const decoded = yield* decode({ connection: "github", refreshToken: given })
-      Redacted.unsafeWipe(given)
+      Redacted.wipeUnsafe(given)
       expect(Redacted.value(decoded.refreshToken!)).toBe("⟦refresh⟧")
     }))
 
   it.effect("reads each option of a valid input once", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const reads: Array<string> = []
       // A second read of refreshToken would find both tokens.
       const first: Record<string, string | undefined> = { connection: "github", accessToken: "at", refreshToken: undefined }
@@ -354,7 +360,7 @@ describe("decode's fast path", () => {
     }))
 
   it.effect("ends in an InvalidArgumentError, not a defect, when reading the options throws", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const throwing = (key: string) =>
         Object.defineProperty({ connection: "github", accessToken: "at" }, key, {
           enumerable: true,
@@ -375,7 +381,7 @@ describe("decode's fast path", () => {
         ]
       ) {
         const exit = yield* Effect.exit(decode(input))
-        expect(Exit.isFailure(exit) && Cause.isFailType(exit.cause)).toBe(true)
+        expect(Exit.isFailure(exit) && isFailOnly(exit.cause)).toBe(true)
         unreadable(yield* Effect.flip(decode(input)))
       }
     }))

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, ConfigProvider, Effect, Exit, FastCheck, Layer, Option, Redacted } from "effect"
+import { Arbitrary, Cause, ConfigProvider, Effect, Exit, Layer, Option, Redacted, Result } from "effect"
 import { readFileSync } from "node:fs"
 import { TokenVault, TokenVaultError } from "@effect-auth0/token-vault"
 import { packageName, packageVersion } from "../src/internal/version.js"
+import * as FastCheck from "./utils/arbitraries.js"
 import { stubHttpClient } from "./utils/stubHttpClient.js"
 
 const success = { status: 200, body: JSON.stringify({ access_token: "federated", expires_in: 60 }) }
@@ -10,7 +11,7 @@ const secret = Redacted.make("client-secret-value")
 
 /** The URL the client posts to for `domain`, or the configuration error. */
 const tokenUrlFor = (domain: string) =>
-  Effect.gen(function* () {
+  Effect.gen(function*() {
     const stub = yield* stubHttpClient(success)
     const vault = yield* TokenVault.make({ domain, clientId: "client", clientSecret: secret }).pipe(
       Effect.provide(stub.layer)
@@ -32,7 +33,7 @@ describe("client options", () => {
     ["http://localhost:4000/", "http://localhost:4000/oauth/token"],
     ["http://[::1]:4000", "http://[::1]:4000/oauth/token"]
   ] as const)("accepts the domain %s", ([domain, url]) =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       expect(yield* tokenUrlFor(domain)).toBe(url)
     }))
 
@@ -52,7 +53,7 @@ describe("client options", () => {
     ["https://exa mple.com", "whitespace"],
     ["https://[zz]", "valid host"]
   ] as const)("rejects the domain %j", ([domain, reason]) =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const error = yield* Effect.flip(tokenUrlFor(domain))
       expect(error._tag).toBe("InvalidConfigurationError")
       const configError = error as TokenVaultError.InvalidConfigurationError
@@ -79,7 +80,7 @@ describe("client options", () => {
     [{ clientAuthentication: "tls_client_auth", mtlsEndpoint: "http://mtls.tenant.auth0.com/oauth/token" }, "mtlsEndpoint"],
     [{ domain: undefined }, "domain"]
   ] as const)("rejects %j as the %s option, before any request", ([override, option]) =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const stub = yield* stubHttpClient(success)
       const options = { domain: "tenant.auth0.com", clientId: "client", clientSecret: secret, ...override }
       const error = yield* Effect.flip(
@@ -92,16 +93,16 @@ describe("client options", () => {
     }))
 
   it.effect("layerConfig reads AUTH0_DOMAIN, AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const stub = yield* stubHttpClient(success)
-      const env = new Map([
-        ["AUTH0_DOMAIN", "from-config.auth0.com"],
-        ["AUTH0_CLIENT_ID", "config-client"],
-        ["AUTH0_CLIENT_SECRET", "config-secret"]
-      ])
+      const env = {
+        AUTH0_DOMAIN: "from-config.auth0.com",
+        AUTH0_CLIENT_ID: "config-client",
+        AUTH0_CLIENT_SECRET: "config-secret"
+      }
       yield* TokenVault.getAccessTokenForConnection({ connection: "github", accessToken: "subject" }).pipe(
         Effect.provide(TokenVault.layerConfig().pipe(Layer.provide(stub.layer))),
-        Effect.withConfigProvider(ConfigProvider.fromMap(env))
+        Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromEnv({ env }))
       )
       const [request] = yield* stub.seen
       expect(request!.url).toBe("https://from-config.auth0.com/oauth/token")
@@ -110,12 +111,12 @@ describe("client options", () => {
       expect(form.get("client_secret")).toBe("config-secret")
     }))
 
-  it.scoped("layerConfig reads mTLS client authentication without a secret, and needs the secret otherwise", () =>
-    Effect.gen(function* () {
+  it.effect("layerConfig reads mTLS client authentication without a secret, and needs the secret otherwise", () =>
+    Effect.gen(function*() {
       const stub = yield* stubHttpClient(success)
       const build = (entries: Record<string, string>) =>
         Layer.build(TokenVault.layerConfig().pipe(Layer.provide(stub.layer))).pipe(
-          Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(entries)))),
+          Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromEnv({ env: entries })),
           Effect.exit
         )
       const base = { AUTH0_DOMAIN: "tenant.auth0.com", AUTH0_CLIENT_ID: "config-client" }
@@ -126,16 +127,16 @@ describe("client options", () => {
       })
       expect(Exit.isSuccess(mtls)).toBe(true)
       const noSecret = yield* build(base)
-      expect(Exit.isFailure(noSecret) && Cause.failureOption(noSecret.cause).pipe(Option.map((error) => error.option)))
+      expect(Exit.isFailure(noSecret) && Cause.findErrorOption(noSecret.cause).pipe(Option.map((error) => error.option)))
         .toEqual(Option.some("clientSecret"))
     }))
 
   it.effect("layerConfig fails with InvalidConfigurationError when a variable is missing", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const stub = yield* stubHttpClient(success)
       const error = yield* TokenVault.getAccessTokenForConnection({ connection: "github", accessToken: "subject" }).pipe(
         Effect.provide(TokenVault.layerConfig().pipe(Layer.provide(stub.layer))),
-        Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["AUTH0_DOMAIN", "tenant.auth0.com"]]))),
+        Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromEnv({ env: { AUTH0_DOMAIN: "tenant.auth0.com" } })),
         Effect.flip
       )
       expect(error._tag).toBe("InvalidConfigurationError")
@@ -152,7 +153,7 @@ describe("client options, hostile values", () => {
     FastCheck.constant(null),
     FastCheck.constant(undefined),
     FastCheck.object(),
-    FastCheck.string().map((s) => Redacted.make(s))
+    FastCheck.string().pipe(Arbitrary.map((s) => Redacted.make(s)))
   )
 
   const anyDuration = FastCheck.oneof(
@@ -195,24 +196,24 @@ describe("client options, hostile values", () => {
   it.effect.prop(
     "random options build a client, whose call ends typed, or fail with InvalidConfigurationError, never a defect",
     // Half of the runs keep a valid domain, client id and secret, so that the other options are reached.
-    [FastCheck.oneof(anyOptions, anyOptions.map((options) => ({ ...options, ...validBase })))],
+    [FastCheck.oneof(anyOptions, anyOptions.pipe(Arbitrary.map((options) => ({ ...options, ...validBase }))))],
     ([options]) =>
-      Effect.gen(function* () {
+      Effect.gen(function*() {
         const stub = yield* stubHttpClient(success)
         const exit = yield* Effect.exit(
           Effect.flatMap(
             TokenVault.make(options as Parameters<typeof TokenVault.make>[0]),
-            (vault) => Effect.either(vault.getAccessTokenForConnection({ connection: "github", accessToken: "subject-token" }))
+            (vault) => Effect.result(vault.getAccessTokenForConnection({ connection: "github", accessToken: "subject-token" }))
           ).pipe(Effect.provide(stub.layer), Effect.scoped)
         )
         if (Exit.isFailure(exit)) {
-          const failure = Cause.failureOption(exit.cause)
+          const failure = Cause.findErrorOption(exit.cause)
           expect(Option.isSome(failure)).toBe(true)
           expect(Option.getOrThrow(failure)).toBeInstanceOf(TokenVaultError.InvalidConfigurationError)
           return
         }
         // A client was built: its call ends in a token set or a tagged error (never a defect, never a hang).
-        if (exit.value._tag === "Left") expect(exit.value.left._tag).toMatch(/Error$/)
+        if (Result.isFailure(exit.value)) expect(exit.value.failure._tag).toMatch(/Error$/)
       })
   )
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber, Layer, Option, Redacted } from "effect"
-import { HttpClient, HttpClientResponse } from "@effect/platform"
+import { HttpClient, type HttpClientRequest, HttpClientResponse } from "effect/http"
 import { TokenVault } from "@effect-auth0/token-vault"
 
 /**
@@ -13,12 +13,14 @@ const paddings = Array.from({ length: 2_100 }, (_, i) => i)
 
 const padded = <A, E, R>(operations: number, effect: Effect.Effect<A, E, R>) => {
   let i = 0
-  return Effect.zipRight(Effect.whileLoop({ while: () => i++ < operations, body: () => Effect.void, step: () => {} }), effect)
+  return Effect.andThen(Effect.whileLoop({ while: () => i++ < operations, body: () => Effect.void, step: () => {} }), effect)
 }
 
 /** A vault whose token requests run `send(index)`, the index counting requests from 0. */
-const vaultSending = (send: (index: number, request: Parameters<Parameters<typeof HttpClient.make>[0]>[0]) => Effect.Effect<HttpClientResponse.HttpClientResponse>) =>
-  Effect.gen(function* () {
+const vaultSending = (
+  send: (index: number, request: HttpClientRequest.HttpClientRequest) => Effect.Effect<HttpClientResponse.HttpClientResponse>
+) =>
+  Effect.gen(function*() {
     let requests = 0
     const client = HttpClient.make((request) => send(requests++, request))
     return yield* TokenVault.make({ domain: "tenant.auth0.com", clientId: "client", clientSecret: Redacted.make("secret"), cache: false }).pipe(
@@ -29,37 +31,37 @@ const vaultSending = (send: (index: number, request: Parameters<Parameters<typeo
 const call = (i: number) => ({ connection: "github", accessToken: `subject-token-${i}` })
 
 describe("coalescing, at every yield point", () => {
-  it.scopedLive("interrupting a call's only caller interrupts its exchange, wherever the interruption lands", () =>
-    Effect.gen(function* () {
+  it.live("interrupting a call's only caller interrupts its exchange, wherever the interruption lands", () =>
+    Effect.gen(function*() {
       const running = new Set<number>()
       const vault = yield* vaultSending((index) =>
-        Effect.sync(() => running.add(index)).pipe(Effect.zipRight(Effect.never), Effect.ensuring(Effect.sync(() => running.delete(index))))
+        Effect.sync(() => running.add(index)).pipe(Effect.andThen(Effect.never), Effect.ensuring(Effect.sync(() => running.delete(index))))
       )
       const orphans: Array<number> = []
       for (const operations of paddings) {
-        const caller = yield* Effect.fork(padded(operations, vault.getAccessTokenForConnection(call(operations))))
-        yield* Effect.yieldNow()
+        const caller = yield* Effect.forkChild(padded(operations, vault.getAccessTokenForConnection(call(operations))))
+        yield* Effect.yieldNow
         yield* Fiber.interrupt(caller)
-        for (let tick = 0; tick < 3; tick++) yield* Effect.yieldNow()
+        for (let tick = 0; tick < 3; tick++) yield* Effect.yieldNow
         if (running.size > 0) orphans.push(operations)
         running.clear()
       }
       expect(orphans).toEqual([])
     }), 60_000)
 
-  it.scopedLive("a caller that joins an exchange as it ends gets its result, wherever its yield falls", () =>
-    Effect.gen(function* () {
+  it.live("a caller that joins an exchange as it ends gets its result, wherever its yield falls", () =>
+    Effect.gen(function*() {
       const gates: Array<Deferred.Deferred<void>> = []
-      const success = (request: Parameters<Parameters<typeof HttpClient.make>[0]>[0]) =>
+      const success = (request: HttpClientRequest.HttpClientRequest) =>
         HttpClientResponse.fromWeb(request, new Response(JSON.stringify({ access_token: "federated", expires_in: 3600 })))
       const vault = yield* vaultSending((index, request) => Effect.as(Deferred.await(gates[index]!), success(request)))
       const hung: Array<number> = []
       for (const operations of paddings) {
         const gate = yield* Deferred.make<void>()
         gates.push(gate)
-        const first = yield* Effect.fork(vault.getAccessTokenForConnection(call(operations)))
-        yield* Effect.yieldNow()
-        const joining = yield* Effect.fork(padded(operations, vault.getAccessTokenForConnection(call(operations))))
+        const first = yield* Effect.forkChild(vault.getAccessTokenForConnection(call(operations)))
+        yield* Effect.yieldNow
+        const joining = yield* Effect.forkChild(padded(operations, vault.getAccessTokenForConnection(call(operations))))
         yield* Deferred.succeed(gate, undefined)
         yield* Fiber.join(first)
         const joined = yield* Fiber.join(joining).pipe(Effect.timeout("1 second"), Effect.option)

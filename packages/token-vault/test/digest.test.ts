@@ -1,58 +1,70 @@
 import { createHash, hash } from "node:crypto"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, FastCheck as fc, Layer, Option, Redacted } from "effect"
-import { HttpClient } from "@effect/platform"
+import { Effect, Layer, Option, Redacted } from "effect"
+import { WebCrypto } from "effect/crypto"
+import { HttpClient } from "effect/http"
 import { TokenVault } from "@effect-auth0/token-vault"
 import { makeSha256, type Runtime } from "../src/internal/digest.js"
+import * as fc from "./utils/arbitraries.js"
 
-const expected = (text: string) => createHash("sha256").update(text).digest("base64url")
+const expected = (text: string) => createHash("sha256").update(text).digest("hex")
 
+/** The digest of `text` in `runtime`, and which kind of digest that runtime has. */
 const run = (runtime: Runtime, text: string) =>
-  Option.match(makeSha256(runtime), {
+  Effect.flatMap(makeSha256(runtime), Option.match({
     onNone: () => Effect.die("no digest"),
     onSome: (sha256) =>
-      sha256._tag === "Sync" ? Effect.sync(() => sha256.digest(text)) : Effect.promise(() => sha256.digest(text))
-  })
+      Effect.map(sha256._tag === "Sync" ? Effect.sync(() => sha256.digest(text)) : sha256.digest(text), (digest) => ({
+        kind: sha256._tag,
+        digest
+      }))
+  }))
+
+/** A runtime without `node:crypto`: only WebCrypto (Effect's `WebCrypto` reference) is left. */
+const webCryptoOnly: Runtime = {}
 
 describe("subject token digests", () => {
-  it.effect("node:crypto and WebCrypto give the same SHA-256 text for any string", () =>
-    Effect.promise(() =>
-      fc.assert(
-        fc.asyncProperty(fc.string({ unit: "binary" }), async (text) => {
-          const viaNode = await Effect.runPromise(run(globalThis as Runtime, text))
-          const viaWebCrypto = await Effect.runPromise(run({ crypto: globalThis.crypto }, text))
-          expect(Option.map(makeSha256({ crypto: globalThis.crypto }), (sha256) => sha256._tag)).toEqual(Option.some("Async"))
-          expect(viaNode).toBe(expected(text))
-          expect(viaWebCrypto).toBe(viaNode)
-        }),
-        { numRuns: 200 }
-      )
-    ))
+  it.effect.prop("node:crypto and WebCrypto give the same SHA-256 text for any string", [fc.binaryString()], ([text]) =>
+    Effect.gen(function*() {
+      const viaNode = yield* run(globalThis as Runtime, text)
+      const viaWebCrypto = yield* run(webCryptoOnly, text)
+      expect(viaNode.kind).toBe("Sync")
+      expect(viaWebCrypto.kind).toBe("Async")
+      expect(viaNode.digest).toBe(expected(text))
+      expect(viaWebCrypto.digest).toBe(viaNode.digest)
+    }), { arbitrary: { runs: 200 } })
 
-  it("finds node:crypto through process.getBuiltinModule, and nothing in a runtime without either", () => {
-    let asked: string | undefined
-    const runtime: Runtime = {
-      process: {
-        getBuiltinModule: (id) => {
-          asked = id
-          return { createHash, hash }
+  it.effect("finds node:crypto through process.getBuiltinModule, and nothing in a runtime without either", () =>
+    Effect.gen(function*() {
+      let asked: string | undefined
+      const runtime: Runtime = {
+        process: {
+          getBuiltinModule: (id) => {
+            asked = id
+            return { createHash, hash }
+          }
         }
       }
-    }
-    expect(Option.map(makeSha256(runtime), (sha256) => sha256._tag)).toEqual(Option.some("Sync"))
-    expect(Effect.runSync(run(runtime, "token"))).toBe(expected("token"))
-    expect(asked).toBe("node:crypto")
-    // A runtime with createHash only (Node before 20.12) gets the same digest.
-    const withoutHash: Runtime = { process: { getBuiltinModule: () => ({ createHash }) } }
-    expect(Effect.runSync(run(withoutHash, "token"))).toBe(expected("token"))
-    expect(Option.isNone(makeSha256({}))).toBe(true)
-    expect(Option.isNone(makeSha256({ process: { getBuiltinModule: () => undefined } }))).toBe(true)
-    expect(Option.isNone(makeSha256({ process: { getBuiltinModule: () => { throw new Error("no") } } }))).toBe(true)
-  })
+      expect(yield* run(runtime, "token")).toEqual({ kind: "Sync", digest: expected("token") })
+      expect(asked).toBe("node:crypto")
+      // A runtime with createHash only (Node before 20.12) gets the same digest.
+      const withoutHash: Runtime = { process: { getBuiltinModule: () => ({ createHash }) } }
+      expect(yield* run(withoutHash, "token")).toEqual({ kind: "Sync", digest: expected("token") })
+      // No node:crypto, and a WebCrypto without `subtle` (a browser page that is not a secure context).
+      const none = (runtime: Runtime) =>
+        makeSha256(runtime).pipe(Effect.map(Option.isNone), Effect.provideService(WebCrypto.WebCrypto, {} as Crypto))
+      expect(yield* none({})).toBe(true)
+      expect(yield* none({ process: { getBuiltinModule: () => undefined } })).toBe(true)
+      expect(yield* none({ process: { getBuiltinModule: () => { throw new Error("no") } } })).toBe(true)
+    }))
 })
 
 describe("a runtime without SHA-256", () => {
-  /** Hides `process.getBuiltinModule` and `globalThis.crypto` for the scope's lifetime. */
+  /**
+   * Hides `process.getBuiltinModule` and `globalThis.crypto` for the scope's lifetime. Effect reads
+   * WebCrypto through its `WebCrypto` reference, whose default it takes once per process: the
+   * tests below also provide it as a page that is not a secure context has it (no `subtle`).
+   */
   const withoutDigest = Effect.acquireRelease(
     Effect.sync(() => {
       const getBuiltinModule = Object.getOwnPropertyDescriptor(process, "getBuiltinModule")
@@ -68,17 +80,18 @@ describe("a runtime without SHA-256", () => {
       })
   )
 
-  it.scoped("fails TokenVault.make with an InvalidConfigurationError before any request", () =>
-    Effect.gen(function* () {
+  it.effect("fails TokenVault.make with an InvalidConfigurationError before any request", () =>
+    Effect.gen(function*() {
       let requests = 0
       const http = Layer.succeed(
         HttpClient.HttpClient,
-        HttpClient.make(() => Effect.sync(() => requests++).pipe(Effect.zipRight(Effect.die("no request expected"))))
+        HttpClient.make(() => Effect.sync(() => requests++).pipe(Effect.andThen(Effect.die("no request expected"))))
       )
       yield* withoutDigest
       const error = yield* Effect.flip(
         TokenVault.make({ domain: "tenant.auth0.com", clientId: "client", clientSecret: Redacted.make("secret") }).pipe(
-          Effect.provide(http)
+          Effect.provide(http),
+          Effect.provideService(WebCrypto.WebCrypto, {} as Crypto)
         )
       )
       expect(error._tag).toBe("InvalidConfigurationError")

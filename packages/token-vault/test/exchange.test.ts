@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer, Redacted, type Scope, TestClock } from "effect"
-import { FetchHttpClient, HttpClient } from "@effect/platform"
+import { Effect, Layer, Redacted, type Scope } from "effect"
+import { FetchHttpClient, HttpClient } from "effect/http"
+import { TestClock } from "effect/testing"
 import { NodeHttpClient } from "@effect/platform-node"
 import { TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
 import { EmulatorHttpClient, EmulatorServer, Fault, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
@@ -30,7 +31,7 @@ const clientOptions = (domain: string, overrides: Partial<TokenVaultOptions.Toke
 const transports: ReadonlyArray<readonly [string, Effect.Effect<Setup, never, Scope.Scope>]> = [
   [
     "in-memory HttpClient",
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const emulator = yield* TokenVaultEmulator.make(tenant)
       const http = EmulatorHttpClient.make(emulator)
       return {
@@ -44,7 +45,7 @@ const transports: ReadonlyArray<readonly [string, Effect.Effect<Setup, never, Sc
   ],
   [
     "loopback server over undici",
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const emulator = yield* TokenVaultEmulator.make(tenant)
       const server = yield* EmulatorServer.serve(emulator)
       const undici = yield* Layer.build(NodeHttpClient.layerUndici)
@@ -62,8 +63,8 @@ const exchangeError = (error: TokenVaultError.TokenVaultError) => {
 }
 
 describe.each(transports)("exchange over the %s", (_, setup) => {
-  it.scoped("an access token becomes the connection's token set", () =>
-    Effect.gen(function* () {
+  it.effect("an access token becomes the connection's token set", () =>
+    Effect.gen(function*() {
       yield* TestClock.setTime(1_800_000_000_000)
       const { makeVault } = yield* setup
       const vault = yield* makeVault()
@@ -75,8 +76,8 @@ describe.each(transports)("exchange over the %s", (_, setup) => {
       expect(tokenSet.loginHint).toBeUndefined()
     }))
 
-  it.scoped("a refresh token and a login_hint select the matching identity", () =>
-    Effect.gen(function* () {
+  it.effect("a refresh token and a login_hint select the matching identity", () =>
+    Effect.gen(function*() {
       const { makeVault } = yield* setup
       const vault = yield* makeVault()
       const tokenSet = yield* vault.getAccessTokenForConnection({
@@ -89,8 +90,8 @@ describe.each(transports)("exchange over the %s", (_, setup) => {
       expect(tokenSet.loginHint).toBe("alice.home@example.com")
     }))
 
-  it.scoped("the request on the wire is the Token Vault grant with client_secret_post", () =>
-    Effect.gen(function* () {
+  it.effect("the request on the wire is the Token Vault grant with client_secret_post", () =>
+    Effect.gen(function*() {
       const { emulator, makeVault } = yield* setup
       const vault = yield* makeVault()
       yield* vault.getAccessTokenForConnection({
@@ -118,8 +119,8 @@ describe.each(transports)("exchange over the %s", (_, setup) => {
       expect(telemetry).toEqual({ name: "@effect-auth0/token-vault", version: "0.1.0" })
     }))
 
-  it.scoped("client_secret_basic sends the credentials in the Authorization header only", () =>
-    Effect.gen(function* () {
+  it.effect("client_secret_basic sends the credentials in the Authorization header only", () =>
+    Effect.gen(function*() {
       const { emulator, makeVault } = yield* setup
       const vault = yield* makeVault({
         clientId: "basic-only",
@@ -134,8 +135,8 @@ describe.each(transports)("exchange over the %s", (_, setup) => {
       expect(request!.form["client_id"]).toBeUndefined()
     }))
 
-  it.scoped("telemetry: false leaves out the Auth0-Client header", () =>
-    Effect.gen(function* () {
+  it.effect("telemetry: false leaves out the Auth0-Client header", () =>
+    Effect.gen(function*() {
       const { emulator, makeVault } = yield* setup
       const vault = yield* makeVault({ telemetry: false })
       yield* vault.getAccessTokenForConnection({ connection: "github", accessToken: "alice-access-token" })
@@ -143,8 +144,8 @@ describe.each(transports)("exchange over the %s", (_, setup) => {
       expect(request!.headers["auth0-client"]).toBeUndefined()
     }))
 
-  it.scoped("an unknown subject token is invalid_grant", () =>
-    Effect.gen(function* () {
+  it.effect("an unknown subject token is invalid_grant", () =>
+    Effect.gen(function*() {
       const vault = yield* Effect.flatMap(setup, (s) => s.makeVault())
       const error = exchangeError(yield* Effect.flip(
         vault.getAccessTokenForConnection({ connection: "github", accessToken: "nobody-knows-me" })
@@ -153,8 +154,8 @@ describe.each(transports)("exchange over the %s", (_, setup) => {
       expect(error.error).toBe("invalid_grant")
     }))
 
-  it.scoped("a subject token past its expiry (TestClock) is invalid_grant", () =>
-    Effect.gen(function* () {
+  it.effect("a subject token past its expiry (TestClock) is invalid_grant", () =>
+    Effect.gen(function*() {
       const vault = yield* Effect.flatMap(setup, (s) => s.makeVault())
       yield* TestClock.setTime(1_800_000_000_000)
       const first = yield* vault.getAccessTokenForConnection({ connection: "github", accessToken: "alice-short-lived" })
@@ -166,8 +167,8 @@ describe.each(transports)("exchange over the %s", (_, setup) => {
       expect(error.error).toBe("invalid_grant")
     }))
 
-  it.scoped("a connection the user never linked, or an unknown login_hint, is federated_connection_refresh_token_not_found", () =>
-    Effect.gen(function* () {
+  it.effect("a connection the user never linked, or an unknown login_hint, is federated_connection_refresh_token_not_found", () =>
+    Effect.gen(function*() {
       const vault = yield* Effect.flatMap(setup, (s) => s.makeVault())
       for (const options of [
         { connection: "slack", accessToken: "alice-access-token" },
@@ -180,8 +181,8 @@ describe.each(transports)("exchange over the %s", (_, setup) => {
       }
     }))
 
-  it.scoped("a wrong client secret is refused with 401", () =>
-    Effect.gen(function* () {
+  it.effect("a wrong client secret is refused with 401", () =>
+    Effect.gen(function*() {
       const vault = yield* Effect.flatMap(setup, (s) => s.makeVault({ clientSecret: Redacted.make("wrong-secret") }))
       const error = exchangeError(yield* Effect.flip(
         vault.getAccessTokenForConnection({ connection: "github", accessToken: "alice-access-token" })
@@ -190,8 +191,8 @@ describe.each(transports)("exchange over the %s", (_, setup) => {
       expect(error.error).toBe("access_denied")
     }))
 
-  it.scoped("a client without the Token Vault grant is unauthorized_client", () =>
-    Effect.gen(function* () {
+  it.effect("a client without the Token Vault grant is unauthorized_client", () =>
+    Effect.gen(function*() {
       const vault = yield* Effect.flatMap(setup, (s) =>
         s.makeVault({ clientId: "no-vault", clientSecret: Redacted.make(secretOf("no-vault")) }))
       const error = exchangeError(yield* Effect.flip(
@@ -201,14 +202,14 @@ describe.each(transports)("exchange over the %s", (_, setup) => {
       expect(error.error).toBe("unauthorized_client")
     }))
 
-  it.scoped.each([
+  it.effect.each([
     ["HTML", Fault.Html(), 200, "not JSON"],
     ["non-JSON", Fault.NonJson(), 200, "not JSON"],
     ["JSON with wrong types", Fault.WrongTypes(), 200, "access_token"],
     ["an empty body", Fault.EmptyBody(), 200, "empty body"],
     ["a 500", Fault.ServerError(), 500, "status 500"]
   ] as const)("%s is an UnexpectedResponseError", ([_, fault, status, description]) =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const { emulator, makeVault } = yield* setup
       const vault = yield* makeVault()
       yield* emulator.setFault(fault)
@@ -218,8 +219,8 @@ describe.each(transports)("exchange over the %s", (_, setup) => {
       expect((error as TokenVaultError.UnexpectedResponseError).description).toContain(description)
     }))
 
-  it.scoped("a 429 with Retry-After is a RateLimitError", () =>
-    Effect.gen(function* () {
+  it.effect("a 429 with Retry-After is a RateLimitError", () =>
+    Effect.gen(function*() {
       const { emulator, makeVault } = yield* setup
       const vault = yield* makeVault()
       yield* emulator.setFault(Fault.RateLimited({ retryAfter: 2, limit: 10, remaining: 0, reset: 1_800_000_002 }))
@@ -239,7 +240,7 @@ describe.each([
   ["undici", NodeHttpClient.layerUndici]
 ] as const)("a refused connection over %s", (_, http) => {
   it.effect("is a TransportError naming the token endpoint", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const domain = `http://127.0.0.1:${yield* closedPort}`
       const error = yield* TokenVault.getAccessTokenForConnection({ connection: "github", accessToken: "alice-access-token" }).pipe(
         Effect.provide(TokenVault.layer(clientOptions(domain))),

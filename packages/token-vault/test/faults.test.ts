@@ -1,10 +1,10 @@
 import * as Http from "node:http"
 import type { AddressInfo, Socket } from "node:net"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, Layer, Logger, LogLevel, Redacted, Schedule } from "effect"
-import { HttpClient } from "@effect/platform"
+import { Context, Effect, Fiber, Layer, Option, Redacted, References, Schedule } from "effect"
+import { FetchHttpClient, type HttpClient } from "effect/http"
 import { NodeHttpClient } from "@effect/platform-node"
-import { TokenTransport, TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
+import { FetchTokenTransport, TokenTransport, TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
 import { NodeTokenVault } from "@effect-auth0/token-vault-node"
 import { EmulatorServer, Fault, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
 import { recordingLogger } from "./utils/recorders.js"
@@ -22,24 +22,29 @@ const tenant: TokenVaultEmulator.TenantConfig = {
   }]
 }
 
+type Http =
+  | Layer.Layer<HttpClient.HttpClient, TokenVaultError.InvalidConfigurationError>
+  | Layer.Layer<HttpClient.HttpClient | TokenTransport.TokenTransport, TokenVaultError.InvalidConfigurationError>
+
 /**
  * The ways token requests reach the loopback emulator: `@effect/platform-node`'s `HttpClient` (the
- * path of any `HttpClient`), the `TokenTransport` the Node adapter attaches to its client (undici's
- * `request()`), and the one of `TokenTransport.layerFetch` (the global `fetch`).
+ * path of any `HttpClient`), the `TokenTransport` the Node adapter provides next to its client
+ * (undici's `request()`), and the one of `FetchTokenTransport.layer` (the global `fetch`).
  */
-const transports = [
+const transports: ReadonlyArray<readonly [string, Http, boolean]> = [
   ["@effect/platform-node's HttpClient", NodeHttpClient.layerUndici, false],
   ["NodeTokenVault's TokenTransport", NodeTokenVault.layerHttpClient(), true],
-  ["TokenTransport.layerFetch (Node's global fetch)", TokenTransport.layerFetch(), true]
-] as const
+  ["FetchTokenTransport.layer (Node's global fetch)", Layer.merge(FetchTokenTransport.layer(), FetchHttpClient.layer), true]
+]
 
 /** A vault over `http` pointed at `domain`. */
-const vaultOver = (http: Layer.Layer<HttpClient.HttpClient, TokenVaultError.InvalidConfigurationError>, direct: boolean) =>
+const vaultOver = (http: Http, direct: boolean) =>
 (domain: string, options: Partial<TokenVaultOptions.TokenVaultOptions> = {}) =>
-  Effect.gen(function* () {
-    const built = yield* Layer.build(http)
+  Effect.gen(function*() {
+    // Either an HttpClient alone or one with a TokenTransport next to it.
+    const built = (yield* Layer.build(http)) as Context.Context<HttpClient.HttpClient | TokenTransport.TokenTransport>
     // Make sure each run takes the path it is named after.
-    expect(TokenTransport.TypeId in (yield* Effect.provide(HttpClient.HttpClient, built))).toBe(direct)
+    expect(Option.isSome(Context.getOption(built, TokenTransport.TokenTransport))).toBe(direct)
     return yield* TokenVault.make({
       domain,
       clientId: "app",
@@ -50,9 +55,9 @@ const vaultOver = (http: Layer.Layer<HttpClient.HttpClient, TokenVaultError.Inva
   })
 
 /** An emulator on loopback with a fault, and a vault over `http` pointed at it. */
-const setupOver = (http: Layer.Layer<HttpClient.HttpClient, TokenVaultError.InvalidConfigurationError>, direct: boolean) =>
+const setupOver = (http: Http, direct: boolean) =>
 (fault: Fault.Fault, options: Partial<TokenVaultOptions.TokenVaultOptions> = {}) =>
-  Effect.gen(function* () {
+  Effect.gen(function*() {
     const emulator = yield* TokenVaultEmulator.make(tenant)
     const server = yield* EmulatorServer.serve(emulator)
     yield* emulator.setFault(fault)
@@ -71,7 +76,7 @@ const MiB = 1024 * 1024
  * an answer before its time limit.
  */
 const floodServer = Effect.acquireRelease(
-  Effect.async<{ readonly url: string; readonly stats: { written: number; closed: number }; readonly close: () => void }>(
+  Effect.callback<{ readonly url: string; readonly stats: { written: number; closed: number }; readonly close: () => void }>(
     (resume) => {
       const stats = { written: 0, closed: 0 }
       const sockets = new Set<Socket>()
@@ -116,7 +121,7 @@ describe.each(transports)("fault injection over %s", (_, http, direct) => {
   const vaultFor = vaultOver(http, direct)
 
   it.live("with 20 % random transient faults and default retries, 1 000 exchanges all succeed", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const logs = recordingLogger()
       const { emulator, vault } = yield* setup(
         Fault.Random({
@@ -137,10 +142,10 @@ describe.each(transports)("fault injection over %s", (_, http, direct) => {
         (accessToken) =>
           vault.getAccessTokenForConnection({ connection: "github", accessToken }).pipe(
             Effect.tap((tokenSet) => Effect.logDebug("exchanged", tokenSet)),
-            Effect.tapErrorCause((cause) => Effect.logError("failed", cause))
+            Effect.tapCause((cause) => Effect.logError("failed", cause))
           ),
         { concurrency: 50 }
-      ).pipe(Effect.timeout("60 seconds"), Logger.withMinimumLogLevel(LogLevel.All), Effect.provide(logs.logger))
+      ).pipe(Effect.timeout("60 seconds"), Effect.provideService(References.MinimumLogLevel, "All"), Effect.provide(logs.logger))
       expect(results).toHaveLength(1000)
       expect(results.every((tokenSet) => Redacted.value(tokenSet.accessToken) === "gho_fault_issued_token")).toBe(true)
       const requests = yield* emulator.requests
@@ -172,7 +177,7 @@ describe.each(transports)("fault injection over %s", (_, http, direct) => {
     ["a 504", "UnexpectedResponseError", Fault.ServerError({ status: 504 }), undefined],
     ["a 429", "RateLimitError", Fault.RateLimited({ retryAfter: 1 }), undefined]
   ] as const)("with retries off, %s is a %s", ([_, tag, fault, responseReceived]) =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const { vault } = yield* setup(fault, { retry: false, timeout: { attempt: "300 millis" } })
       const error = yield* Effect.flip(vault.getAccessTokenForConnection({ connection: "github", accessToken: subjects[0]! }))
       expect(error._tag, error.message).toBe(tag)
@@ -189,7 +194,7 @@ describe.each(transports)("fault injection over %s", (_, http, direct) => {
     }).pipe(Effect.scoped), { timeout: 20_000 })
 
   it.live("a body over the limit is dropped unread: the connection is closed once past the limit", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const flood = yield* floodServer
       // A transport that read the whole body before checking its size would end at this time limit.
       const vault = yield* vaultFor(flood.url, { retry: false, timeout: { attempt: "5 seconds" } })
@@ -201,7 +206,7 @@ describe.each(transports)("fault injection over %s", (_, http, direct) => {
       })
       yield* Effect.retry(
         Effect.filterOrFail(Effect.sync(() => flood.stats.closed), (closed) => closed === 1),
-        Schedule.spaced("10 millis").pipe(Schedule.upTo("5 seconds"))
+        Schedule.spaced("10 millis").pipe(Schedule.upTo({ duration: "5 seconds" }))
       ).pipe(Effect.ignore)
       expect(flood.stats.closed).toBe(1)
       // Loopback and socket buffers hold a few MiB at most; the rest was never sent.
@@ -209,7 +214,7 @@ describe.each(transports)("fault injection over %s", (_, http, direct) => {
     }).pipe(Effect.scoped), { timeout: 20_000 })
 
   it.live("time limits longer than a timer can hold do not fire at once", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       // 30 days is over the 2^31 - 1 ms a timer takes; Node would fire such a timer after 1 ms.
       const { vault } = yield* setup(Fault.Latency({ millis: 50 }), {
         retry: false,
@@ -220,18 +225,18 @@ describe.each(transports)("fault injection over %s", (_, http, direct) => {
     }).pipe(Effect.scoped), { timeout: 20_000 })
 
   it.live("interrupting a call aborts its request: the connection is closed", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const { emulator, server, vault } = yield* setup(Fault.StalledBody())
-      const call = yield* Effect.fork(vault.getAccessTokenForConnection({ connection: "github", accessToken: subjects[0]! }))
+      const call = yield* Effect.forkChild(vault.getAccessTokenForConnection({ connection: "github", accessToken: subjects[0]! }))
       yield* Effect.retry(
         Effect.filterOrFail(emulator.requests, (requests) => requests.length === 1),
-        Schedule.spaced("10 millis").pipe(Schedule.upTo("5 seconds"))
+        Schedule.spaced("10 millis").pipe(Schedule.upTo({ duration: "5 seconds" }))
       )
       expect(yield* server.openConnections).toBe(1)
       yield* Fiber.interrupt(call)
       yield* Effect.retry(
         Effect.filterOrFail(server.openConnections, (open) => open === 0),
-        Schedule.spaced("10 millis").pipe(Schedule.upTo("5 seconds"))
+        Schedule.spaced("10 millis").pipe(Schedule.upTo({ duration: "5 seconds" }))
       )
       expect(yield* server.openConnections).toBe(0)
     }).pipe(Effect.scoped), { timeout: 20_000 })

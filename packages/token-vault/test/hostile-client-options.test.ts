@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Layer, Option, Redacted } from "effect"
 import { TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
-import { ApiClient, type ApiClientOptions, InvalidConfigurationError } from "@effect-auth0/token-vault/promise"
+import { ApiClient, type ApiClientOptions, InvalidConfigurationError } from "@effect-auth0/token-vault-promise"
 import { stubHttpClient } from "./utils/stubHttpClient.js"
 
 const success = { status: 200, body: JSON.stringify({ access_token: "federated", expires_in: 60 }) }
@@ -27,7 +27,7 @@ const throwingProxy = (...traps: ReadonlyArray<keyof ProxyHandler<object>>): obj
 
 const wipedSecret = () => {
   const clientSecret = Redacted.make("client-secret-value")
-  Redacted.unsafeWipe(clientSecret)
+  Redacted.wipeUnsafe(clientSecret)
   return { ...base, clientSecret }
 }
 
@@ -37,12 +37,12 @@ type Build = (options: TokenVaultOptions.TokenVaultOptions) => Effect.Effect<unk
 
 const builds: ReadonlyArray<readonly [string, Build]> = [
   ["make", (options) =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const stub = yield* stubHttpClient(success)
       return yield* TokenVault.make(options).pipe(Effect.provide(stub.layer))
     }).pipe(Effect.scoped)],
   ["layer", (options) =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const stub = yield* stubHttpClient(success)
       return yield* Layer.build(TokenVault.layer(options).pipe(Layer.provide(stub.layer)))
     }).pipe(Effect.scoped)]
@@ -63,10 +63,10 @@ const table = builds.flatMap(([via, build]) => hostile.map(([name, options, opti
 
 describe("hostile client options", () => {
   it.effect.each(table)("%s fails typed on %s", ([, , build, options, option, message]) =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const exit = yield* Effect.exit(build(options() as TokenVaultOptions.TokenVaultOptions))
-      expect(Exit.isFailure(exit) && Cause.isDie(exit.cause)).toBe(false)
-      const failure = Exit.isFailure(exit) ? Cause.failureOption(exit.cause) : Option.none()
+      expect(Exit.isFailure(exit) && Cause.hasDies(exit.cause)).toBe(false)
+      const failure = Exit.isFailure(exit) ? Cause.findErrorOption(exit.cause) : Option.none()
       expect(Option.isSome(failure)).toBe(true)
       const error = Option.getOrThrow(failure)
       expect(error._tag).toBe("InvalidConfigurationError")

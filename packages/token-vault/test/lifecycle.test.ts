@@ -6,26 +6,26 @@ import { github, settle } from "./utils/vault.js"
 
 /** A vault in a scope of its own over a stub answering with `script`. */
 const vaultIn = (scope: Scope.Scope, script: Script) =>
-  Effect.gen(function* () {
+  Effect.gen(function*() {
     const stub = yield* stubHttpClient(script)
     const vault = yield* TokenVault.make({ domain: "tenant.auth0.com", clientId: "client", clientSecret: Redacted.make("secret") }).pipe(
       Effect.provide(stub.layer),
-      Scope.extend(scope)
+      Scope.provide(scope)
     )
     return { vault, stub }
   })
 
 describe("the service's lifetime", () => {
   it.effect("closing its scope interrupts the exchange in flight, and later calls are interrupted", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const scope = yield* Scope.make()
       const { stub, vault } = yield* vaultIn(scope, () => Effect.never)
-      const caller = yield* Effect.fork(vault.getAccessTokenForConnection(github))
+      const caller = yield* Effect.forkChild(vault.getAccessTokenForConnection(github))
       yield* settle
       yield* Scope.close(scope, Exit.void)
       expect(yield* stub.interrupted).toBe(1)
-      expect(Exit.isInterrupted(yield* Fiber.await(caller))).toBe(true)
-      expect(Exit.isInterrupted(yield* Effect.exit(vault.getAccessTokenForConnection(github)))).toBe(true)
+      expect(Exit.hasInterrupts(yield* Fiber.await(caller))).toBe(true)
+      expect(Exit.hasInterrupts(yield* Effect.exit(vault.getAccessTokenForConnection(github)))).toBe(true)
       expect((yield* stub.seen).length).toBe(1)
     }))
 })

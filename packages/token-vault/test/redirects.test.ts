@@ -2,15 +2,15 @@ import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Redacted } from "effect"
-import { FetchHttpClient, type HttpClient } from "@effect/platform"
+import { FetchHttpClient, type HttpClient } from "effect/http"
 import { NodeHttpClient } from "@effect/platform-node"
-import { TokenTransport, TokenVault, type TokenVaultError } from "@effect-auth0/token-vault"
+import { FetchTokenTransport, type TokenTransport, TokenVault, type TokenVaultError } from "@effect-auth0/token-vault"
 import { NodeTokenVault } from "@effect-auth0/token-vault-node"
 
 /** A loopback server answering every request with `answer`; `bodies` holds what it was sent. */
 const server = (answer: (res: Http.ServerResponse) => void) =>
   Effect.acquireRelease(
-    Effect.async<{ readonly url: string; readonly bodies: Array<string>; readonly close: () => void }>((resume) => {
+    Effect.callback<{ readonly url: string; readonly bodies: Array<string>; readonly close: () => void }>((resume) => {
       const bodies: Array<string> = []
       const http = Http.createServer((req, res) => {
         let body = ""
@@ -30,16 +30,20 @@ const server = (answer: (res: Http.ServerResponse) => void) =>
     (running) => Effect.sync(running.close)
   )
 
-const clients: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient, TokenVaultError.InvalidConfigurationError>]> = [
-  ["TokenTransport.layerFetch", TokenTransport.layerFetch()],
+type Http =
+  | Layer.Layer<HttpClient.HttpClient, TokenVaultError.InvalidConfigurationError>
+  | Layer.Layer<HttpClient.HttpClient | TokenTransport.TokenTransport, TokenVaultError.InvalidConfigurationError>
+
+const clients: ReadonlyArray<readonly [string, Http]> = [
+  ["FetchTokenTransport.layer", Layer.merge(FetchTokenTransport.layer(), FetchHttpClient.layer)],
   ["NodeTokenVault's transport", NodeTokenVault.layerHttpClient()],
   ["FetchHttpClient (the HttpClient path)", FetchHttpClient.layer],
   ["@effect/platform-node's HttpClient", NodeHttpClient.layerUndici]
 ]
 
 describe("redirects", () => {
-  it.scopedLive.each(clients)("over %s, a 307 is an UnexpectedResponseError: the form is not sent on to its Location", ([_, http]) =>
-    Effect.gen(function* () {
+  it.live.each(clients)("over %s, a 307 is an UnexpectedResponseError: the form is not sent on to its Location", ([_, http]) =>
+    Effect.gen(function*() {
       const elsewhere = yield* server((res) => res.writeHead(200, { "content-type": "application/json" }).end("{}"))
       const tenant = yield* server((res) => res.writeHead(307, { location: `${elsewhere.url}/oauth/token` }).end())
       // Built in the test's scope: the Node layers' connection pools live as long as it.

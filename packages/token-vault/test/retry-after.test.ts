@@ -1,7 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit, Fiber, Option, Redacted, TestClock } from "effect"
+import { Effect, Exit, Fiber, Option, Redacted } from "effect"
+import { TestClock } from "effect/testing"
 import { jsonAnswer, type Script } from "./utils/stubHttpClient.js"
-import { advance, github, settle, vaultOver } from "./utils/vault.js"
+import { advance, github, poll, settle, vaultOver } from "./utils/vault.js"
 
 const success = jsonAnswer(200, { access_token: "federated", expires_in: 3600 })
 
@@ -15,7 +16,7 @@ const rateLimitedOnce = (value: string): Script => (index) => Effect.succeed(ind
 const threeSecondsBefore = Date.UTC(1994, 10, 6, 8, 49, 34)
 
 describe("Retry-After", () => {
-  it.scoped.each([
+  it.effect.each([
     ["2", 2],
     ["0", 0],
     ["5, 7", 5],
@@ -33,7 +34,7 @@ describe("Retry-After", () => {
     ["Sun Nov 6 08:49:37 1994", undefined],
     ["Sun, 06 Nov 1994 08:49:37 GMT, Sun, 06 Nov 1994 08:49:37 GMT", undefined]
   ] as const)("%j gives retryAfter %s", ([value, retryAfter]) =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       yield* TestClock.setTime(threeSecondsBefore)
       const { vault } = yield* vaultOver(rateLimited(value), { retry: false })
       const error = yield* Effect.flip(vault.getAccessTokenForConnection(github))
@@ -41,12 +42,12 @@ describe("Retry-After", () => {
       expect(error).toHaveProperty("retryAfter", retryAfter)
     }))
 
-  it.scoped("a 429 with an unusable Retry-After (1.5) is retried after the backoff, not at once", () =>
-    Effect.gen(function* () {
+  it.effect("a 429 with an unusable Retry-After (1.5) is retried after the backoff, not at once", () =>
+    Effect.gen(function*() {
       // Today: `Date.parse("1.5")` is a day in 2001, which would make the wait 0.
       yield* TestClock.setTime(Date.UTC(2025, 0, 1))
       const { instants, vault } = yield* vaultOver(rateLimitedOnce("1.5"), { retry: { baseDelay: "1 second" } })
-      const call = yield* Effect.fork(vault.getAccessTokenForConnection(github))
+      const call = yield* Effect.forkChild(vault.getAccessTokenForConnection(github))
       yield* advance("2 seconds")
       yield* Fiber.join(call)
       expect(instants).toHaveLength(2)
@@ -55,23 +56,23 @@ describe("Retry-After", () => {
 })
 
 describe("Retry-After and the total limit", () => {
-  it.scoped.each(["10", "5"])("Retry-After: %s with timeout.total 5 s fails at once with the RateLimitError", (value) =>
-    Effect.gen(function* () {
+  it.effect.each(["10", "5"])("Retry-After: %s with timeout.total 5 s fails at once with the RateLimitError", (value) =>
+    Effect.gen(function*() {
       const { instants, vault } = yield* vaultOver(rateLimited(value), { timeout: { total: "5 seconds" } })
-      const call = yield* Effect.fork(vault.getAccessTokenForConnection(github))
+      const call = yield* Effect.forkChild(vault.getAccessTokenForConnection(github))
       yield* settle
       // Done without the clock moving: no sleep until the deadline.
-      const exit = yield* Fiber.poll(call)
+      const exit = yield* poll(call)
       expect(Option.isSome(exit) && Exit.isFailure(exit.value)).toBe(true)
       const error = yield* Effect.flip(Fiber.join(call))
       expect(error).toMatchObject({ _tag: "RateLimitError", retryAfter: Number(value) })
       expect(instants).toEqual([0])
     }))
 
-  it.scoped("Retry-After: 2 with timeout.total 5 s is retried after 2 s and succeeds", () =>
-    Effect.gen(function* () {
+  it.effect("Retry-After: 2 with timeout.total 5 s is retried after 2 s and succeeds", () =>
+    Effect.gen(function*() {
       const { instants, vault } = yield* vaultOver(rateLimitedOnce("2"), { timeout: { total: "5 seconds" } })
-      const call = yield* Effect.fork(vault.getAccessTokenForConnection(github))
+      const call = yield* Effect.forkChild(vault.getAccessTokenForConnection(github))
       yield* advance("1999 millis")
       expect(instants).toEqual([0])
       yield* advance("1 millis")

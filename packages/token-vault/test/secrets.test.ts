@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit, Layer, Option, Redacted } from "effect"
-import { FetchHttpClient, Headers, HttpClient } from "@effect/platform"
+import { Cause, Effect, Exit, Layer, Option, Redacted } from "effect"
+import { FetchHttpClient, Headers, HttpClient } from "effect/http"
 import { NodeHttpClient } from "@effect/platform-node"
-import { TokenTransport, TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
+import { FetchTokenTransport, TokenTransport, TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
 import { NodeTokenVault } from "@effect-auth0/token-vault-node"
 import { closedPort } from "./utils/closedPort.js"
 import { recordingLogger, recordingTracer, spanAttribute } from "./utils/recorders.js"
@@ -13,19 +13,26 @@ const clientSecret = "CLIENT-SECRET-kq84hd"
 const issuedToken = "ISSUED-ya29.a0AfH6SM"
 const secrets = [subjectToken, clientSecret, issuedToken]
 
-
 /** Runs one exchange with a recording tracer and logger, logging whatever comes out. */
+type Http =
+  | Layer.Layer<HttpClient.HttpClient, TokenVaultError.InvalidConfigurationError>
+  | Layer.Layer<HttpClient.HttpClient | TokenTransport.TokenTransport, TokenVaultError.InvalidConfigurationError>
+
+/** Whether `cause` is one typed failure and nothing else. */
+const isFailOnly = <E>(cause: Cause.Cause<E>): cause is Cause.Cause<E> & { readonly reasons: readonly [Cause.Fail<E>] } =>
+  cause.reasons.length === 1 && Cause.isFailReason(cause.reasons[0]!)
+
 const observe = (
-  http: Layer.Layer<HttpClient.HttpClient, TokenVaultError.InvalidConfigurationError>,
+  http: Http,
   options: Partial<TokenVaultOptions.TokenVaultOptions> & { readonly accessToken?: string } = {}
 ) =>
-  Effect.gen(function* () {
+  Effect.gen(function*() {
     const tracer = recordingTracer()
     const logger = recordingLogger()
     const { accessToken = subjectToken, ...clientOptions } = options
     const exit = yield* TokenVault.getAccessTokenForConnection({ connection: "google-oauth2", accessToken }).pipe(
       Effect.tap((tokenSet) => Effect.log("exchanged", tokenSet)),
-      Effect.tapErrorCause((cause) => Effect.logError("exchange failed", cause)),
+      Effect.tapCause((cause) => Effect.logError("exchange failed", cause)),
       Effect.tapError((error) => Effect.logWarning(error)),
       Effect.provide(TokenVault.layer({
         domain: "tenant.auth0.com",
@@ -41,7 +48,7 @@ const observe = (
     )
     const outcome = Exit.match(exit, {
       onFailure: (cause) => {
-        const error = cause._tag === "Fail" ? cause.error : cause
+        const error = isFailOnly(cause) ? cause.reasons[0].error : cause
         return [String(error), JSON.stringify(error), (error as Error).message, (error as Error).stack ?? ""].join("\n")
       },
       onSuccess: (tokenSet) => [String(tokenSet), JSON.stringify(tokenSet)].join("\n")
@@ -77,7 +84,7 @@ describe("secrets stay out of errors, logs and spans", () => {
   for (const clientAuthentication of ["client_secret_post", "client_secret_basic"] as const) {
     for (const [name, answer] of scenarios) {
       it.effect(`${name} (${clientAuthentication})`, () =>
-        Effect.gen(function* () {
+        Effect.gen(function*() {
           const stub = yield* stubHttpClient(answer)
           const observed = yield* observe(stub.layer, { clientAuthentication })
           expect(observed.tracer.spans.map((span) => span.name)).toContain("TokenVault.getAccessTokenForConnection")
@@ -90,7 +97,7 @@ describe("secrets stay out of errors, logs and spans", () => {
   }
 
   it.effect("a malformed subject token is named, not quoted", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const stub = yield* stubHttpClient(scenarios[0]![1])
       const observed = yield* observe(stub.layer, { accessToken: `Bearer ${subjectToken}` })
       expect(observed.outcome).toContain("InvalidArgumentError")
@@ -103,10 +110,10 @@ describe("secrets stay out of errors, logs and spans", () => {
     ["fetch", FetchHttpClient.layer],
     ["undici", NodeHttpClient.layerUndici],
     ["NodeTokenVault's undici transport", NodeTokenVault.layerHttpClient()],
-    ["TokenTransport.layerFetch", TokenTransport.layerFetch()]
-  ] as const) {
+    ["FetchTokenTransport.layer", Layer.merge(FetchTokenTransport.layer(), FetchHttpClient.layer)]
+  ] as ReadonlyArray<readonly [string, Http]>) {
     it.effect(`a refused connection over ${name} is a TransportError without secrets`, () =>
-      Effect.gen(function* () {
+      Effect.gen(function*() {
         const port = yield* closedPort
         const observed = yield* observe(http, { domain: `http://127.0.0.1:${port}` })
         expect(observed.outcome).toContain("TransportError")
@@ -117,7 +124,7 @@ describe("secrets stay out of errors, logs and spans", () => {
   }
 
   it.effect("the spans carry the connection, the subject token type, the attempt and the status", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const stub = yield* stubHttpClient(scenarios[1]![1])
       const { tracer } = yield* observe(stub.layer)
       const name = "TokenVault.getAccessTokenForConnection"
@@ -128,17 +135,20 @@ describe("secrets stay out of errors, logs and spans", () => {
     }))
 
   it.effect("spans are made under an installed tracer, and skipped under Effect's default one, which exports none", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       // A transport that records the span it runs in, seen through Effect.currentSpan.
       const seen: Array<string> = []
-      const transport: TokenTransport.TokenTransport = {
+      const transport: TokenTransport.TokenTransport["Service"] = {
         send: () =>
           Effect.matchEffect(Effect.currentSpan, {
             onFailure: () => Effect.sync(() => void seen.push("no span")),
             onSuccess: (span) => Effect.sync(() => void seen.push(span.name))
           }).pipe(Effect.as({ status: 200, header: () => undefined, body: JSON.stringify({ access_token: issuedToken, expires_in: 60 }) }))
       }
-      const http = Layer.succeed(HttpClient.HttpClient, TokenTransport.attach(HttpClient.make(() => Effect.die("unused")), transport))
+      const http = Layer.merge(
+        Layer.succeed(HttpClient.HttpClient, HttpClient.make(() => Effect.die("unused"))),
+        Layer.succeed(TokenTransport.TokenTransport, transport)
+      )
       const call = TokenVault.getAccessTokenForConnection({ connection: "google-oauth2", accessToken: subjectToken }).pipe(
         Effect.provide(TokenVault.layer({ domain: "tenant.auth0.com", clientId: "client", clientSecret: Redacted.make(clientSecret) })),
         Effect.provide(http)
@@ -155,7 +165,7 @@ describe("secrets stay out of errors, logs and spans", () => {
     }))
 
   it.effect("no trace context is propagated to Auth0", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const stub = yield* stubHttpClient(scenarios[0]![1])
       yield* observe(stub.layer)
       const [request] = yield* stub.seen
@@ -164,10 +174,10 @@ describe("secrets stay out of errors, logs and spans", () => {
     }))
 
   it.effect("a Basic authorization header stays redacted in spans even if the app unredacts headers", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const stub = yield* stubHttpClient(scenarios[0]![1])
       const observed = yield* observe(stub.layer, { clientAuthentication: "client_secret_basic" }).pipe(
-        Effect.locally(Headers.currentRedactedNames, [])
+        Effect.provideService(Headers.CurrentRedactedNames, [])
       )
       const basic = btoa(`client:${clientSecret}`)
       expect(observed.tracer.spans.some((span) => [...span.attributes.keys()].some((key) => key.includes("authorization")))).toBe(true)

@@ -1,15 +1,16 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Deferred, Effect, Fiber, TestClock } from "effect"
+import { Deferred, Effect, Fiber } from "effect"
+import { TestClock } from "effect/testing"
 import type { TokenVaultOptions } from "@effect-auth0/token-vault"
 import { recordingTracer } from "./utils/recorders.js"
 import { jsonAnswer, type Script } from "./utils/stubHttpClient.js"
-import { github, settle, vaultOver } from "./utils/vault.js"
+import { forkAll, github, settle, vaultOver } from "./utils/vault.js"
 
 const success = jsonAnswer(200, { access_token: "federated", expires_in: 3600 })
 
 /** A vault over a stub answering with `script`, its calls traced by a recording tracer. */
 const tracedVault = (script: Script, options: Partial<TokenVaultOptions.TokenVaultOptions> = {}) =>
-  Effect.gen(function* () {
+  Effect.gen(function*() {
     const tracer = recordingTracer()
     const { seen, vault } = yield* vaultOver(script, options)
     const call = Effect.withTracer(vault.getAccessTokenForConnection(github), tracer.tracer)
@@ -17,28 +18,28 @@ const tracedVault = (script: Script, options: Partial<TokenVaultOptions.TokenVau
   })
 
 describe("tracing", () => {
-  it.scoped("a call that joins an exchange in flight has its call span, and the exchange one attempt span", () =>
-    Effect.gen(function* () {
+  it.effect("a call that joins an exchange in flight has its call span, and the exchange one attempt span", () =>
+    Effect.gen(function*() {
       const gate = yield* Deferred.make<void>()
       const { call, requests, spans } = yield* tracedVault(() => Effect.as(Deferred.await(gate), success))
-      const calls = yield* Effect.forkAll([call, call])
+      const calls = yield* forkAll([call, call])
       yield* settle
       yield* Deferred.succeed(gate, undefined)
-      yield* Fiber.join(calls)
+      yield* Fiber.joinAll(calls)
       const names = spans.map((span) => span.name)
       expect(names.filter((name) => name === "TokenVault.getAccessTokenForConnection")).toHaveLength(2)
       expect(names.filter((name) => name === "TokenVault.attempt")).toHaveLength(1)
       expect((yield* requests).length).toBe(1)
     }))
 
-  it.scoped("each retry is an event on the call span, naming the attempt and what failed before it", () =>
-    Effect.gen(function* () {
+  it.effect("each retry is an event on the call span, naming the attempt and what failed before it", () =>
+    Effect.gen(function*() {
       const { call, spans } = yield* tracedVault(
         (index) => Effect.succeed(index === 0 ? { status: 503, body: "busy" } : index === 1 ? "refuse" : success),
         { retry: { baseDelay: "100 millis", maxDelay: "100 millis" } }
       )
-      const fiber = yield* Effect.fork(call)
-      for (let retry = 0; retry < 2; retry++) yield* Effect.zipRight(settle, TestClock.adjust("100 millis"))
+      const fiber = yield* Effect.forkChild(call)
+      for (let retry = 0; retry < 2; retry++) yield* Effect.andThen(settle, TestClock.adjust("100 millis"))
       yield* Fiber.join(fiber)
       const callSpan = spans.find((span) => span.name === "TokenVault.getAccessTokenForConnection")!
       expect(callSpan.events.map((event) => [event.name, event.attributes])).toEqual([

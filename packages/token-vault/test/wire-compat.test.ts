@@ -19,8 +19,8 @@ const cases = [
 ] as const
 
 describe("the request on the wire matches @auth0/auth0-auth-js", () => {
-  it.scoped.each(cases)("$name", (testCase) =>
-    Effect.gen(function* () {
+  it.effect.each(cases)("$name", (testCase) =>
+    Effect.gen(function*() {
       const emulator = yield* TokenVaultEmulator.make(tenant)
       const server = yield* EmulatorServer.serve(emulator)
       const hint = "loginHint" in testCase ? { loginHint: testCase.loginHint } : {}

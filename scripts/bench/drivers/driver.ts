@@ -18,5 +18,5 @@ export interface DriverSpec {
   readonly key: string
   readonly role: Role
   /** Builds the client for the emulator at `url` (`http://127.0.0.1:PORT`). */
-  readonly make: (url: string) => Driver
+  readonly make: (url: string) => Driver | Promise<Driver>
 }

@@ -1,22 +1,24 @@
 /**
- * This library's Effect API with `cache: false`, on the Node (undici) layer and on the fetch
- * layer (`TokenTransport.layerFetch()`, which `BrowserTokenVault` uses too). Each exchange is one `runPromise` of `TokenVault.getAccessTokenForConnection` on a
- * `ManagedRuntime` holding the layer, as an application at the edge of Effect would run it.
+ * This library's Effect API with its DEFAULT options (the token cache on: every exchange uses a
+ * subject token the client has not seen, so every call is a cache miss and an exchange), on the
+ * Node layer (undici) and on the browser layer (`fetch`). Each exchange is one `runPromise` of
+ * `TokenVault.getAccessTokenForConnection` on a `ManagedRuntime` holding the layer, as an
+ * application at the edge of Effect runs it.
  */
-import * as Layer from "effect/Layer"
+import { TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
+import { BrowserTokenVault } from "@effect-auth0/token-vault-browser"
+import { NodeTokenVault } from "@effect-auth0/token-vault-node"
+import type * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Redacted from "effect/Redacted"
-import { TokenTransport, TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
-import { NodeTokenVault } from "@effect-auth0/token-vault-node"
 import { clientId, clientSecret, connection, subjectToken } from "../tenant.js"
 import type { Driver, DriverSpec } from "./driver.js"
 
-/** The client options of every Effect driver: the emulator, no cache. */
+/** The client options of every Effect driver: the emulator, everything else the defaults. */
 export const effectOptions = (url: string): TokenVaultOptions.TokenVaultOptions => ({
   domain: url,
   clientId,
-  clientSecret: Redacted.make(clientSecret),
-  cache: false
+  clientSecret: Redacted.make(clientSecret)
 })
 
 const effectDriver = (
@@ -36,15 +38,12 @@ const effectDriver = (
 export const effectNode: DriverSpec = {
   key: "effect-node",
   role: "library",
-  make: (url) => effectDriver("Effect API, NodeTokenVault.layer", NodeTokenVault.layer(effectOptions(url)))
+  make: (url) => effectDriver("Effect API, NodeTokenVault.layer, defaults", NodeTokenVault.layer(effectOptions(url)))
 }
 
 export const effectFetch: DriverSpec = {
   key: "effect-fetch",
   role: "library",
   make: (url) =>
-    effectDriver(
-      "Effect API, TokenVault.layer + TokenTransport.layerFetch()",
-      TokenVault.layer(effectOptions(url)).pipe(Layer.provide(TokenTransport.layerFetch()))
-    )
+    effectDriver("Effect API, BrowserTokenVault.layer (fetch), defaults", BrowserTokenVault.layer(effectOptions(url)))
 }

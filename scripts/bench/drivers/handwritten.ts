@@ -2,8 +2,7 @@
  * Hand-written exchanges: POST the form, read the JSON, check it. On undici's `request()` with a
  * keep-alive `Agent` (the floor: the least a Node client can do) and on Node's global `fetch`.
  */
-// undici is a dependency of the Node adapter, not of the workspace root: take that very copy.
-import { Agent, request } from "../../../packages/token-vault-node/node_modules/undici/index.js"
+import { Agent, request } from "undici"
 import type { Driver, DriverSpec } from "./driver.js"
 import { checkAnswer, form, formContentType } from "./wire.js"
 

@@ -17,7 +17,7 @@ export const drivers: ReadonlyArray<DriverSpec> = [
   effectHttp,
   effectNode,
   effectFetch,
-  promiseFetch,
   promiseNode,
+  promiseFetch,
   auth0AuthJs
 ]

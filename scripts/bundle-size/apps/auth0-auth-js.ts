@@ -4,7 +4,11 @@
  */
 import { AuthClient } from "@auth0/auth0-auth-js"
 
-const authClient = new AuthClient({ domain: "tenant.example.com", clientId: "client-id", clientSecret: "client-secret" })
+const authClient = new AuthClient({
+  domain: "tenant.example.com",
+  clientId: "client-id",
+  clientSecret: "client-secret"
+})
 
 export const federatedToken = async (auth0AccessToken: string): Promise<string> => {
   const tokenSet = await authClient.getTokenForConnection({

@@ -2,11 +2,11 @@
  * A minimal browser app on the Effect API: `TokenVault.getAccessTokenForConnection` provided with
  * `BrowserTokenVault.layer`, run on a `ManagedRuntime` (as an application keeps one).
  */
+import { TokenVault } from "@effect-auth0/token-vault"
+import { BrowserTokenVault } from "@effect-auth0/token-vault-browser"
 import * as Effect from "effect/Effect"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Redacted from "effect/Redacted"
-import { TokenVault } from "@effect-auth0/token-vault"
-import { BrowserTokenVault } from "@effect-auth0/token-vault-browser"
 
 const runtime = ManagedRuntime.make(
   BrowserTokenVault.layer({

@@ -14,7 +14,8 @@ export const fixture = (name: string): string => fileURLToPath(new URL(`../fixtu
  * Cloudflare Workers (and Bun and Deno, which need nothing else).
  */
 export const bundle = (entry: string, target: "browser" | "worker"): Effect.Effect<string> =>
-  Effect.tryPromise(() =>
+  // A build error is a defect: the test fails with esbuild's message.
+  Effect.promise(() =>
     esbuild.build({
       entryPoints: [entry],
       absWorkingDir: repositoryRoot,
@@ -31,7 +32,6 @@ export const bundle = (entry: string, target: "browser" | "worker"): Effect.Effe
   ).pipe(
     Effect.flatMap((result) => {
       const file = result.outputFiles[0]
-      return file === undefined ? Effect.dieMessage(`esbuild wrote nothing for ${entry}`) : Effect.succeed(file.text)
-    }),
-    Effect.catchTag("UnknownException", (error) => Effect.die(error.error))
+      return file === undefined ? Effect.die(new Error(`esbuild wrote nothing for ${entry}`)) : Effect.succeed(file.text)
+    })
   )

@@ -24,7 +24,7 @@ export const serveLoopback = (
 ): Effect.Effect<LoopbackServer, never, Scope.Scope> =>
   Effect.map(
     Effect.acquireRelease(
-      Effect.async<{ server: Http.Server; sockets: Set<Socket> }>((resume) => {
+      Effect.callback<{ server: Http.Server; sockets: Set<Socket> }>((resume) => {
         const sockets = new Set<Socket>()
         const server = Http.createServer(handler)
         server.on("connection", (socket: Socket) => {
@@ -35,7 +35,7 @@ export const serveLoopback = (
         server.listen(0, "127.0.0.1", () => resume(Effect.succeed({ server, sockets })))
       }),
       ({ server, sockets }) =>
-        Effect.async<void>((resume) => {
+        Effect.callback<void>((resume) => {
           server.close(() => resume(Effect.void))
           for (const socket of sockets) socket.destroy()
         })

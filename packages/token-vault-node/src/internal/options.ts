@@ -58,7 +58,7 @@ const positiveMillis = (
   fallback: Duration.Duration
 ): Effect.Effect<number, InvalidConfigurationError> => {
   if (value === undefined) return Effect.succeed(Duration.toMillis(fallback))
-  const duration = Duration.decodeUnknown(value)
+  const duration = Duration.fromInput(value as Duration.Input)
   if (Option.isNone(duration) || !Duration.isFinite(duration.value) || Duration.toMillis(duration.value) < 1) {
     return invalid(option, `${option} must be a finite duration of at least 1 millisecond (e.g. "5 seconds")`)
   }
@@ -105,7 +105,7 @@ const resolveProxy = (proxy: unknown, fromEnvironment: unknown): Effect.Effect<R
 export const resolveHttpOptions = (
   options: HttpClientOptions
 ): Effect.Effect<ResolvedHttpOptions, InvalidConfigurationError> =>
-  Effect.catchAllDefect(validateHttpOptions(options), () => Effect.fail(unreadableOptions()))
+  Effect.catchDefect(validateHttpOptions(options), () => Effect.fail(unreadableOptions()))
 
 const validateHttpOptions = (
   options: HttpClientOptions

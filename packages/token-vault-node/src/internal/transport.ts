@@ -1,9 +1,9 @@
 /**
- * The token requests of the Node adapter, straight on undici's `Dispatcher.dispatch()`: the
+ * The Node adapter's `TokenTransport`, straight on undici's `Dispatcher.dispatch()`: the
  * response's status, headers and body chunks arrive in one handler, with no body stream, no
- * `AbortSignal` and no promise per step; one timer bounds the whole request. `@effect/platform`'s
- * `HttpClient` does the same job through request and response models, streams and a span per
- * request, and costs several times the CPU per exchange (`docs/performance.md`).
+ * `AbortSignal` and no promise per step; one timer bounds the whole request. The `HttpClient`
+ * over the same dispatcher does the same job through request and response models, streams and a
+ * span per request, at several times the CPU per exchange (`docs/performance.md`).
  *
  * @internal
  */
@@ -26,8 +26,8 @@ const single = (value: string | Array<string> | undefined) => (Array.isArray(val
 /** Why this transport aborted a request; never shown (the outcome is settled before). */
 class Stopped extends Error {}
 
-/** A `TokenTransport` over `dispatcher`. */
-export const makeTransport = (dispatcher: Dispatcher): TokenTransport.TokenTransport => {
+/** The `TokenTransport` service over `dispatcher`. */
+export const makeTransport = (dispatcher: Dispatcher): TokenTransport.TokenTransport["Service"] => {
   // Token requests go to one or two URLs: parse each once.
   const targets = new Map<string, { readonly origin: string; readonly path: string }>()
   const target = (url: string) => {
@@ -39,7 +39,7 @@ export const makeTransport = (dispatcher: Dispatcher): TokenTransport.TokenTrans
     }
     return found
   }
-  return {
+  return TokenTransport.TokenTransport.of({
     send: (request) =>
       TokenTransport.fromCallback(request, (settle) => {
         let controller: Dispatcher.DispatchController | undefined
@@ -100,5 +100,5 @@ export const makeTransport = (dispatcher: Dispatcher): TokenTransport.TokenTrans
         }
         return { responseReceived, stop }
       })
-  }
+  })
 }

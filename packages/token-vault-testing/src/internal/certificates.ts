@@ -30,7 +30,8 @@ export const fingerprintHex = async (der: Uint8Array): Promise<string> =>
   ).join("")
 
 /** A fingerprint in any common spelling (`ab:cd…`, `ABCD…`), reduced to upper-case hex. @internal */
-export const normalizeFingerprint = (fingerprint: string): string => fingerprint.replace(/[^0-9a-f]/gi, "").toUpperCase()
+export const normalizeFingerprint = (fingerprint: string): string =>
+  fingerprint.replace(/[^0-9a-f]/gi, "").toUpperCase()
 
 /**
  * The attributes of a distinguished name as sorted `TYPE=value` strings, accepting the usual

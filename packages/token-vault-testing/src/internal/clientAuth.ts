@@ -5,12 +5,7 @@
  *
  * @internal
  */
-import type {
-  ClientAuthMethod,
-  ClientCertificate,
-  ClientConfig,
-  EmulatorResponse
-} from "../TokenVaultEmulator.js"
+import type { ClientAuthMethod, ClientCertificate, ClientConfig, EmulatorResponse } from "../TokenVaultEmulator.js"
 import { normalizeFingerprint, sameDn } from "./certificates.js"
 import * as Errors from "./errors.js"
 import { param } from "./params.js"

@@ -38,8 +38,7 @@ export const methodNotAllowed = (method: string, allow: ReadonlyArray<string>): 
   })
 
 /** @internal */
-export const invalidRequest = (description: string): EmulatorResponse =>
-  oauthError(400, "invalid_request", description)
+export const invalidRequest = (description: string): EmulatorResponse => oauthError(400, "invalid_request", description)
 
 /** @internal */
 export const missingParameter = (name: string): EmulatorResponse =>
@@ -98,8 +97,7 @@ export const clientCertificateNotRegistered = (): EmulatorResponse =>
   oauthError(401, "invalid_client", "The client certificate does not match any credential registered for the client")
 
 /** Unknown client or wrong secret: Auth0 does not tell which. @internal */
-export const unauthorizedClientCredentials = (): EmulatorResponse =>
-  oauthError(401, "access_denied", "Unauthorized")
+export const unauthorizedClientCredentials = (): EmulatorResponse => oauthError(401, "access_denied", "Unauthorized")
 
 /** @internal */
 export const grantNotAllowed = (): EmulatorResponse =>

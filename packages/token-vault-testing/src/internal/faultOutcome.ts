@@ -5,7 +5,6 @@
  * @internal
  */
 import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { type Fault, Latency } from "../Fault.js"
 import type { EmulatorOutcome, EmulatorResponse } from "../TokenVaultEmulator.js"
@@ -132,7 +131,7 @@ const endlessBody = (intervalMillis: number): EmulatorOutcome => {
     headers: jsonHead,
     body: Stream.concat(
       Stream.make(encoder.encode(ENDLESS_BODY_PREFIX)),
-      Stream.repeatEffect(Effect.as(Effect.sleep(intervalMillis), byte))
+      Stream.fromEffectRepeat(Effect.as(Effect.sleep(intervalMillis), byte))
     ),
     end: "End"
   }
@@ -157,7 +156,9 @@ const oversizedBody = (bytes: number, contentLength: boolean): EmulatorOutcome =
       Stream.concat(Stream.suspend(() => {
         const pad = new Uint8Array(Math.min(OVERSIZED_CHUNK_BYTES, padding)).fill(0x78) // "x"
         return Stream.unfold(padding, (left) =>
-          left <= 0 ? Option.none() : Option.some([left >= pad.length ? pad : pad.subarray(0, left), left - pad.length] as const))
+          Effect.succeed(
+            left <= 0 ? undefined : [left >= pad.length ? pad : pad.subarray(0, left), left - pad.length] as const
+          ))
       })),
       Stream.concat(Stream.make(suffix))
     )
@@ -183,7 +184,7 @@ export const outcomeOf = (
   if (fault === undefined) return Effect.sync(() => ({ _tag: "Respond", response: normal() }))
   switch (fault._tag) {
     case "Latency":
-      return Effect.zipRight(Effect.sleep(fault.millis), outcomeOf(fault.then, normal))
+      return Effect.andThen(Effect.sleep(fault.millis), outcomeOf(fault.then, normal))
     case "Random":
       // Decided before; a Random that reaches here answers normally.
       return outcomeOf(undefined, normal)

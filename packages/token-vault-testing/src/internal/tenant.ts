@@ -1,4 +1,4 @@
-import * as Either from "effect/Either"
+import * as Result from "effect/Result"
 import type {
   ClientAuthMethod,
   ClientConfig,
@@ -101,32 +101,36 @@ const SECRET_METHODS: ReadonlyArray<ClientAuthMethod> = ["client_secret_post", "
 const clientCredentials = (
   client: ClientConfig,
   fingerprintOf: ReadonlyMap<string, string>
-): Either.Either<ClientCredentials, string> => {
+): Result.Result<ClientCredentials, string> => {
   const methods = client.authMethods ?? DEFAULT_AUTH_METHODS
   const secretMethod = methods.find((method) => SECRET_METHODS.includes(method))
   if (secretMethod !== undefined && (client.clientSecret === undefined || client.clientSecret === "")) {
-    return Either.left(`allows ${secretMethod} but has no clientSecret`)
+    return Result.fail(`allows ${secretMethod} but has no clientSecret`)
   }
   let subjectDn: ReadonlyArray<string> | undefined = undefined
   if (client.tlsClientAuthSubjectDn !== undefined) {
     subjectDn = parseDn(client.tlsClientAuthSubjectDn)
     if (subjectDn === undefined) {
-      return Either.left(`has a tlsClientAuthSubjectDn that is not a DN: ${JSON.stringify(client.tlsClientAuthSubjectDn)}`)
+      return Result.fail(
+        `has a tlsClientAuthSubjectDn that is not a DN: ${JSON.stringify(client.tlsClientAuthSubjectDn)}`
+      )
     }
   }
   if (methods.includes("tls_client_auth") && subjectDn === undefined) {
-    return Either.left("allows tls_client_auth but has no tlsClientAuthSubjectDn")
+    return Result.fail("allows tls_client_auth but has no tlsClientAuthSubjectDn")
   }
   const fingerprints = new Set<string>()
   for (const [index, pem] of (client.selfSignedCertificates ?? []).entries()) {
     const fingerprint = fingerprintOf.get(pem)
-    if (fingerprint === undefined) return Either.left(`has selfSignedCertificates[${index}] that is not a PEM certificate`)
+    if (fingerprint === undefined) {
+      return Result.fail(`has selfSignedCertificates[${index}] that is not a PEM certificate`)
+    }
     fingerprints.add(fingerprint)
   }
   if (methods.includes("self_signed_tls_client_auth") && fingerprints.size === 0) {
-    return Either.left("allows self_signed_tls_client_auth but has no selfSignedCertificates")
+    return Result.fail("allows self_signed_tls_client_auth but has no selfSignedCertificates")
   }
-  return Either.right({ subjectDn, fingerprints })
+  return Result.succeed({ subjectDn, fingerprints })
 }
 
 const subjectTokenEntries = (
@@ -150,17 +154,17 @@ const subjectTokenEntries = (
 export const makeTenant = (
   config: TenantConfig,
   fingerprintOf: ReadonlyMap<string, string>
-): Either.Either<Tenant, string> => {
+): Result.Result<Tenant, string> => {
   const domainUrl = parseDomain(config.domain)
   if (domainUrl === undefined) {
-    return Either.left(`TenantConfig.domain is not a valid domain: ${JSON.stringify(config.domain)}`)
+    return Result.fail(`TenantConfig.domain is not a valid domain: ${JSON.stringify(config.domain)}`)
   }
   let issuer = `${domainUrl.origin}/`
   let endpointOrigin = domainUrl.origin
   if (config.issuer !== undefined) {
     const issuerUrl = parseUrl(config.issuer)
     if (issuerUrl === undefined || (issuerUrl.protocol !== "https:" && issuerUrl.protocol !== "http:")) {
-      return Either.left(`TenantConfig.issuer is not an absolute http(s) URL: ${JSON.stringify(config.issuer)}`)
+      return Result.fail(`TenantConfig.issuer is not an absolute http(s) URL: ${JSON.stringify(config.issuer)}`)
     }
     issuer = config.issuer
     endpointOrigin = issuerUrl.origin
@@ -169,23 +173,23 @@ export const makeTenant = (
   const clients = new Map<string, ClientConfig>()
   const credentials = new Map<string, ClientCredentials>()
   for (const client of config.clients) {
-    if (client.clientId === "") return Either.left("TenantConfig.clients: a client has an empty clientId")
+    if (client.clientId === "") return Result.fail("TenantConfig.clients: a client has an empty clientId")
     if (clients.has(client.clientId)) {
-      return Either.left(`TenantConfig.clients: clientId ${JSON.stringify(client.clientId)} is configured twice`)
+      return Result.fail(`TenantConfig.clients: clientId ${JSON.stringify(client.clientId)} is configured twice`)
     }
     const checked = clientCredentials(client, fingerprintOf)
-    if (Either.isLeft(checked)) {
-      return Either.left(`TenantConfig.clients: client ${JSON.stringify(client.clientId)} ${checked.left}`)
+    if (Result.isFailure(checked)) {
+      return Result.fail(`TenantConfig.clients: client ${JSON.stringify(client.clientId)} ${checked.failure}`)
     }
     clients.set(client.clientId, client)
-    credentials.set(client.clientId, checked.right)
+    credentials.set(client.clientId, checked.success)
   }
 
   const allowedWebOrigins = new Set<string>()
   for (const origin of config.allowedWebOrigins ?? []) {
     const normalized = parseOrigin(origin)
     if (normalized === undefined) {
-      return Either.left(
+      return Result.fail(
         `TenantConfig.allowedWebOrigins: ${JSON.stringify(origin)} is not an origin (scheme://host[:port])`
       )
     }
@@ -196,7 +200,7 @@ export const makeTenant = (
   if (config.mtlsEndpoint !== undefined) {
     const url = parseUrl(config.mtlsEndpoint)
     if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:")) {
-      return Either.left(
+      return Result.fail(
         `TenantConfig.mtlsEndpoint is not an absolute http(s) URL: ${JSON.stringify(config.mtlsEndpoint)}`
       )
     }
@@ -207,7 +211,7 @@ export const makeTenant = (
   const userIds = new Set<string>()
   for (const user of config.users) {
     if (userIds.has(user.userId)) {
-      return Either.left(`TenantConfig.users: userId ${JSON.stringify(user.userId)} is configured twice`)
+      return Result.fail(`TenantConfig.users: userId ${JSON.stringify(user.userId)} is configured twice`)
     }
     userIds.add(user.userId)
     const entries = [
@@ -216,11 +220,11 @@ export const makeTenant = (
     ]
     for (const [token, entry] of entries) {
       if (token === "") {
-        return Either.left(`TenantConfig.users: user ${JSON.stringify(user.userId)} has an empty subject token`)
+        return Result.fail(`TenantConfig.users: user ${JSON.stringify(user.userId)} has an empty subject token`)
       }
       const existing = subjectTokens.get(token)
       if (existing !== undefined) {
-        return Either.left(
+        return Result.fail(
           `TenantConfig.users: the same subject token is configured twice (users ${
             JSON.stringify(existing.user.userId)
           } and ${JSON.stringify(user.userId)})`
@@ -230,7 +234,7 @@ export const makeTenant = (
     }
   }
 
-  return Either.right({
+  return Result.succeed({
     config,
     host: domainUrl.host,
     origin: domainUrl.origin,

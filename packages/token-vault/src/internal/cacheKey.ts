@@ -25,5 +25,5 @@ export const makeCacheKey = (origin: string, clientId: string, sha256: Sha256) =
     ? (parts: KeyParts): Effect.Effect<string> | string =>
       assemble(parts, sha256.digest(Redacted.value(parts.subjectToken)))
     : (parts: KeyParts): Effect.Effect<string> | string =>
-      Effect.map(Effect.promise(() => sha256.digest(Redacted.value(parts.subjectToken))), (digest) => assemble(parts, digest))
+      Effect.map(sha256.digest(Redacted.value(parts.subjectToken)), (digest) => assemble(parts, digest))
 }

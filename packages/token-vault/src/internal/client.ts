@@ -1,9 +1,9 @@
 import * as Duration from "effect/Duration"
-import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
 import * as TokenCache from "../TokenCache.js"
 import { InvalidConfigurationError } from "../TokenVaultError.js"
-import type { ClientAuthenticationMethod, TokenVaultOptions } from "../TokenVaultOptions.js"
+import { ClientAuthenticationMethod, type TokenVaultOptions } from "../TokenVaultOptions.js"
 import { formEncode } from "./formEncode.js"
 import { parseDomain, parseEndpoint } from "./domain.js"
 import { grantType, requestedTokenType, subjectTokenTypes, type SubjectTokenKind } from "./protocol.js"
@@ -50,7 +50,7 @@ export interface TokenCall {
   readonly loginHint: string | undefined
 }
 
-const invalid = (option: string, message: string) => Either.left(new InvalidConfigurationError({ option, message }))
+const invalid = (option: string, message: string) => Result.fail(new InvalidConfigurationError({ option, message }))
 
 const isNonEmptyString = (value: unknown): value is string => typeof value === "string" && value.trim().length > 0
 
@@ -58,12 +58,7 @@ const isPositiveInteger = (value: unknown): value is number => Number.isSafeInte
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null
 
-const methods: ReadonlyArray<ClientAuthenticationMethod> = [
-  "client_secret_post",
-  "client_secret_basic",
-  "tls_client_auth",
-  "self_signed_tls_client_auth"
-]
+const methods: ReadonlyArray<unknown> = ClientAuthenticationMethod.literals
 
 /** The `Auth0-Client` telemetry header value, as Auth0's SDKs send it. */
 const telemetryHeader = btoa(JSON.stringify({ name: packageName, version: packageVersion }))
@@ -72,18 +67,18 @@ const telemetryHeader = btoa(JSON.stringify({ name: packageName, version: packag
 const durationOption = (
   option: string,
   value: unknown,
-  fallback: Duration.DurationInput
-): Either.Either<Duration.Duration, InvalidConfigurationError> => {
-  if (value === undefined) return Either.right(Duration.decode(fallback))
-  const decoded = Duration.decodeUnknown(value)
+  fallback: Duration.Input
+): Result.Result<Duration.Duration, InvalidConfigurationError> => {
+  if (value === undefined) return Result.succeed(Duration.fromInputUnsafe(fallback))
+  const decoded = Duration.fromInput(value as Duration.Input)
   if (decoded._tag === "None" || !Duration.isFinite(decoded.value)) {
     return invalid(option, `${option} must be a finite duration, e.g. "5 seconds" or a number of milliseconds`)
   }
-  return Either.right(decoded.value)
+  return Result.succeed(Duration.isNegative(decoded.value) ? Duration.zero : decoded.value)
 }
 
-const resolveRetry = (retry: unknown): Either.Either<RetryPolicy, InvalidConfigurationError> =>
-  Either.gen(function* () {
+const resolveRetry = (retry: unknown): Result.Result<RetryPolicy, InvalidConfigurationError> =>
+  Result.gen(function* () {
     if (retry === false) {
       return { maxAttempts: 1, baseDelay: Duration.zero, maxDelay: Duration.zero, maxRetryAfter: Duration.zero }
     }
@@ -103,8 +98,8 @@ const resolveRetry = (retry: unknown): Either.Either<RetryPolicy, InvalidConfigu
 
 const resolveCache = (
   cache: unknown
-): Either.Either<ResolvedClient["cache"], InvalidConfigurationError> =>
-  Either.gen(function* () {
+): Result.Result<ResolvedClient["cache"], InvalidConfigurationError> =>
+  Result.gen(function* () {
     if (cache === false) return undefined
     if (cache !== undefined && !isObject(cache)) return yield* invalid("cache", "cache must be false or an object")
     const options = (cache ?? {}) as Record<string, unknown>
@@ -129,7 +124,7 @@ const resolveCache = (
  * option, never its value. A getter or a Proxy trap that throws ends as a typed error whose
  * message leaves out what was thrown (it could quote a secret), never as an exception.
  */
-export const resolveClient = (options: TokenVaultOptions): Either.Either<ResolvedClient, InvalidConfigurationError> => {
+export const resolveClient = (options: TokenVaultOptions): Result.Result<ResolvedClient, InvalidConfigurationError> => {
   try {
     return resolveReadable(options)
   } catch {
@@ -137,14 +132,14 @@ export const resolveClient = (options: TokenVaultOptions): Either.Either<Resolve
   }
 }
 
-const resolveReadable = (options: TokenVaultOptions): Either.Either<ResolvedClient, InvalidConfigurationError> =>
-  Either.gen(function* () {
+const resolveReadable = (options: TokenVaultOptions): Result.Result<ResolvedClient, InvalidConfigurationError> =>
+  Result.gen(function* () {
     if (!isObject(options)) return yield* invalid("options", "options must be an object")
     const { clientAuthentication = "client_secret_post", clientId, clientSecret, domain, telemetry = true } = options
     if (typeof domain !== "string") {
       return yield* invalid("domain", "domain is required: the tenant's domain, e.g. tenant.us.auth0.com")
     }
-    const origin = yield* Either.mapLeft(parseDomain(domain), (reason) => new InvalidConfigurationError({ option: "domain", message: reason }))
+    const origin = yield* Result.mapError(parseDomain(domain), (reason) => new InvalidConfigurationError({ option: "domain", message: reason }))
     if (!isNonEmptyString(clientId)) return yield* invalid("clientId", "clientId is required: the application's client id")
     if (!methods.includes(clientAuthentication)) {
       return yield* invalid("clientAuthentication", `clientAuthentication must be one of ${methods.join(", ")}`)
@@ -171,7 +166,7 @@ const resolveReadable = (options: TokenVaultOptions): Either.Either<ResolvedClie
     let endpoint: TokenEndpoint = { _tag: "Fixed", url: `${origin}/oauth/token` }
     if (options.mtlsEndpoint !== undefined) {
       if (!mtls) return yield* invalid("mtlsEndpoint", "mtlsEndpoint applies to tls_client_auth and self_signed_tls_client_auth only")
-      const url = yield* Either.mapLeft(
+      const url = yield* Result.mapError(
         parseEndpoint(options.mtlsEndpoint),
         (reason) => new InvalidConfigurationError({ option: "mtlsEndpoint", message: `mtlsEndpoint ${reason}` })
       )

@@ -1,4 +1,4 @@
-import * as Either from "effect/Either"
+import * as Result from "effect/Result"
 
 const loopbackHosts = new Set(["127.0.0.1", "[::1]", "localhost"])
 const schemePattern = /^([a-z][a-z0-9+.-]*):\/\//i
@@ -10,48 +10,48 @@ const schemePattern = /^([a-z][a-z0-9+.-]*):\/\//i
  * domains and ports; `http` only for a loopback host. The reason on the left never repeats the
  * input, which may hold user-info.
  */
-export const parseDomain = (input: string): Either.Either<string, string> => {
-  if (input.length === 0) return Either.left("domain must be a non-empty host name")
-  if (/\s/.test(input)) return Either.left("domain must not contain whitespace")
+export const parseDomain = (input: string): Result.Result<string, string> => {
+  if (input.length === 0) return Result.fail("domain must be a non-empty host name")
+  if (/\s/.test(input)) return Result.fail("domain must not contain whitespace")
   const scheme = schemePattern.exec(input)?.[1]?.toLowerCase()
   if (scheme !== undefined && scheme !== "https" && scheme !== "http") {
-    return Either.left("domain must use https")
+    return Result.fail("domain must use https")
   }
   const rest = scheme === undefined ? input : input.slice(scheme.length + 3)
   const authority = rest.endsWith("/") ? rest.slice(0, -1) : rest
-  if (authority.length === 0) return Either.left("domain must name a host")
-  if (authority.includes("@")) return Either.left("domain must not contain user-info")
-  if (/[/?#\\]/.test(authority)) return Either.left("domain must be a host name only: no path, query or fragment")
+  if (authority.length === 0) return Result.fail("domain must name a host")
+  if (authority.includes("@")) return Result.fail("domain must not contain user-info")
+  if (/[/?#\\]/.test(authority)) return Result.fail("domain must be a host name only: no path, query or fragment")
   let url: URL
   try {
     url = new URL(`https://${authority}`)
   } catch {
-    return Either.left("domain is not a valid host name")
+    return Result.fail("domain is not a valid host name")
   }
   if (scheme === "http" && !loopbackHosts.has(url.hostname)) {
-    return Either.left("domain must use https (plain http is allowed only for 127.0.0.1, [::1] and localhost)")
+    return Result.fail("domain must use https (plain http is allowed only for 127.0.0.1, [::1] and localhost)")
   }
-  return Either.right(`${scheme ?? "https"}://${url.host}`)
+  return Result.succeed(`${scheme ?? "https"}://${url.host}`)
 }
 
 /**
  * Checks an absolute endpoint URL (the mTLS alias of the token endpoint): `https`, or `http` to a
  * loopback host; no user-info, query or fragment.
  */
-export const parseEndpoint = (input: unknown): Either.Either<string, string> => {
-  if (typeof input !== "string" || /\s/.test(input)) return Either.left("must be an absolute URL without whitespace")
+export const parseEndpoint = (input: unknown): Result.Result<string, string> => {
+  if (typeof input !== "string" || /\s/.test(input)) return Result.fail("must be an absolute URL without whitespace")
   let url: URL
   try {
     url = new URL(input)
   } catch {
-    return Either.left("must be an absolute URL, e.g. https://mtls.tenant.auth0.com/oauth/token")
+    return Result.fail("must be an absolute URL, e.g. https://mtls.tenant.auth0.com/oauth/token")
   }
-  if (url.username !== "" || url.password !== "") return Either.left("must not contain user-info")
+  if (url.username !== "" || url.password !== "") return Result.fail("must not contain user-info")
   if (url.search !== "" || url.hash !== "" || input.includes("?") || input.includes("#")) {
-    return Either.left("must not have a query or fragment")
+    return Result.fail("must not have a query or fragment")
   }
   if (url.protocol === "https:" || (url.protocol === "http:" && loopbackHosts.has(url.hostname))) {
-    return Either.right(url.toString())
+    return Result.succeed(url.toString())
   }
-  return Either.left("must use https (plain http is allowed only for 127.0.0.1, [::1] and localhost)")
+  return Result.fail("must use https (plain http is allowed only for 127.0.0.1, [::1] and localhost)")
 }

@@ -2,7 +2,7 @@ import * as Effect from "effect/Effect"
 import { createServer } from "node:net"
 
 /** A loopback port that nothing listens on: bound once, then released. */
-export const closedPort = Effect.async<number>((resume) => {
+export const closedPort = Effect.callback<number>((resume) => {
   const server = createServer()
   server.listen(0, "127.0.0.1", () => {
     const address = server.address()

@@ -26,7 +26,7 @@ export const recordingTracer = () => {
   const spans: Array<RecordedSpan> = []
   let next = 0
   const tracer = Tracer.make({
-    span(name, parent, context, links, startTime, kind) {
+    span({ annotations, kind, links, name, parent, startTime }) {
       const recorded: RecordedSpan = { name, attributes: new Map(), events: [], exit: undefined }
       spans.push(recorded)
       const spanId = `span-${next++}`
@@ -37,7 +37,7 @@ export const recordingTracer = () => {
         spanId,
         traceId: "trace",
         parent,
-        context,
+        annotations,
         get status() {
           return status
         },
@@ -58,8 +58,7 @@ export const recordingTracer = () => {
         addLinks() {}
       }
       return span
-    },
-    context: (f) => f()
+    }
   })
   return { tracer, spans, text: () => spans.map(spanText).join("\n") }
 }
@@ -67,13 +66,13 @@ export const recordingTracer = () => {
 /** A logger that keeps every line, written once as logfmt and once as JSON. */
 export const recordingLogger = () => {
   const lines: Array<string> = []
-  const logger = Logger.make((options) => {
-    lines.push(Logger.logfmtLogger.log(options))
-    lines.push(Logger.jsonLogger.log(options))
+  const logger = Logger.make<unknown, void>((options) => {
+    lines.push(Logger.formatLogFmt.log(options))
+    lines.push(Logger.formatJson.log(options))
   })
-  return { logger: Logger.replace(Logger.defaultLogger, logger), lines, text: () => lines.join("\n") }
+  return { logger: Logger.layer([logger]), lines, text: () => lines.join("\n") }
 }
 
 /** The attribute of the first span with that name. */
 export const spanAttribute = (spans: ReadonlyArray<RecordedSpan>, name: string, key: string) =>
-  Option.fromNullable(spans.find((span) => span.name === name)?.attributes.get(key))
+  Option.fromNullishOr(spans.find((span) => span.name === name)?.attributes.get(key))

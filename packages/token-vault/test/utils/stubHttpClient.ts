@@ -1,9 +1,9 @@
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Ref from "effect/Ref"
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientError from "@effect/platform/HttpClientError"
-import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientError from "effect/http/HttpClientError"
+import * as HttpClientResponse from "effect/http/HttpClientResponse"
 
 /** One canned answer of the stub; `body` may be a stream to model slow, broken or huge bodies. */
 export interface StubAnswer {
@@ -27,18 +27,20 @@ export type Script = (index: number) => Effect.Effect<StubAnswer | "refuse">
  * handling and resilience that need arbitrary bodies, failures and timing.
  */
 export const stubHttpClient = (answer: StubAnswer | Script) =>
-  Effect.gen(function* () {
+  Effect.gen(function*() {
     const seen = yield* Ref.make<ReadonlyArray<SeenRequest>>([])
     const interrupted = yield* Ref.make(0)
     const script: Script = typeof answer === "function" ? answer : () => Effect.succeed(answer)
     const client = HttpClient.make((request, url) =>
-      Effect.gen(function* () {
+      Effect.gen(function*() {
         const body = request.body._tag === "Uint8Array" ? new TextDecoder().decode(request.body.body) : ""
         const index = (yield* Ref.getAndUpdate(seen, (all) => [...all, { url: url.toString(), headers: { ...request.headers }, body }])).length
         const outcome = yield* script(index).pipe(Effect.onInterrupt(() => Ref.update(interrupted, (n) => n + 1)))
         if (outcome === "refuse") {
           return yield* Effect.fail(
-            new HttpClientError.RequestError({ request, reason: "Transport", cause: new Error("connect ECONNREFUSED") })
+            new HttpClientError.HttpClientError({
+              reason: new HttpClientError.TransportError({ request, cause: new Error("connect ECONNREFUSED") })
+            })
           )
         }
         const init: ResponseInit = { status: outcome.status }

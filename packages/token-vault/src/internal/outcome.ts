@@ -1,30 +1,82 @@
+/**
+ * The one place where what a transport brought back becomes the result of an attempt: a
+ * `TransportFailure` becomes a `TransportError` or an `UnexpectedResponseError`, and a response a
+ * `ConnectionTokenSet`, a `TokenExchangeError`, a `RateLimitError` or an `UnexpectedResponseError`.
+ */
 import * as Clock from "effect/Clock"
+import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
+import * as Headers from "effect/http/Headers"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as ParseResult from "effect/ParseResult"
+import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
+import type * as SchemaIssue from "effect/SchemaIssue"
 import { ConnectionTokenSet } from "../ConnectionTokenSet.js"
-import { RateLimitError, TokenExchangeError, UnexpectedResponseError } from "../TokenVaultError.js"
+import type { TransportFailure } from "../TokenTransport.js"
+import { RateLimitError, TokenExchangeError, TransportError, UnexpectedResponseError } from "../TokenVaultError.js"
 import { excerpt, scrub } from "./excerpt.js"
+
+/** What a failure is about: the URL, the size limit, what a timeout means, the secrets to scrub. */
+export interface FailureContext {
+  readonly url: string
+  readonly maxBytes: number
+  /** The description of a `TimedOut`. */
+  readonly timedOut: string
+  /** Put before a failure's description, e.g. `discovery failed`; none for the token request. */
+  readonly prefix: string | undefined
+  /** What the body is, in a `BodyTooLarge`'s description (`the body`, `the discovery document`). */
+  readonly body: string
+  readonly secrets: ReadonlyArray<string>
+}
+
+/** The typed error of a request that brought back no complete response. */
+export const failureToError = (
+  failure: TransportFailure,
+  context: FailureContext
+): TransportError | UnexpectedResponseError => {
+  const described = (description: string) =>
+    context.prefix === undefined ? description : `${context.prefix} (${description})`
+  switch (failure._tag) {
+    case "RequestFailed":
+      return new TransportError({
+        url: context.url,
+        description: described(scrub(failure.detail, context.secrets)),
+        responseReceived: failure.responseReceived
+      })
+    case "TimedOut":
+      return new TransportError({
+        url: context.url,
+        description: described(context.timedOut),
+        responseReceived: failure.responseReceived
+      })
+    case "BodyTooLarge":
+      return new UnexpectedResponseError({
+        status: failure.status,
+        description: `${context.body} is larger than the limit of ${context.maxBytes} bytes`,
+        excerpt: ""
+      })
+  }
+}
+
+const OptionalString = Schema.optional(Schema.NullOr(Schema.String))
 
 /** The success body of Auth0's token endpoint for this grant. */
 export const SuccessBody = Schema.Struct({
-  access_token: Schema.Redacted(Schema.NonEmptyString),
-  expires_in: Schema.Number.pipe(Schema.int(), Schema.nonNegative()),
-  scope: Schema.optionalWith(Schema.String, { nullable: true }),
-  token_type: Schema.optionalWith(Schema.String, { nullable: true }),
-  issued_token_type: Schema.optionalWith(Schema.String, { nullable: true })
+  access_token: Schema.RedactedFromValue(Schema.NonEmptyString),
+  expires_in: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  scope: OptionalString,
+  token_type: OptionalString,
+  issued_token_type: OptionalString
 })
 
 /** An OAuth 2.0 error body (RFC 6749 §5.2). */
 const OAuthErrorBody = Schema.Struct({
   error: Schema.NonEmptyString,
-  error_description: Schema.optionalWith(Schema.String, { nullable: true })
+  error_description: OptionalString
 })
 
-const decodeWithSchema = Schema.decodeUnknownEither(SuccessBody, { errors: "all" })
+const decodeWithSchema = Schema.decodeUnknownResult(SuccessBody, { errors: "all" })
 
 const isOptionalString = (value: unknown) => value === undefined || value === null || typeof value === "string"
 
@@ -51,11 +103,11 @@ export const plainSuccess = (
 }
 
 /** The success body: by hand when it is plainly well-formed, else by `SuccessBody`. */
-const decodeSuccess = (json: unknown): Either.Either<typeof SuccessBody.Type, ParseResult.ParseError> => {
+const decodeSuccess = (json: unknown): Result.Result<typeof SuccessBody.Type, Schema.SchemaError> => {
   const plain = plainSuccess(json)
   if (plain !== undefined) {
     const decoded = { access_token: Redacted.make(plain.accessToken), expires_in: plain.expiresIn }
-    return Either.right(plain.scope === undefined ? decoded : { ...decoded, scope: plain.scope })
+    return Result.succeed(plain.scope === undefined ? decoded : { ...decoded, scope: plain.scope })
   }
   return decodeWithSchema(json)
 }
@@ -91,64 +143,44 @@ const headerNumber = (header: Header, name: string): number | undefined => {
   return Number.isFinite(value) ? value : undefined
 }
 
-const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-const month = `(${months.join("|")})`
-const day = "(0[1-9]|[12]\\d|3[01])"
-const time = "([01]\\d|2[0-3]):([0-5]\\d):([0-5]\\d)"
-const shortDay = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
-/** IMF-fixdate, e.g. `Sun, 06 Nov 1994 08:49:37 GMT`; groups: day, month, year, hour, minute, second. */
-const imfFixdate = new RegExp(`^${shortDay}, ${day} ${month} (\\d{4}) ${time} GMT$`)
-/** The obsolete RFC 850 form, e.g. `Sunday, 06-Nov-94 08:49:37 GMT`; same groups, a two-digit year. */
-const rfc850Date = new RegExp(`^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), ${day}-${month}-(\\d{2}) ${time} GMT$`)
-/** ANSI C's asctime form, e.g. `Sun Nov  6 08:49:37 1994` (GMT); groups: month, day, hour, minute, second, year. */
-const asctimeDate = new RegExp(`^${shortDay} ${month} ( [1-9]|[12]\\d|3[01]) ${time} (\\d{4})$`)
-
-/**
- * An HTTP-date (RFC 9110 §5.6.7) as epoch milliseconds: only its three forms, matched exactly and
- * read as GMT, never the many strings `Date.parse` also accepts (`"1.5"`, `"5, 5"`). A two-digit
- * year is the one that is not more than 50 years after `nowMillis`'s.
- */
-const httpDateMillis = (raw: string, nowMillis: number): number | undefined => {
-  const utc = (year: number, mon: string, dd: string, hh: string, mm: string, ss: string) =>
-    Date.UTC(year, months.indexOf(mon), Number(dd), Number(hh), Number(mm), Number(ss))
-  const imf = imfFixdate.exec(raw)
-  if (imf !== null) return utc(Number(imf[3]), imf[2]!, imf[1]!, imf[4]!, imf[5]!, imf[6]!)
-  const rfc850 = rfc850Date.exec(raw)
-  if (rfc850 !== null) {
-    const thisYear = new Date(nowMillis).getUTCFullYear()
-    const year = thisYear - (thisYear % 100) + Number(rfc850[3])
-    return utc(year > thisYear + 50 ? year - 100 : year, rfc850[2]!, rfc850[1]!, rfc850[4]!, rfc850[5]!, rfc850[6]!)
-  }
-  const asctime = asctimeDate.exec(raw)
-  if (asctime !== null) return utc(Number(asctime[6]), asctime[1]!, asctime[2]!.trim(), asctime[3]!, asctime[4]!, asctime[5]!)
-  return undefined
-}
-
 /**
  * `Retry-After` (RFC 9110 §10.2.3) as whole seconds from `nowMillis`, or `undefined` when it is
  * absent or unusable (the caller then backs off as usual). Accepted: delta-seconds; a
  * comma-separated list that starts with delta-seconds, as a repeated header arrives (`"5, 5"`:
- * the first counts); an HTTP-date in one of its three forms, a past one giving 0.
+ * the first counts); an HTTP-date in one of its three forms (Effect's `Headers.parseHttpDate`:
+ * only those, never the many strings `Date.parse` also accepts), a past one giving 0.
  */
 const retryAfterSeconds = (header: Header, nowMillis: number): number | undefined => {
   const raw = header("retry-after")?.trim()
   if (raw === undefined || raw === "") return undefined
   const delta = /^(\d+)\s*(?:,|$)/.exec(raw)
   if (delta !== null) return Number(delta[1])
-  const date = httpDateMillis(raw, nowMillis)
-  return date === undefined ? undefined : Math.max(0, Math.ceil((date - nowMillis) / 1000))
+  const date = Headers.parseHttpDate(raw)
+  return Result.isFailure(date)
+    ? undefined
+    : Math.max(0, Math.ceil((DateTime.toEpochMillis(date.success) - nowMillis) / 1000))
 }
 
-const invalidFields = (error: ParseResult.ParseError): string => {
-  let issues: ReadonlyArray<ParseResult.ArrayFormatterIssue>
-  try {
-    issues = ParseResult.ArrayFormatter.formatErrorSync(error)
-  } catch {
-    // The formatter describes the values it was given, recursively: JSON nested thousands deep
-    // overflows the stack.
-    return "the success body has missing or invalid fields"
+/** The paths of the leaves of an issue. */
+const issuePaths = (issue: SchemaIssue.Issue, path: ReadonlyArray<PropertyKey>, out: Set<string>): void => {
+  switch (issue._tag) {
+    case "Pointer":
+      return issuePaths(issue.issue, [...path, ...issue.path], out)
+    case "Composite":
+    case "AnyOf":
+      for (const inner of issue.issues) issuePaths(inner, path, out)
+      return
+    case "Filter":
+    case "Encoding":
+      return issuePaths(issue.issue, path, out)
+    default:
+      out.add(path.map(String).join(".") || "body")
   }
-  const fields = new Set(issues.map((issue) => issue.path.map(String).join(".") || "body"))
+}
+
+const invalidFields = (error: Schema.SchemaError): string => {
+  const fields = new Set<string>()
+  issuePaths(error.issue, [], fields)
   return `the success body has missing or invalid fields: ${[...fields].join(", ")}`
 }
 
@@ -174,16 +206,16 @@ export const classifyResponse = (
         return unexpected(body.trim() === "" ? "the success response has an empty body" : "the success body is not JSON")
       }
       const decoded = decodeSuccess(json)
-      if (Either.isLeft(decoded)) return unexpected(invalidFields(decoded.left))
-      const success = decoded.right
+      if (Result.isFailure(decoded)) return unexpected(invalidFields(decoded.failure))
+      const success = decoded.success
       return Effect.succeed(
         new ConnectionTokenSet({
           accessToken: success.access_token,
-          scope: success.scope,
+          scope: success.scope ?? undefined,
           expiresAt: Math.floor(now / 1000) + success.expires_in,
           connection: context.connection,
           loginHint: context.loginHint
-        }, { disableValidation: true })
+        }, { disableChecks: true })
       )
     }
     // A server may echo what it was sent: what it says goes into the error scrubbed.
@@ -194,6 +226,7 @@ export const classifyResponse = (
         : scrub(answer.error_description, context.secrets, oauthTextLength)
     }))
     if (status === 429) {
+      const answer = Option.getOrUndefined(oauthError)
       return Effect.fail(
         new RateLimitError({
           connection: context.connection,
@@ -201,8 +234,8 @@ export const classifyResponse = (
           limit: headerNumber(header, "x-ratelimit-limit"),
           remaining: headerNumber(header, "x-ratelimit-remaining"),
           reset: headerNumber(header, "x-ratelimit-reset"),
-          error: Option.getOrUndefined(Option.map(oauthError, (answer) => answer.error)),
-          errorDescription: Option.getOrUndefined(Option.flatMapNullable(oauthError, (answer) => answer.errorDescription))
+          error: answer?.error,
+          errorDescription: answer?.errorDescription
         })
       )
     }

@@ -1,21 +1,15 @@
 /**
- * The floor of any Effect implementation, without this library: the same exchange written by hand
- * with `effect` (per-module imports), `@effect/platform`'s `FetchHttpClient` and a `Schema` for
- * the response, on a `ManagedRuntime`. No typed errors, validation, redaction or telemetry.
+ * `effect-http.ts` with its imports from the package roots (`effect`, `effect/http`) instead of
+ * per module: what root imports cost, the reason the library imports per module.
  */
-import * as Effect from "effect/Effect"
-import * as ManagedRuntime from "effect/ManagedRuntime"
-import * as Schema from "effect/Schema"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import { Effect, ManagedRuntime, Schema } from "effect"
+import { FetchHttpClient, HttpClient, HttpClientRequest, HttpClientResponse } from "effect/http"
 
-const TokenResponse = Schema.Struct({
+class TokenResponse extends Schema.Class<TokenResponse>("TokenResponse")({
   access_token: Schema.String,
   expires_in: Schema.Number,
   scope: Schema.optional(Schema.String)
-})
+}) {}
 
 const runtime = ManagedRuntime.make(FetchHttpClient.layer)
 

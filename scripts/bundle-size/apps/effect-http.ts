@@ -1,15 +1,22 @@
 /**
- * `effect-platform.ts` with its imports from the package roots (`effect`, `@effect/platform`)
- * instead of per module: what the root imports cost, the reason the library imports per module.
+ * The same-shaped app without this library, the reference of the Effect API's bundle: the
+ * exchange written by hand with `effect` (per-module imports), a `ManagedRuntime`, a `Schema`
+ * class decoding the response, and an `effect/http/FetchHttpClient` POST. No typed errors,
+ * validation, cache, retries, redaction or telemetry.
  */
-import { Effect, ManagedRuntime, Schema } from "effect"
-import { FetchHttpClient, HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
+import * as Effect from "effect/Effect"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Schema from "effect/Schema"
 
-const TokenResponse = Schema.Struct({
+class TokenResponse extends Schema.Class<TokenResponse>("TokenResponse")({
   access_token: Schema.String,
   expires_in: Schema.Number,
   scope: Schema.optional(Schema.String)
-})
+}) {}
 
 const runtime = ManagedRuntime.make(FetchHttpClient.layer)
 

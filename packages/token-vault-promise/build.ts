@@ -1,0 +1,184 @@
+/**
+ * Builds the package: `src/index.ts` bundled with Effect, the core and (on Node) the Node adapter
+ * inside, four times, one file per entry:
+ *
+ *   dist/node.js, dist/node.cjs     the `node` export condition: undici (kept external)
+ *   dist/index.js, dist/index.cjs   everywhere else: fetch; no Node built-in
+ *
+ * then one self-contained declaration file, `dist/index.d.ts` (and its CommonJS twin
+ * `dist/index.d.cts`), with no import at all, and `dist/THIRD_PARTY_LICENSES.md` with the
+ * licenses of what was bundled.
+ *
+ *   pnpm --filter @effect-auth0/token-vault-promise run build
+ */
+import * as esbuild from "esbuild"
+import { existsSync, readFileSync } from "node:fs"
+import { mkdir, rm, writeFile } from "node:fs/promises"
+import { dirname, join, relative, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
+import { gzipSync } from "node:zlib"
+import ts from "typescript"
+
+const here = dirname(fileURLToPath(import.meta.url))
+const dist = join(here, "dist")
+const packages = resolve(here, "..")
+
+/** The workspace packages are bundled from their sources, so no prior build of them is needed. */
+const alias = {
+  "@effect-auth0/token-vault": join(packages, "token-vault/src/index.ts"),
+  "@effect-auth0/token-vault-node": join(packages, "token-vault-node/src/index.ts")
+}
+
+interface Entry {
+  readonly file: string
+  readonly format: "esm" | "cjs"
+  /** `node` resolves the `#http` import to undici, `neutral` to fetch. */
+  readonly platform: "node" | "neutral"
+}
+
+const entries: ReadonlyArray<Entry> = [
+  { file: "node.js", format: "esm", platform: "node" },
+  { file: "node.cjs", format: "cjs", platform: "node" },
+  { file: "index.js", format: "esm", platform: "neutral" },
+  { file: "index.cjs", format: "cjs", platform: "neutral" }
+]
+
+const bundle = (entry: Entry) =>
+  esbuild.build({
+    entryPoints: [join(here, "src/index.ts")],
+    outfile: join(dist, entry.file),
+    bundle: true,
+    format: entry.format,
+    platform: entry.platform,
+    // `neutral` sets no main fields; every bundled package has an `exports` map.
+    mainFields: entry.platform === "neutral" ? ["module", "main"] : undefined,
+    target: "es2022",
+    alias,
+    // undici is the package's one dependency (Node only); everything else is inside.
+    external: entry.platform === "node" ? ["undici"] : [],
+    treeShaking: true,
+    minify: true,
+    legalComments: "none",
+    metafile: true,
+    logLevel: "warning"
+  })
+
+/** Where a bundled file's package lives (its folder with a package.json), or undefined for ours. */
+const packageRoot = (file: string): string | undefined => {
+  if (!file.includes("node_modules")) return undefined
+  let directory = dirname(resolve(file))
+  while (!existsSync(join(directory, "package.json"))) directory = dirname(directory)
+  return directory
+}
+
+const thirdPartyLicenses = (inputs: ReadonlyArray<string>): string => {
+  const roots = new Set(inputs.flatMap((input) => packageRoot(input) ?? []))
+  const sections = [...roots].sort().map((root) => {
+    const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { name: string; version: string }
+    const license = ["LICENSE", "LICENSE.md", "license"].map((name) => join(root, name)).find(existsSync)
+    if (license === undefined) throw new Error(`no license file in ${root}`)
+    return `## ${manifest.name} ${manifest.version}\n\n${readFileSync(license, "utf8").trim()}\n`
+  })
+  return `# Third-party licenses\n\nThe files in this folder bundle the following packages.\n\n${sections.join("\n")}`
+}
+
+/**
+ * The declarations: emitted by TypeScript for `src/index.ts` and the modules it re-exports, then
+ * joined into one file. Only relative imports may be dropped; anything else (effect, our other
+ * packages, a DOM or Node name) fails the build, and the joined file must export exactly what
+ * `src/index.ts` exports.
+ */
+const declarations = (): string => {
+  const options: ts.CompilerOptions = {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    lib: ["lib.es2022.d.ts"],
+    types: [],
+    strict: true,
+    exactOptionalPropertyTypes: true,
+    declaration: true,
+    emitDeclarationOnly: true,
+    skipLibCheck: true,
+    noEmitOnError: false
+  }
+  const index = join(here, "src/index.ts")
+  const program = ts.createProgram([index], options)
+  const emitted = new Map<string, string>()
+  program.emit(undefined, (fileName, text) => emitted.set(resolve(fileName), text), undefined, true)
+  const indexSource = program.getSourceFile(index)!
+  const modules = indexSource.statements.flatMap((statement) =>
+    ts.isExportDeclaration(statement) && statement.moduleSpecifier !== undefined
+      ? [(statement.moduleSpecifier as ts.StringLiteral).text]
+      : []
+  )
+  const parts = [...new Set(modules)].map((specifier) => {
+    const file = resolve(join(here, "src"), specifier.replace(/\.js$/, ".d.ts"))
+    const text = emitted.get(file)
+    if (text === undefined) throw new Error(`no declarations emitted for ${specifier}`)
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true)
+    const kept = source.statements.filter((statement) => {
+      if (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) {
+        const target = (statement.moduleSpecifier as ts.StringLiteral | undefined)?.text
+        if (
+          target === undefined && ts.isExportDeclaration(statement) && statement.exportClause !== undefined &&
+          ts.isNamedExports(statement.exportClause) && statement.exportClause.elements.length === 0
+        ) return false
+        if (target === undefined || !target.startsWith("./")) {
+          throw new Error(
+            `${relative(here, file)}: the declarations may only import sibling modules: ${statement.getText()}`
+          )
+        }
+        return false
+      }
+      return true
+    })
+    return kept.map((statement) => statement.getFullText(source).replace(/^\n+/, "")).join("\n")
+  })
+  const header = "/**\n * @effect-auth0/token-vault-promise: self-contained declarations (no import).\n */\n"
+  const joined = `${header}${parts.join("\n\n")}\n`
+
+  // The joined file compiles alone, without DOM or Node types, and exports what the index does.
+  const check = join(dist, "index.d.ts")
+  const host = ts.createCompilerHost({ ...options, skipLibCheck: false, noEmit: true })
+  const readFile = host.readFile
+  host.readFile = (fileName) => resolve(fileName) === check ? joined : readFile(fileName)
+  host.fileExists = ((fileExists) => (fileName: string) => resolve(fileName) === check || fileExists(fileName))(
+    host.fileExists
+  )
+  const verify = ts.createProgram([check], { ...options, skipLibCheck: false, noEmit: true }, host)
+  const diagnostics = ts.getPreEmitDiagnostics(verify)
+  if (diagnostics.length > 0) {
+    throw new Error(ts.formatDiagnosticsWithColorAndContext(diagnostics, host))
+  }
+  const exportsOf = (checkerProgram: ts.Program, fileName: string) =>
+    checkerProgram.getTypeChecker()
+      .getExportsOfModule(checkerProgram.getTypeChecker().getSymbolAtLocation(checkerProgram.getSourceFile(fileName)!)!)
+      .map((symbol) => symbol.name)
+      .sort()
+  const expected = exportsOf(program, index)
+  const actual = exportsOf(verify, check)
+  if (expected.join() !== actual.join()) {
+    throw new Error(`the declarations export ${actual.join(", ")}; src/index.ts exports ${expected.join(", ")}`)
+  }
+  return joined
+}
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`
+
+await rm(dist, { recursive: true, force: true })
+await mkdir(dist, { recursive: true })
+const results = await Promise.all(entries.map(bundle))
+const dts = declarations()
+await writeFile(join(dist, "index.d.ts"), dts)
+await writeFile(join(dist, "index.d.cts"), dts)
+const inputs = [...new Set(results.flatMap((result) => Object.keys(result.metafile.inputs)))]
+await writeFile(join(dist, "THIRD_PARTY_LICENSES.md"), thirdPartyLicenses(inputs))
+for (const entry of entries) {
+  const code = readFileSync(join(dist, entry.file))
+  console.log(
+    `dist/${entry.file.padEnd(10)} ${kib(code.length).padStart(10)}  ${
+      kib(gzipSync(code, { level: 9 }).length).padStart(9)
+    } gzip`
+  )
+}

@@ -1,0 +1,143 @@
+/**
+ * The BUILT package (dist/, from `pnpm build`), imported through its `exports` map in child
+ * processes (no vitest alias, no transform), against the emulator on loopback: ESM `import` and
+ * CommonJS `require`, under the `node` condition (undici) and the default one (fetch, as a bundler
+ * for browsers and edge runtimes resolves it).
+ */
+import { EmulatorServer, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as esbuild from "esbuild"
+import { execFile } from "node:child_process"
+import { existsSync } from "node:fs"
+import { mkdtemp, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { promisify } from "node:util"
+import { CLIENT_ID, CLIENT_SECRET, tenant } from "./fixtures.js"
+
+const exec = promisify(execFile)
+const packageDir = fileURLToPath(new URL("..", import.meta.url))
+
+/** The program, as the body of an async function given the package's exports as `M`. */
+const body = `
+  const { ApiClient, InvalidConfigurationError, TokenForConnectionError } = M
+  const apiClient = new ApiClient({
+    domain: process.env.DOMAIN,
+    clientId: process.env.CLIENT_ID,
+    clientSecret: process.env.CLIENT_SECRET
+  })
+  const tokenSet = await apiClient.getAccessTokenForConnection({ connection: "google-oauth2", accessToken: "at-alice" })
+  let refused
+  try {
+    await apiClient.getAccessTokenForConnection({ connection: "slack", accessToken: "at-alice" })
+  } catch (error) {
+    refused = {
+      name: error.name,
+      code: error.code,
+      instance: error instanceof TokenForConnectionError && error instanceof Error,
+      cause: error.cause,
+      statusCode: error.statusCode
+    }
+  }
+  let emptyDomain
+  try {
+    new ApiClient({ domain: "" })
+  } catch (error) {
+    emptyDomain = { code: error.code, instance: error instanceof InvalidConfigurationError }
+  }
+  await apiClient.dispose()
+  console.log(JSON.stringify({ tokenSet, keys: Object.keys(tokenSet).sort(), refused, emptyDomain }))
+`
+
+const esm = `import * as M from "@effect-auth0/token-vault-promise"\nawait (async () => {${body}})()\n`
+const cjs =
+  `const M = require("@effect-auth0/token-vault-promise")\n;(async () => {${body}})().catch((error) => { console.error(error); process.exitCode = 1 })\n`
+
+const node = process.execPath
+
+const run = (args: ReadonlyArray<string>, env: Record<string, string>) =>
+  Effect.promise(() =>
+    exec(node, [...args], { cwd: packageDir, env: { ...process.env, ...env }, timeout: 60_000 })
+      .then(({ stdout }) => JSON.parse(stdout.trim().split("\n").at(-1)!))
+  )
+
+/** Node resolves the package by its own name from inside it, with the `node` condition. */
+const runOnNode = (format: "module" | "commonjs", env: Record<string, string>) =>
+  run([`--input-type=${format}`, "--eval", format === "module" ? esm : cjs], env)
+
+/** A bundler without the `node` condition (a browser, a worker) resolves the default build. */
+const runBundled = (format: "esm" | "cjs", env: Record<string, string>) =>
+  Effect.acquireUseRelease(
+    Effect.promise(() => mkdtemp(join(tmpdir(), "token-vault-promise-dist-"))),
+    (directory) =>
+      Effect.gen(function*() {
+        const outfile = join(directory, format === "esm" ? "program.mjs" : "program.cjs")
+        const result = yield* Effect.promise(() =>
+          esbuild.build({
+            stdin: { contents: format === "esm" ? esm : cjs, resolveDir: packageDir, loader: "js" },
+            bundle: true,
+            platform: "neutral",
+            mainFields: ["module", "main"],
+            format,
+            outfile,
+            metafile: true,
+            logLevel: "silent"
+          })
+        )
+        const bundled = Object.keys(result.metafile.inputs).filter((input) => input.includes("dist/"))
+        return { bundled, output: yield* run([outfile], env) }
+      }),
+    (directory) => Effect.promise(() => rm(directory, { recursive: true, force: true }))
+  )
+
+const serve = Effect.flatMap(TokenVaultEmulator.make(tenant), (emulator) => EmulatorServer.serve(emulator))
+
+const expectOutput = (output: Record<string, unknown>) => {
+  expect(output.tokenSet).toMatchObject({ accessToken: "ya29.alice", scope: "openid", connection: "google-oauth2" })
+  expect(output.keys).toEqual(["accessToken", "connection", "expiresAt", "loginHint", "scope"])
+  expect(output.refused).toEqual({
+    name: "TokenForConnectionError",
+    code: "token_for_connection_error",
+    instance: true,
+    cause: { error: "federated_connection_refresh_token_not_found", error_description: expect.any(String) },
+    statusCode: expect.any(Number)
+  })
+  expect(output.emptyDomain).toEqual({ code: "invalid_configuration_error", instance: true })
+}
+
+describe("the built package through its exports", () => {
+  it("has been built (pnpm --filter @effect-auth0/token-vault-promise run build)", () => {
+    for (const file of ["node.js", "node.cjs", "index.js", "index.cjs", "index.d.ts", "index.d.cts"]) {
+      expect(existsSync(join(packageDir, "dist", file)), `dist/${file}`).toBe(true)
+    }
+  })
+
+  it.live.each([["module"], ["commonjs"]] as const)(
+    "node condition, %s: exchanges over undici",
+    ([format]) =>
+      Effect.gen(function*() {
+        const server = yield* serve
+        const output = yield* runOnNode(format, { DOMAIN: server.url, CLIENT_ID, CLIENT_SECRET })
+        expectOutput(output)
+        const tokenRequests = (yield* server.emulator.requests).filter((request) => request.path === "/oauth/token")
+        expect(tokenRequests).toHaveLength(2)
+        // undici's dispatcher sends no user agent; Node's fetch would send "node".
+        expect(tokenRequests.map((request) => request.headers["user-agent"])).toEqual([undefined, undefined])
+      })
+  )
+
+  it.live.each([["esm", "dist/index.js"], ["cjs", "dist/index.cjs"]] as const)(
+    "default condition, %s: bundles %s and exchanges over fetch",
+    ([format, file]) =>
+      Effect.gen(function*() {
+        const server = yield* serve
+        const { bundled, output } = yield* runBundled(format, { DOMAIN: server.url, CLIENT_ID, CLIENT_SECRET })
+        expect(bundled.map((input) => input.slice(input.indexOf("dist/")))).toEqual([file])
+        expectOutput(output)
+        const tokenRequests = (yield* server.emulator.requests).filter((request) => request.path === "/oauth/token")
+        expect(tokenRequests.map((request) => request.headers["user-agent"])).toEqual(["node", "node"])
+      })
+  )
+})
