@@ -42,8 +42,9 @@ describe("the demo (pnpm demo)", () => {
       const { code, stderr, stdout } = yield* runDemo()
       expect(code).toBe(0)
       expect(stdout).toMatch(/emulator listening on http:\/\/127\.0\.0\.1:\d+/)
-      expect(stdout).toContain(`"scope": "repo read:user", "expiresAt":`)
-      expect(stdout).toContain(`"loginHint": "alice@home.example"`)
+      // The token sets as `String(tokenSet)` shows them: every field but the token.
+      expect(stdout).toMatch(/"scope": ?"repo read:user", ?"expiresAt": ?\d+/)
+      expect(stdout).toMatch(/"loginHint": ?"alice@home\.example"/)
       expect(stdout).toContain("handled TokenExchangeError")
       expect(stdout).toContain(`"loginHint":"alice@work.example"`)
       expect(stdout).toContain("answered 4 token requests")
@@ -84,7 +85,7 @@ describe("the demo (pnpm demo)", () => {
       })
       expect(access.code).toBe(0)
       expect(access.stdout).toContain("Exchanged an Auth0 access token for the user's github token:")
-      expect(access.stdout).toContain(`"scope": "repo read:user"`)
+      expect(access.stdout).toMatch(/"scope": ?"repo read:user"/)
 
       const refresh = yield* runDemo({
         ...tenant,
@@ -94,7 +95,7 @@ describe("the demo (pnpm demo)", () => {
       })
       expect(refresh.code).toBe(0)
       expect(refresh.stdout).toContain("Exchanged an Auth0 refresh token for the user's google-oauth2 token:")
-      expect(refresh.stdout).toContain(`"loginHint": "alice@work.example"`)
+      expect(refresh.stdout).toMatch(/"loginHint": ?"alice@work\.example"/)
 
       const requests = yield* emulator.requests
       expect(requests.map((request) => request.form["subject_token_type"])).toEqual([

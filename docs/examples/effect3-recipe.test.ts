@@ -59,14 +59,18 @@ describe("the Effect 3 recipe", () => {
       expect(error.message).toContain("connection")
     }))
 
-  it.effect("bad client options are a TokenVaultConfigurationError, raised when the client is made", () =>
+  it.effect("bad client options are a TokenVaultConfigurationError: a bad domain when the client is made, no client authentication at the call", () =>
     Effect.gen(function*() {
-      const noAuthentication = yield* Effect.flip(apiClient({ domain: "tenant.example.com", clientId: "my-api" }))
+      const badDomain = yield* Effect.flip(apiClient({ domain: "", clientId: "my-api", clientSecret: "my-api-secret" }))
+      expect(badDomain).toMatchObject({ _tag: "TokenVaultConfigurationError", code: "invalid_configuration_error" })
+
+      const client = yield* apiClient({ domain: "tenant.example.com", clientId: "my-api" })
+      const noAuthentication = yield* Effect.flip(
+        getAccessTokenForConnection(client, { connection: "github", accessToken: "at-alice" })
+      )
       expect(noAuthentication).toMatchObject({
         _tag: "TokenVaultConfigurationError",
         code: "missing_client_auth_error"
       })
-      const badDomain = yield* Effect.flip(apiClient({ domain: "", clientId: "my-api", clientSecret: "my-api-secret" }))
-      expect(badDomain._tag).toBe("TokenVaultConfigurationError")
     }))
 })

@@ -63,8 +63,9 @@ const toTagged = (
 }
 
 /**
- * An `ApiClient` for the lifetime of a scope: its constructor throws on bad options (as Auth0's
- * SDK does), and `dispose()` closes its connections when the scope closes.
+ * An `ApiClient` for the lifetime of a scope: its constructor throws on a missing or malformed
+ * `domain` (as Auth0's SDK does; other bad options reject the calls), and `dispose()` closes its
+ * connections when the scope closes.
  */
 export const apiClient = (options: ApiClientOptions) =>
   Effect.acquireRelease(

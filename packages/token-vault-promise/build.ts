@@ -54,6 +54,7 @@ const bundle = (entry: Entry) =>
     mainFields: entry.platform === "neutral" ? ["module", "main"] : undefined,
     target: "es2022",
     alias,
+    tsconfig: join(here, "tsconfig.build.json"),
     // undici is the package's one dependency (Node only); everything else is inside.
     external: entry.platform === "node" ? ["undici"] : [],
     treeShaking: true,

@@ -12,10 +12,6 @@
  *
  * @since 0.1.0
  */
-import type * as Config from "effect/Config"
-import * as FetchHttpClient from "effect/http/FetchHttpClient"
-import type * as HttpClient from "effect/http/HttpClient"
-import * as Layer from "effect/Layer"
 import {
   FetchTokenTransport,
   type TokenTransport,
@@ -23,6 +19,10 @@ import {
   type TokenVaultError,
   type TokenVaultOptions
 } from "@effect-auth0/token-vault"
+import type * as Config from "effect/Config"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import type * as HttpClient from "effect/http/HttpClient"
+import * as Layer from "effect/Layer"
 
 /**
  * Options of {@link layerHttpClient}: which `fetch` to call and the `RequestInit` fields that

@@ -115,17 +115,21 @@ describe("BrowserTokenVault", () => {
       expect([...headers.keys()].sort()).toStrictEqual(["accept", "auth0-client", "content-type"])
     }))
 
-  it.live("a fetch that rejects, as a browser's does on a CORS failure, is a TransportError", () =>
-    Effect.gen(function*() {
-      const fetch: typeof globalThis.fetch = () => Promise.reject(new TypeError("Failed to fetch"))
-      // Retries off: this is about how the failure is reported, not how often it is retried.
-      const layer = BrowserTokenVault.layer({ ...options, retry: false }, { fetch })
-      const error = yield* Effect.flip(exchange.pipe(Effect.provide(layer)))
-      expect(error._tag).toBe("TransportError")
-      expect(error.message).toContain("https://tenant.example.com/oauth/token")
-      expect(error.message).not.toContain(CLIENT_SECRET)
-      expect(error.message).not.toContain(ACCESS_TOKEN)
-    }), { timeout: 20_000 })
+  it.live(
+    "a fetch that rejects, as a browser's does on a CORS failure, is a TransportError",
+    () =>
+      Effect.gen(function*() {
+        const fetch: typeof globalThis.fetch = () => Promise.reject(new TypeError("Failed to fetch"))
+        // Retries off: this is about how the failure is reported, not how often it is retried.
+        const layer = BrowserTokenVault.layer({ ...options, retry: false }, { fetch })
+        const error = yield* Effect.flip(exchange.pipe(Effect.provide(layer)))
+        expect(error._tag).toBe("TransportError")
+        expect(error.message).toContain("https://tenant.example.com/oauth/token")
+        expect(error.message).not.toContain(CLIENT_SECRET)
+        expect(error.message).not.toContain(ACCESS_TOKEN)
+      }),
+    { timeout: 20_000 }
+  )
 
   it.effect("layerConfig reads AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET and uses the HTTP options", () =>
     Effect.gen(function*() {
@@ -149,7 +153,9 @@ describe("BrowserTokenVault", () => {
     Effect.gen(function*() {
       const { calls, fetch } = recordingFetch(success)
       const error = yield* Effect.flip(
-        exchange.pipe(Effect.provide(BrowserTokenVault.layer({ ...options, domain: "http://tenant.example.com" }, { fetch })))
+        exchange.pipe(
+          Effect.provide(BrowserTokenVault.layer({ ...options, domain: "http://tenant.example.com" }, { fetch }))
+        )
       )
       expect(error._tag).toBe("InvalidConfigurationError")
       expect(calls).toStrictEqual([])
@@ -165,7 +171,9 @@ describe("BrowserTokenVault", () => {
       expect(tokenSet.scope).toBe(SCOPE)
 
       const unlinked = yield* Effect.flip(
-        TokenVault.getAccessTokenForConnection({ connection: "slack", accessToken: ACCESS_TOKEN }).pipe(Effect.provide(layer))
+        TokenVault.getAccessTokenForConnection({ connection: "slack", accessToken: ACCESS_TOKEN }).pipe(
+          Effect.provide(layer)
+        )
       )
       expect(unlinked).toMatchObject({
         _tag: "TokenExchangeError",

@@ -15,7 +15,15 @@ import { bundle, fixture, repositoryRoot } from "./utils/bundle.js"
 import { launchChromium } from "./utils/chromium.js"
 import { expectExchanges, expectNoTracePropagation, expectTransportFailures, tokenPosts } from "./utils/report.js"
 import { serveStatic, type StaticFile } from "./utils/staticServer.js"
-import { ACCESS_TOKEN, BOB_ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, SCOPE, scenarioConfig, tenant } from "./utils/tenant.js"
+import {
+  ACCESS_TOKEN,
+  BOB_ACCESS_TOKEN,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  scenarioConfig,
+  SCOPE,
+  tenant
+} from "./utils/tenant.js"
 
 /** One Chromium and the bundled page script, shared by the tests of this file. */
 class Browser extends Context.Service<Browser, {
@@ -48,7 +56,8 @@ const servePage = Browser.use(({ script, worker }) =>
     "/": { contentType: "text/html; charset=utf-8", body: html },
     "/app.js": { contentType: "text/javascript; charset=utf-8", body: script },
     "/webworker.js": { contentType: "text/javascript; charset=utf-8", body: worker }
-  }))
+  })
+)
 
 /** Opens the page with the scenario configuration and waits for its results. */
 const runPage = (origin: string, emulatorUrl: string, options: { inWorker?: boolean; noRetries?: boolean } = {}) =>
@@ -76,7 +85,8 @@ const runPage = (origin: string, emulatorUrl: string, options: { inWorker?: bool
           return { ...results, consoleLines }
         }),
       (page) => Effect.promise(() => page.close())
-    ))
+    )
+  )
 
 describe("BrowserTokenVault in Chromium", () => {
   layer(BrowserLive, { timeout: 60_000 })((it) => {
@@ -124,41 +134,48 @@ describe("BrowserTokenVault in Chromium", () => {
             // The control: the same exchange with a `traceparent` header is blocked at the preflight.
             expect(traceparentControl).toMatchObject({ ok: false, name: "TransportError" })
             expect(tokenPosts(requests).length).toBe(5)
-            expect(preflights.some((request) => request.headers["access-control-request-headers"]?.includes("traceparent")))
+            expect(
+              preflights.some((request) => request.headers["access-control-request-headers"]?.includes("traceparent"))
+            )
               .toBe(true)
           }),
         { timeout: 60_000 }
       )
     }
 
-    it.effect("a page on an origin the tenant does not allow fails with TransportError / TokenForConnectionError", () =>
-      Effect.gen(function*() {
-        const allowed = yield* servePage
-        const page = yield* servePage
-        const emulator = yield* TokenVaultEmulator.make(tenant([allowed.origin]))
-        const server = yield* EmulatorServer.serve(emulator)
+    it.effect(
+      "a page on an origin the tenant does not allow fails with TransportError / TokenForConnectionError",
+      () =>
+        Effect.gen(function*() {
+          const allowed = yield* servePage
+          const page = yield* servePage
+          const emulator = yield* TokenVaultEmulator.make(tenant([allowed.origin]))
+          const server = yield* EmulatorServer.serve(emulator)
 
-        // Every request fails on CORS; without retries the page reports at once.
-        const { consoleLines, report } = yield* runPage(page.origin, server.url, { noRetries: true })
-        expectTransportFailures(report satisfies Report)
-        // Chromium blocked the requests on CORS, not on something else.
-        expect(consoleLines.join("\n")).toMatch(/CORS policy/)
-        // The browser sent its preflight, got no CORS headers back, and sent no token request.
-        const requests = yield* emulator.requests
-        expect(requests.some((request) => request.method === "OPTIONS" && request.headers["origin"] === page.origin))
-          .toBe(true)
-        expect(tokenPosts(requests)).toStrictEqual([])
-      }), { timeout: 60_000 })
+          // Every request fails on CORS; without retries the page reports at once.
+          const { consoleLines, report } = yield* runPage(page.origin, server.url, { noRetries: true })
+          expectTransportFailures(report satisfies Report)
+          // Chromium blocked the requests on CORS, not on something else.
+          expect(consoleLines.join("\n")).toMatch(/CORS policy/)
+          // The browser sent its preflight, got no CORS headers back, and sent no token request.
+          const requests = yield* emulator.requests
+          expect(requests.some((request) => request.method === "OPTIONS" && request.headers["origin"] === page.origin))
+            .toBe(true)
+          expect(tokenPosts(requests)).toStrictEqual([])
+        }),
+      { timeout: 60_000 }
+    )
 
     it.effect("docs/examples/browser-page.ts shows a connected and a not-connected user", () =>
       Effect.gen(function*() {
         const { context, example } = yield* Browser
         // The example reads its configuration from the page; this page is rendered per user.
-        const pageFor = (domain: string, accessToken: string) => `<!doctype html>
+        const pageFor = (domain: string, accessToken: string) =>
+          `<!doctype html>
 <html><head><meta charset="utf-8"><title>calendar</title></head><body>
 <script type="application/json" id="token-vault-config">${
-          JSON.stringify({ domain, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, accessToken })
-        }</script>
+            JSON.stringify({ domain, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, accessToken })
+          }</script>
 <output id="token-vault-status"></output>
 <script type="module" src="/example.js"></script>
 </body></html>`

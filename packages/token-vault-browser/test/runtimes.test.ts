@@ -65,36 +65,42 @@ const run = (binary: string, argv: ReadonlyArray<string>, cwd: string) =>
 describe("BrowserTokenVault in Bun and Deno", () => {
   for (const runtime of runtimes) {
     const binary = locate(runtime)
-    it.effect(`${runtime.name}: exchanges through the Effect and Promise APIs with the runtime's fetch`, () =>
-      Effect.gen(function*() {
-        if (binary === undefined) {
-          return yield* Effect.die(
-            new Error(
-              `${runtime.name} not found: set ${runtime.pathVariable}, put it on PATH ` +
-                `or add the npm package \`${runtime.name}\` to the root devDependencies`
+    it.effect(
+      `${runtime.name}: exchanges through the Effect and Promise APIs with the runtime's fetch`,
+      () =>
+        Effect.gen(function*() {
+          if (binary === undefined) {
+            return yield* Effect.die(
+              new Error(
+                `${runtime.name} not found: set ${runtime.pathVariable}, put it on PATH ` +
+                  `or add the npm package \`${runtime.name}\` to the root devDependencies`
+              )
             )
+          }
+          const dir = yield* Effect.acquireRelease(
+            Effect.sync(() => Fs.mkdtempSync(Path.join(Os.tmpdir(), `token-vault-${runtime.name}-`))),
+            (dir) => Effect.sync(() => Fs.rmSync(dir, { recursive: true, force: true }))
           )
-        }
-        const dir = yield* Effect.acquireRelease(
-          Effect.sync(() => Fs.mkdtempSync(Path.join(Os.tmpdir(), `token-vault-${runtime.name}-`))),
-          (dir) => Effect.sync(() => Fs.rmSync(dir, { recursive: true, force: true }))
-        )
-        const script = Path.join(dir, "scenarios.mjs")
-        Fs.writeFileSync(script, yield* bundle(fixture("standalone.ts"), "worker"))
+          const script = Path.join(dir, "scenarios.mjs")
+          Fs.writeFileSync(script, yield* bundle(fixture("standalone.ts"), "worker"))
 
-        const emulator = yield* TokenVaultEmulator.make(tenant([]))
-        const server = yield* EmulatorServer.serve(emulator)
-        const before = Math.floor(Date.now() / 1000)
-        const stdout = yield* Effect.orDie(run(binary, runtime.argv(script, JSON.stringify(scenarioConfig(server.url))), dir))
-        const { report } = JSON.parse(stdout) as { report: Report }
-        expectExchanges(report, before)
+          const emulator = yield* TokenVaultEmulator.make(tenant([]))
+          const server = yield* EmulatorServer.serve(emulator)
+          const before = Math.floor(Date.now() / 1000)
+          const stdout = yield* Effect.orDie(
+            run(binary, runtime.argv(script, JSON.stringify(scenarioConfig(server.url))), dir)
+          )
+          const { report } = JSON.parse(stdout) as { report: Report }
+          expectExchanges(report, before)
 
-        const requests = yield* emulator.requests
-        const posts = tokenPosts(requests)
-        expect(posts.length).toBe(5)
-        // Sent by the runtime's own fetch (`Bun/1.x`, `Deno/2.x`), not by Node.
-        for (const post of posts) expect(post.headers["user-agent"]).toMatch(new RegExp(`^${runtime.name}/`, "i"))
-        expectNoTracePropagation(requests)
-      }), { timeout: 60_000 })
+          const requests = yield* emulator.requests
+          const posts = tokenPosts(requests)
+          expect(posts.length).toBe(5)
+          // Sent by the runtime's own fetch (`Bun/1.x`, `Deno/2.x`), not by Node.
+          for (const post of posts) expect(post.headers["user-agent"]).toMatch(new RegExp(`^${runtime.name}/`, "i"))
+          expectNoTracePropagation(requests)
+        }),
+      { timeout: 60_000 }
+    )
   }
 })

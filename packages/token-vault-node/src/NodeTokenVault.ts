@@ -5,6 +5,8 @@
  *
  * @since 0.1.0
  */
+import { TokenTransport, TokenVault, TokenVaultError, TokenVaultOptions } from "@effect-auth0/token-vault"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
@@ -13,10 +15,8 @@ import * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { TokenTransport, TokenVault, TokenVaultError, TokenVaultOptions } from "@effect-auth0/token-vault"
 import { makeDispatcher } from "./internal/dispatcher.js"
-import { resolveHttpOptions, type ResolvedHttpOptions, unreadableOptions } from "./internal/options.js"
+import { type ResolvedHttpOptions, resolveHttpOptions, unreadableOptions } from "./internal/options.js"
 import { makeTransport } from "./internal/transport.js"
 
 /**
@@ -210,7 +210,10 @@ export const layer = (
 ): Layer.Layer<TokenVault.TokenVault, TokenVaultError.InvalidConfigurationError> =>
   Layer.unwrap(Effect.gen(function*() {
     if (typeof options !== "object" || options === null) {
-      return yield* new TokenVaultError.InvalidConfigurationError({ option: "options", message: "options must be an object" })
+      return yield* new TokenVaultError.InvalidConfigurationError({
+        option: "options",
+        message: "options must be an object"
+      })
     }
     // Reading the options may throw (a getter, a Proxy): that fails typed too.
     const { core, http } = yield* Effect.try({
@@ -224,7 +227,9 @@ export const layer = (
     if (mtlsMethods.includes(core.clientAuthentication) && resolved.tls?.clientCertificate !== true) {
       return yield* new TokenVaultError.InvalidConfigurationError({
         option: "tls",
-        message: `clientAuthentication ${String(core.clientAuthentication)} needs a client certificate: give tls.cert and tls.key`
+        message: `clientAuthentication ${
+          String(core.clientAuthentication)
+        } needs a client certificate: give tls.cert and tls.key`
       })
     }
     return TokenVault.layer(core).pipe(Layer.provide(httpClientFrom(resolved)))

@@ -18,14 +18,15 @@ describe("NodeTokenVault.layer over the loopback emulator", () => {
     Effect.gen(function*() {
       const emulator = yield* TokenVaultEmulator.make(tenant)
       const server = yield* EmulatorServer.serve(emulator)
-      const tokenSet = yield* TokenVault.getAccessTokenForConnection({ ...google, loginHint: "alice@example.com" }).pipe(
-        Effect.provide(NodeTokenVault.layer({
-          domain: server.url,
-          clientId: CLIENT_ID,
-          clientSecret: Redacted.make(CLIENT_SECRET),
-          ...uncached
-        }))
-      )
+      const tokenSet = yield* TokenVault.getAccessTokenForConnection({ ...google, loginHint: "alice@example.com" })
+        .pipe(
+          Effect.provide(NodeTokenVault.layer({
+            domain: server.url,
+            clientId: CLIENT_ID,
+            clientSecret: Redacted.make(CLIENT_SECRET),
+            ...uncached
+          }))
+        )
       expect(Redacted.value(tokenSet.accessToken)).toBe("ya29.alice")
       expect(tokenSet.scope).toBe("openid")
       expect(tokenSet.loginHint).toBe("alice@example.com")
@@ -79,10 +80,11 @@ describe("NodeTokenVault.layer over the loopback emulator", () => {
       })
       yield* Effect.acquireRelease(
         Effect.callback<void>((resume) => void silent.listen(0, "127.0.0.1", () => resume(Effect.void))),
-        () => Effect.callback<void>((resume) => {
-          for (const socket of sockets) socket.destroy()
-          silent.close(() => resume(Effect.void))
-        })
+        () =>
+          Effect.callback<void>((resume) => {
+            for (const socket of sockets) socket.destroy()
+            silent.close(() => resume(Effect.void))
+          })
       )
       const port = (silent.address() as Net.AddressInfo).port
       const started = Date.now()
@@ -115,12 +117,21 @@ describe("NodeTokenVault.layer over the loopback emulator", () => {
       let clientRequests = 0
       const failing = HttpClient.make((request) => {
         clientRequests++
-        return Effect.fail(new HttpClientError.HttpClientError({
-          reason: new HttpClientError.TransportError({ request, description: "not this way" })
-        }))
+        return Effect.fail(
+          new HttpClientError.HttpClientError({
+            reason: new HttpClientError.TransportError({ request, description: "not this way" })
+          })
+        )
       })
       const tokenSet = yield* TokenVault.getAccessTokenForConnection(google).pipe(
-        Effect.provide(TokenVault.layer({ domain: server.url, clientId: CLIENT_ID, clientSecret: Redacted.make(CLIENT_SECRET), ...uncached })),
+        Effect.provide(
+          TokenVault.layer({
+            domain: server.url,
+            clientId: CLIENT_ID,
+            clientSecret: Redacted.make(CLIENT_SECRET),
+            ...uncached
+          })
+        ),
         Effect.provideContext(Context.add(context, HttpClient.HttpClient, failing))
       )
       expect(Redacted.value(tokenSet.accessToken)).toBe("ya29.alice")

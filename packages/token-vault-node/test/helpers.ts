@@ -1,9 +1,9 @@
+import type { TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
 import * as Effect from "effect/Effect"
 import * as Logger from "effect/Logger"
 import * as References from "effect/References"
 import type * as Scope from "effect/Scope"
 import * as Tracer from "effect/Tracer"
-import type { TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
 import * as Http from "node:http"
 import * as Net from "node:net"
 import type { AddressInfo } from "node:net"
@@ -21,7 +21,12 @@ export const tenant: TokenVaultEmulator.TenantConfig = {
       // Distinct tokens make distinct calls: the core coalesces identical concurrent ones.
       accessTokens: ["at-alice", ...Array.from({ length: 16 }, (_, i) => `at-alice-${i}`)],
       connections: {
-        "google-oauth2": [{ loginHint: "alice@example.com", accessToken: "ya29.alice", scope: "openid", expiresIn: 1200 }]
+        "google-oauth2": [{
+          loginHint: "alice@example.com",
+          accessToken: "ya29.alice",
+          scope: "openid",
+          expiresIn: 1200
+        }]
       }
     }
   ],
@@ -59,93 +64,94 @@ const LOOPBACK = "127.0.0.1"
  */
 export const connectProxy = (
   options: { readonly authorization?: string } = {}
-): Effect.Effect<ConnectProxy, never, Scope.Scope> => Effect.gen(function*() {
-  const targets: Array<string> = []
-  const authorizations: Array<string | undefined> = []
-  const seen: Array<Buffer> = []
-  let seenBytes = 0
-  const record = (chunk: Buffer) => {
-    if (seenBytes >= 65_536) return
-    seen.push(chunk.subarray(0, 65_536 - seenBytes))
-    seenBytes += Math.min(chunk.length, 65_536 - seenBytes)
-  }
-  const sockets = new Set<Net.Socket>()
-  let open = 0
-  const track = (socket: Net.Socket) => {
-    sockets.add(socket)
-    socket.once("close", () => sockets.delete(socket))
-  }
-  const server = Http.createServer((_req, res) => {
-    res.writeHead(405, { connection: "close" })
-    res.end("tunnels only")
-  })
-  server.on("connection", track)
-  server.on("connect", (req: Http.IncomingMessage, client: Net.Socket, head: Buffer) => {
-    const target = req.url ?? ""
-    const authorization = req.headers["proxy-authorization"]
-    authorizations.push(authorization)
-    if (options.authorization !== undefined && authorization !== options.authorization) {
-      client.end("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\n\r\n")
-      return
+): Effect.Effect<ConnectProxy, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const targets: Array<string> = []
+    const authorizations: Array<string | undefined> = []
+    const seen: Array<Buffer> = []
+    let seenBytes = 0
+    const record = (chunk: Buffer) => {
+      if (seenBytes >= 65_536) return
+      seen.push(chunk.subarray(0, 65_536 - seenBytes))
+      seenBytes += Math.min(chunk.length, 65_536 - seenBytes)
     }
-    const match = /^(127\.0\.0\.1|localhost):(\d{1,5})$/.exec(target)
-    if (match === null) {
-      client.end("HTTP/1.1 403 Forbidden\r\n\r\n")
-      return
+    const sockets = new Set<Net.Socket>()
+    let open = 0
+    const track = (socket: Net.Socket) => {
+      sockets.add(socket)
+      socket.once("close", () => sockets.delete(socket))
     }
-    targets.push(target)
-    open++
-    const upstream = Net.connect({ host: LOOPBACK, port: Number(match[2]) })
-    track(upstream)
-    const closeBoth = () => {
-      client.destroy()
-      upstream.destroy()
-    }
-    let counted = true
-    const done = () => {
-      if (counted) {
-        counted = false
-        open--
-      }
-    }
-    client.once("close", done)
-    upstream.once("connect", () => {
-      client.write("HTTP/1.1 200 Connection Established\r\n\r\n")
-      if (head.length > 0) {
-        record(head)
-        upstream.write(head)
-      }
-      client.on("data", record)
-      upstream.pipe(client)
-      client.pipe(upstream)
+    const server = Http.createServer((_req, res) => {
+      res.writeHead(405, { connection: "close" })
+      res.end("tunnels only")
     })
-    upstream.on("error", () => {
-      if (!client.destroyed) client.end("HTTP/1.1 502 Bad Gateway\r\n\r\n")
-      closeBoth()
-    })
-    client.on("error", closeBoth)
-    upstream.once("close", () => client.destroy())
-  })
-  yield* Effect.acquireRelease(
-    Effect.callback<void>((resume) => {
-      server.listen(0, LOOPBACK, () => resume(Effect.void))
-    }),
-    () =>
-      Effect.callback<void>((resume) => {
-        server.close(() => resume(Effect.void))
-        for (const socket of sockets) socket.destroy()
+    server.on("connection", track)
+    server.on("connect", (req: Http.IncomingMessage, client: Net.Socket, head: Buffer) => {
+      const target = req.url ?? ""
+      const authorization = req.headers["proxy-authorization"]
+      authorizations.push(authorization)
+      if (options.authorization !== undefined && authorization !== options.authorization) {
+        client.end("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\n\r\n")
+        return
+      }
+      const match = /^(127\.0\.0\.1|localhost):(\d{1,5})$/.exec(target)
+      if (match === null) {
+        client.end("HTTP/1.1 403 Forbidden\r\n\r\n")
+        return
+      }
+      targets.push(target)
+      open++
+      const upstream = Net.connect({ host: LOOPBACK, port: Number(match[2]) })
+      track(upstream)
+      const closeBoth = () => {
+        client.destroy()
+        upstream.destroy()
+      }
+      let counted = true
+      const done = () => {
+        if (counted) {
+          counted = false
+          open--
+        }
+      }
+      client.once("close", done)
+      upstream.once("connect", () => {
+        client.write("HTTP/1.1 200 Connection Established\r\n\r\n")
+        if (head.length > 0) {
+          record(head)
+          upstream.write(head)
+        }
+        client.on("data", record)
+        upstream.pipe(client)
+        client.pipe(upstream)
       })
-  )
-  const port = (server.address() as AddressInfo).port
-  return {
-    url: `http://${LOOPBACK}:${port}`,
-    tunnels: () => targets.length,
-    targets,
-    open: () => open,
-    seen: () => Buffer.concat(seen).toString("latin1"),
-    authorizations
-  }
-})
+      upstream.on("error", () => {
+        if (!client.destroyed) client.end("HTTP/1.1 502 Bad Gateway\r\n\r\n")
+        closeBoth()
+      })
+      client.on("error", closeBoth)
+      upstream.once("close", () => client.destroy())
+    })
+    yield* Effect.acquireRelease(
+      Effect.callback<void>((resume) => {
+        server.listen(0, LOOPBACK, () => resume(Effect.void))
+      }),
+      () =>
+        Effect.callback<void>((resume) => {
+          server.close(() => resume(Effect.void))
+          for (const socket of sockets) socket.destroy()
+        })
+    )
+    const port = (server.address() as AddressInfo).port
+    return {
+      url: `http://${LOOPBACK}:${port}`,
+      tunnels: () => targets.length,
+      targets,
+      open: () => open,
+      seen: () => Buffer.concat(seen).toString("latin1"),
+      authorizations
+    }
+  })
 
 /** A port on loopback where nothing listens (bound, then closed). */
 export const closedPort: Effect.Effect<number> = Effect.callback<number>((resume) => {
@@ -167,7 +173,9 @@ const PROXY_VARIABLES = ["HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", 
  * the ones given) when it closes. The proxy variables not given are cleared meanwhile, so that a
  * developer's own `HTTPS_PROXY` cannot change what a test sees.
  */
-export const withEnvironment = (variables: Readonly<Record<string, string | undefined>>): Effect.Effect<void, never, Scope.Scope> =>
+export const withEnvironment = (
+  variables: Readonly<Record<string, string | undefined>>
+): Effect.Effect<void, never, Scope.Scope> =>
   Effect.acquireRelease(
     Effect.sync(() => {
       const names = new Set<string>([...PROXY_VARIABLES, ...Object.keys(variables)])

@@ -1,3 +1,4 @@
+import type { TokenVaultError } from "@effect-auth0/token-vault"
 import { NodeTokenVault } from "@effect-auth0/token-vault-node"
 import { describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
@@ -6,7 +7,6 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import type { TokenVaultError } from "@effect-auth0/token-vault"
 import { CLIENT_ID, CLIENT_SECRET } from "./helpers.js"
 
 const leak = "thrown-secret-text"
@@ -21,7 +21,10 @@ const throwingGetter = (key: string, values: object): object =>
     }
   })
 
-const builds: Record<"layer" | "layerHttpClient", (options: object) => Layer.Layer<never, TokenVaultError.InvalidConfigurationError>> = {
+const builds: Record<
+  "layer" | "layerHttpClient",
+  (options: object) => Layer.Layer<never, TokenVaultError.InvalidConfigurationError>
+> = {
   layer: (options: object) => NodeTokenVault.layer(options as NodeTokenVault.LayerOptions),
   layerHttpClient: (options: object) => NodeTokenVault.layerHttpClient(options as NodeTokenVault.HttpClientOptions)
 }
@@ -54,11 +57,13 @@ describe("hostile Node options", () => {
     Redacted.wipeUnsafe(redacted)
     return redacted
   }
-  it.effect.each([
-    ["a tls.cert whose getter throws", { tls: throwingGetter("cert", { key: Redacted.make("key") }) }],
-    ["a wiped tls.key", { tls: { cert: "cert", key: wiped("key") } }],
-    ["a wiped proxy URL", { proxy: wiped("http://user:pass@127.0.0.1:3128") }]
-  ] as const)("layerHttpClient fails typed with %s", ([_, options]) =>
+  it.effect.each(
+    [
+      ["a tls.cert whose getter throws", { tls: throwingGetter("cert", { key: Redacted.make("key") }) }],
+      ["a wiped tls.key", { tls: { cert: "cert", key: wiped("key") } }],
+      ["a wiped proxy URL", { proxy: wiped("http://user:pass@127.0.0.1:3128") }]
+    ] as const
+  )("layerHttpClient fails typed with %s", ([_, options]) =>
     Effect.gen(function*() {
       const exit = yield* Effect.exit(Effect.scoped(Layer.build(builds.layerHttpClient(options))))
       expect(Exit.isFailure(exit) && Cause.hasDies(exit.cause)).toBe(false)

@@ -41,7 +41,19 @@ export const makeLocalCertificates = (): LocalCertificates => {
   try {
     const passphrase = "correct horse battery staple 7"
     openssl(dir, ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "self.key"])
-    openssl(dir, ["req", "-x509", "-new", "-key", "self.key", "-subj", "/CN=self-signed-node-app", "-days", "2", "-out", "self.crt"])
+    openssl(dir, [
+      "req",
+      "-x509",
+      "-new",
+      "-key",
+      "self.key",
+      "-subj",
+      "/CN=self-signed-node-app",
+      "-days",
+      "2",
+      "-out",
+      "self.crt"
+    ])
     openssl(dir, ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "stray.key"])
     const read = (name: string) => Fs.readFileSync(Path.join(dir, name), "utf8")
     const selfSignedKey = read("self.key")

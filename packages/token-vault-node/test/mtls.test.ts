@@ -12,7 +12,11 @@ const exchange = (options: NodeTokenVault.LayerOptions) =>
   TokenVault.getAccessTokenForConnection(google).pipe(Effect.provide(NodeTokenVault.layer({ ...uncached, ...options })))
 
 /** Asserts the last token request carried no client secret of any kind. */
-const expectNoSecretOnTheWire = (request: { readonly form: Readonly<Record<string, string>>; readonly headers: Readonly<Record<string, string>> } | undefined) => {
+const expectNoSecretOnTheWire = (
+  request:
+    | { readonly form: Readonly<Record<string, string>>; readonly headers: Readonly<Record<string, string>> }
+    | undefined
+) => {
   expect(request?.form["client_secret"]).toBeUndefined()
   expect(request?.form["client_assertion"]).toBeUndefined()
   expect(request?.headers["authorization"]).toBeUndefined()
@@ -104,23 +108,40 @@ layer(FixturesLive, { timeout: 60_000 })("mTLS against the HTTPS emulator", (it)
     }))
 
   // The emulator, like Auth0, completes the handshake and refuses at the token endpoint.
-  it.effect.each([
-    ["a CA-signed certificate of another subject", MTLS_CLIENT_ID, "tls_client_auth", "intruder", /subject/],
-    ["a self-signed certificate with the registered subject (not CA-verified)", MTLS_CLIENT_ID, "tls_client_auth", "impostor", /trusted/],
-    ["an unregistered self-signed certificate", SELF_SIGNED_CLIENT_ID, "self_signed_tls_client_auth", "impostor", /does not match/]
-  ] as const)("%s is refused: TokenExchangeError invalid_client", ([_, clientId, clientAuthentication, certificate, reason]) =>
-    Effect.gen(function*() {
-      const { fixtures, server } = yield* serveHttps
-      const { cert, key } = fixtures[certificate]
-      const error = yield* Effect.flip(exchange({
-        domain: server.url,
-        clientId,
-        clientAuthentication,
-        mtlsEndpoint: server.tokenEndpoint,
-        tls: { cert, key, ca: fixtures.certificates.ca.cert }
-      }))
-      expectInvalidClient(error, reason)
-    }))
+  it.effect.each(
+    [
+      ["a CA-signed certificate of another subject", MTLS_CLIENT_ID, "tls_client_auth", "intruder", /subject/],
+      [
+        "a self-signed certificate with the registered subject (not CA-verified)",
+        MTLS_CLIENT_ID,
+        "tls_client_auth",
+        "impostor",
+        /trusted/
+      ],
+      [
+        "an unregistered self-signed certificate",
+        SELF_SIGNED_CLIENT_ID,
+        "self_signed_tls_client_auth",
+        "impostor",
+        /does not match/
+      ]
+    ] as const
+  )(
+    "%s is refused: TokenExchangeError invalid_client",
+    ([_, clientId, clientAuthentication, certificate, reason]) =>
+      Effect.gen(function*() {
+        const { fixtures, server } = yield* serveHttps
+        const { cert, key } = fixtures[certificate]
+        const error = yield* Effect.flip(exchange({
+          domain: server.url,
+          clientId,
+          clientAuthentication,
+          mtlsEndpoint: server.tokenEndpoint,
+          tls: { cert, key, ca: fixtures.certificates.ca.cert }
+        }))
+        expectInvalidClient(error, reason)
+      })
+  )
 
   it.effect("no certificate on the connection: invalid_client (the layer refuses this setup earlier)", () =>
     Effect.gen(function*() {
@@ -182,7 +203,12 @@ layer(FixturesLive, { timeout: 60_000 })("mTLS against the HTTPS emulator", (it)
         // success, with the encrypted key
         yield* run(exchange({
           ...base,
-          tls: { cert: fixtures.client.cert, key: fixtures.clientEncryptedKey, passphrase: Redacted.make(PASSPHRASE), ca: fixtures.certificates.ca.cert }
+          tls: {
+            cert: fixtures.client.cert,
+            key: fixtures.clientEncryptedKey,
+            passphrase: Redacted.make(PASSPHRASE),
+            ca: fixtures.certificates.ca.cert
+          }
         })),
         // refused by the token endpoint
         yield* run(exchange({
@@ -190,11 +216,20 @@ layer(FixturesLive, { timeout: 60_000 })("mTLS against the HTTPS emulator", (it)
           tls: { cert: fixtures.intruder.cert, key: fixtures.intruder.key, ca: fixtures.certificates.ca.cert }
         })),
         // refused in the handshake
-        yield* run(exchange({ ...base, tls: { cert: fixtures.client.cert, key: fixtures.clientEncryptedKey, passphrase: Redacted.make(PASSPHRASE) } })),
+        yield* run(
+          exchange({
+            ...base,
+            tls: { cert: fixtures.client.cert, key: fixtures.clientEncryptedKey, passphrase: Redacted.make(PASSPHRASE) }
+          })
+        ),
         // refused when the layer is built: a wrong passphrase, a key of another certificate
         yield* run(exchange({
           ...base,
-          tls: { cert: fixtures.client.cert, key: fixtures.clientEncryptedKey, passphrase: Redacted.make(`${PASSPHRASE}!`) }
+          tls: {
+            cert: fixtures.client.cert,
+            key: fixtures.clientEncryptedKey,
+            passphrase: Redacted.make(`${PASSPHRASE}!`)
+          }
         })),
         yield* run(exchange({ ...base, tls: { cert: fixtures.client.cert, key: fixtures.intruder.key } }))
       ]

@@ -18,7 +18,8 @@ const buildError = <A>(layer: Layer.Layer<A, TokenVaultError.InvalidConfiguratio
     Effect.orElseSucceed(() => undefined)
   )
 
-const httpError = (options: unknown) => buildError(NodeTokenVault.layerHttpClient(options as NodeTokenVault.HttpClientOptions))
+const httpError = (options: unknown) =>
+  buildError(NodeTokenVault.layerHttpClient(options as NodeTokenVault.HttpClientOptions))
 
 const base = { domain: "tenant.example.com", clientId: CLIENT_ID, clientSecret: Redacted.make(CLIENT_SECRET) }
 
@@ -61,11 +62,19 @@ describe("layerHttpClient options", () => {
     ["tls not an object", { tls: "cert.pem" }, "tls"],
     ["tls.ca empty", { tls: { ca: "" } }, "tls.ca"],
     ["tls.ca empty list", { tls: { ca: [] } }, "tls.ca"],
-    ["tls.ca not a certificate", { tls: { ca: "-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n" } }, "tls.ca"],
+    [
+      "tls.ca not a certificate",
+      { tls: { ca: "-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n" } },
+      "tls.ca"
+    ],
     ["tls.key without cert", { tls: { key: Redacted.make("k") } }, "tls.cert"],
     ["tls.cert without key", { tls: { cert: "c" } }, "tls.key"],
     ["tls.key not Redacted", { tls: { cert: "c", key: "-----BEGIN PRIVATE KEY-----" } }, "tls.key"],
-    ["tls.passphrase not Redacted", { tls: { cert: "c", key: Redacted.make("k"), passphrase: "pw" } }, "tls.passphrase"],
+    [
+      "tls.passphrase not Redacted",
+      { tls: { cert: "c", key: Redacted.make("k"), passphrase: "pw" } },
+      "tls.passphrase"
+    ],
     ["tls.passphrase without key", { tls: { passphrase: Redacted.make("pw") } }, "tls.passphrase"],
     ["tls.cert not a certificate", { tls: { cert: "not a certificate", key: Redacted.make("k") } }, "tls.cert"]
   ]
@@ -114,12 +123,16 @@ describe("layerHttpClient TLS material", () => {
       expect(error).toBeUndefined()
       // Bytes work as well as text.
       const fromBytes = yield* httpError({
-        tls: { cert: Buffer.from(certificates.selfSignedCert), key: Redacted.make(new TextEncoder().encode(certificates.selfSignedKey)) }
+        tls: {
+          cert: Buffer.from(certificates.selfSignedCert),
+          key: Redacted.make(new TextEncoder().encode(certificates.selfSignedKey))
+        }
       })
       expect(fromBytes).toBeUndefined()
     }))
 
-  const secretsOf = () => [certificates.encryptedKey, certificates.selfSignedKey, certificates.passphrase, "wrong passphrase 42"]
+  const secretsOf =
+    () => [certificates.encryptedKey, certificates.selfSignedKey, certificates.passphrase, "wrong passphrase 42"]
 
   it.effect("a wrong passphrase fails with tls.passphrase, and neither key nor passphrase shows", () =>
     Effect.gen(function*() {
@@ -140,28 +153,35 @@ describe("layerHttpClient TLS material", () => {
 
   it.effect("an encrypted key without passphrase fails with tls.passphrase", () =>
     Effect.gen(function*() {
-      const error = yield* httpError({ tls: { cert: certificates.selfSignedCert, key: Redacted.make(certificates.encryptedKey) } })
+      const error = yield* httpError({
+        tls: { cert: certificates.selfSignedCert, key: Redacted.make(certificates.encryptedKey) }
+      })
       expect(error?.option).toBe("tls.passphrase")
       expect(error?.message).toContain("missing")
     }))
 
   it.effect("a key of another certificate fails with tls.key", () =>
     Effect.gen(function*() {
-      const error = yield* httpError({ tls: { cert: certificates.selfSignedCert, key: Redacted.make(certificates.strayKey) } })
+      const error = yield* httpError({
+        tls: { cert: certificates.selfSignedCert, key: Redacted.make(certificates.strayKey) }
+      })
       expect(error?.option).toBe("tls.key")
       for (const text of renderings(error)) expect(text).not.toContain(certificates.strayKey.split("\n")[1] ?? "")
     }))
 
   it.effect("a key that is no key fails with tls.key", () =>
     Effect.gen(function*() {
-      const error = yield* httpError({ tls: { cert: certificates.selfSignedCert, key: Redacted.make("definitely-not-a-key") } })
+      const error = yield* httpError({
+        tls: { cert: certificates.selfSignedCert, key: Redacted.make("definitely-not-a-key") }
+      })
       expect(error?.option).toBe("tls.key")
       for (const text of renderings(error)) expect(text).not.toContain("definitely-not-a-key")
     }))
 
   it.effect("a CA bundle of several certificates is accepted", () =>
     Effect.gen(function*() {
-      expect(yield* httpError({ tls: { ca: certificates.selfSignedCert + certificates.selfSignedCert } })).toBeUndefined()
+      expect(yield* httpError({ tls: { ca: certificates.selfSignedCert + certificates.selfSignedCert } }))
+        .toBeUndefined()
       expect(yield* httpError({ tls: { ca: [certificates.selfSignedCert, Buffer.from(certificates.selfSignedCert)] } }))
         .toBeUndefined()
     }))
@@ -171,7 +191,9 @@ describe("layer and layerConfig", () => {
   it.effect("mTLS client authentication without a certificate fails with option tls", () =>
     Effect.gen(function*() {
       for (const clientAuthentication of ["tls_client_auth", "self_signed_tls_client_auth"] as const) {
-        const error = yield* buildError(NodeTokenVault.layer({ domain: base.domain, clientId: CLIENT_ID, clientAuthentication }))
+        const error = yield* buildError(
+          NodeTokenVault.layer({ domain: base.domain, clientId: CLIENT_ID, clientAuthentication })
+        )
         expect(error?.option).toBe("tls")
         expect(error?.message).toContain(clientAuthentication)
       }
@@ -193,11 +215,12 @@ describe("layer and layerConfig", () => {
 
   it.effect("layerConfig reads the core variables and the optional AUTH0_MTLS_* variables", () =>
     Effect.gen(function*() {
-      const provider = (entries: Record<string, string>) =>
-        ConfigProvider.layer(ConfigProvider.fromUnknown(entries))
+      const provider = (entries: Record<string, string>) => ConfigProvider.layer(ConfigProvider.fromUnknown(entries))
       const core = { AUTH0_DOMAIN: base.domain, AUTH0_CLIENT_ID: CLIENT_ID, AUTH0_CLIENT_SECRET: CLIENT_SECRET }
 
-      const ok = yield* Effect.exit(Effect.scoped(Layer.build(NodeTokenVault.layerConfig().pipe(Layer.provide(provider(core))))))
+      const ok = yield* Effect.exit(
+        Effect.scoped(Layer.build(NodeTokenVault.layerConfig().pipe(Layer.provide(provider(core)))))
+      )
       expect(Exit.isSuccess(ok)).toBe(true)
 
       // A key without its certificate: the mTLS variables are read, and checked.
@@ -207,13 +230,17 @@ describe("layer and layerConfig", () => {
       expect(halfMtls?.option).toBe("tls.cert")
       for (const text of renderings(halfMtls)) expect(text).not.toContain("secret-key-material")
 
-      const missing = yield* buildError(NodeTokenVault.layerConfig().pipe(Layer.provide(provider({ AUTH0_DOMAIN: base.domain }))))
+      const missing = yield* buildError(
+        NodeTokenVault.layerConfig().pipe(Layer.provide(provider({ AUTH0_DOMAIN: base.domain })))
+      )
       expect(missing?.option).toBe("config")
       expect(missing?.message).toContain("AUTH0_CLIENT_ID")
 
       // Effect's own text would quote the value it read; the error names the variable only.
       const invalid = yield* buildError(
-        NodeTokenVault.layerConfig().pipe(Layer.provide(provider({ ...core, AUTH0_CLIENT_AUTHENTICATION: "bogus-value-7f3" })))
+        NodeTokenVault.layerConfig().pipe(
+          Layer.provide(provider({ ...core, AUTH0_CLIENT_AUTHENTICATION: "bogus-value-7f3" }))
+        )
       )
       expect(invalid?.message).toContain("AUTH0_CLIENT_AUTHENTICATION")
       for (const text of renderings(invalid)) expect(text).not.toContain("bogus-value-7f3")
@@ -222,8 +249,7 @@ describe("layer and layerConfig", () => {
   it.effect("layerConfig reads mTLS client authentication from the environment, no secret needed", () =>
     Effect.gen(function*() {
       const certificates = makeLocalCertificates()
-      const provider = (entries: Record<string, string>) =>
-        ConfigProvider.layer(ConfigProvider.fromUnknown(entries))
+      const provider = (entries: Record<string, string>) => ConfigProvider.layer(ConfigProvider.fromUnknown(entries))
       const mtls = {
         AUTH0_DOMAIN: base.domain,
         AUTH0_CLIENT_ID: CLIENT_ID,
@@ -236,8 +262,15 @@ describe("layer and layerConfig", () => {
       const ok = yield* buildError(NodeTokenVault.layerConfig().pipe(Layer.provide(provider(mtls))))
       expect(ok).toBeUndefined()
 
-      const { AUTH0_MTLS_CERT: _cert, AUTH0_MTLS_KEY: _key, AUTH0_MTLS_KEY_PASSPHRASE: _passphrase, ...withoutCertificate } = mtls
-      const noCertificate = yield* buildError(NodeTokenVault.layerConfig().pipe(Layer.provide(provider(withoutCertificate))))
+      const {
+        AUTH0_MTLS_CERT: _cert,
+        AUTH0_MTLS_KEY: _key,
+        AUTH0_MTLS_KEY_PASSPHRASE: _passphrase,
+        ...withoutCertificate
+      } = mtls
+      const noCertificate = yield* buildError(
+        NodeTokenVault.layerConfig().pipe(Layer.provide(provider(withoutCertificate)))
+      )
       expect(noCertificate?.option).toBe("tls")
 
       const wrongPassphrase = yield* buildError(
@@ -250,7 +283,9 @@ describe("layer and layerConfig", () => {
       }
 
       const unknownMethod = yield* buildError(
-        NodeTokenVault.layerConfig().pipe(Layer.provide(provider({ ...mtls, AUTH0_CLIENT_AUTHENTICATION: "private_key_jwt" })))
+        NodeTokenVault.layerConfig().pipe(
+          Layer.provide(provider({ ...mtls, AUTH0_CLIENT_AUTHENTICATION: "private_key_jwt" }))
+        )
       )
       expect(unknownMethod?.option).toBe("config")
     }))

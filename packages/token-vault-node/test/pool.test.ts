@@ -5,8 +5,8 @@ import { describe, expect, it, layer } from "@effect/vitest"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as HttpClient from "effect/http/HttpClient"
 import * as Fiber from "effect/Fiber"
+import * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Scope from "effect/Scope"
@@ -16,7 +16,13 @@ import { CLIENT_ID, CLIENT_SECRET, tenant, uncached } from "./helpers.js"
 const N = 50
 
 const vaultLayer = (domain: string, http: NodeTokenVault.HttpClientOptions = {}) =>
-  NodeTokenVault.layer({ domain, clientId: CLIENT_ID, clientSecret: Redacted.make(CLIENT_SECRET), ...uncached, ...http })
+  NodeTokenVault.layer({
+    domain,
+    clientId: CLIENT_ID,
+    clientSecret: Redacted.make(CLIENT_SECRET),
+    ...uncached,
+    ...http
+  })
 
 const exchange = (accessToken = "at-alice") =>
   Effect.map(
@@ -61,7 +67,9 @@ describe("connection reuse over HTTP", () => {
       yield* server.emulator.setFault(Fault.Latency({ millis: 100 }))
       const tokens = Array.from({ length: 8 }, (_, i) => `at-alice-${i}`)
       const concurrent = (http: NodeTokenVault.HttpClientOptions) =>
-        Effect.forEach(tokens, exchange, { concurrency: "unbounded" }).pipe(Effect.provide(vaultLayer(server.url, http)))
+        Effect.forEach(tokens, exchange, { concurrency: "unbounded" }).pipe(
+          Effect.provide(vaultLayer(server.url, http))
+        )
 
       expect(yield* concurrent({ connections: 2 })).toEqual(Array(8).fill("ya29.alice"))
       expect(yield* server.connections).toBe(2)

@@ -5,7 +5,16 @@ import { describe, expect, it, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import { type Fixtures, FixturesLive, MTLS_CLIENT_ID, serveHttps } from "./fixtures.js"
-import { CLIENT_ID, CLIENT_SECRET, closedPort, connectProxy, renderings, tenant, uncached, withEnvironment } from "./helpers.js"
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  closedPort,
+  connectProxy,
+  renderings,
+  tenant,
+  uncached,
+  withEnvironment
+} from "./helpers.js"
 
 const google = { connection: "google-oauth2", accessToken: "at-alice" } as const
 
@@ -74,11 +83,15 @@ describe("proxies, to a plain HTTP origin", () => {
       const proxy = yield* connectProxy({ authorization: expected })
       const address = proxy.url.slice("http://".length)
 
-      const ok = yield* exchanges(plain(server.url, { proxy: Redacted.make(`http://tv-user:proxy-pa55word@${address}`) }))
+      const ok = yield* exchanges(
+        plain(server.url, { proxy: Redacted.make(`http://tv-user:proxy-pa55word@${address}`) })
+      )
       expect(ok).toEqual(["ya29.alice"])
       expect(proxy.authorizations).toEqual([expected])
 
-      const refused = yield* Effect.flip(exchanges(plain(server.url, { proxy: Redacted.make(`http://tv-user:wrong-pa55word@${address}`) })))
+      const refused = yield* Effect.flip(
+        exchanges(plain(server.url, { proxy: Redacted.make(`http://tv-user:wrong-pa55word@${address}`) }))
+      )
       expect(refused._tag).toBe("TransportError")
       expect(refused.message).toMatch(/407/)
       for (const text of renderings(refused)) {
@@ -138,7 +151,9 @@ layer(FixturesLive, { timeout: 60_000 })("proxies, to the HTTPS emulator with mT
       expect(yield* exchanges(mtls(fixtures, server, { proxy: proxy.url }), 3)).toEqual(Array(3).fill("ya29.alice"))
       expectTunnelsTo(proxy, server.domain, { atMost: 2 })
       const requests = yield* server.emulator.requests
-      expect(requests.map((request) => request.clientCertificate?.subjectDn)).toEqual(Array(3).fill(fixtures.client.subjectDn))
+      expect(requests.map((request) => request.clientCertificate?.subjectDn)).toEqual(
+        Array(3).fill(fixtures.client.subjectDn)
+      )
       expect(requests.every((request) => request.clientCertificate?.verified === true)).toBe(true)
       // The proxy only saw TLS records: no form field, no token.
       expect(proxy.seen().length).toBeGreaterThan(0)
@@ -151,8 +166,15 @@ layer(FixturesLive, { timeout: 60_000 })("proxies, to the HTTPS emulator with mT
       const { fixtures, server } = yield* serveHttps
       const proxy = yield* connectProxy()
       const dead = yield* closedPort
-      yield* withEnvironment({ HTTPS_PROXY: proxy.url, HTTP_PROXY: `http://127.0.0.1:${dead}`, NO_PROXY: "internal.example,.corp" })
-      expect(yield* exchanges(mtls(fixtures, server, { proxyFromEnvironment: true }), 2)).toEqual(["ya29.alice", "ya29.alice"])
+      yield* withEnvironment({
+        HTTPS_PROXY: proxy.url,
+        HTTP_PROXY: `http://127.0.0.1:${dead}`,
+        NO_PROXY: "internal.example,.corp"
+      })
+      expect(yield* exchanges(mtls(fixtures, server, { proxyFromEnvironment: true }), 2)).toEqual([
+        "ya29.alice",
+        "ya29.alice"
+      ])
       expectTunnelsTo(proxy, server.domain, { atMost: 2 })
       const requests = yield* server.emulator.requests
       expect(requests.every((request) => request.clientCertificate?.verified === true)).toBe(true)

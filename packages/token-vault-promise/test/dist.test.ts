@@ -77,6 +77,8 @@ const runBundled = (format: "esm" | "cjs", env: Record<string, string>) =>
         const result = yield* Effect.promise(() =>
           esbuild.build({
             stdin: { contents: format === "esm" ? esm : cjs, resolveDir: packageDir, loader: "js" },
+            // Not the workspace's tsconfig paths (which map the package to its sources): its exports.
+            tsconfigRaw: {},
             bundle: true,
             platform: "neutral",
             mainFields: ["module", "main"],
@@ -86,7 +88,9 @@ const runBundled = (format: "esm" | "cjs", env: Record<string, string>) =>
             logLevel: "silent"
           })
         )
-        const bundled = Object.keys(result.metafile.inputs).filter((input) => input.includes("dist/"))
+        const bundled = Object.keys(result.metafile.inputs).filter((input) =>
+          input.includes("token-vault-promise/dist/")
+        )
         return { bundled, output: yield* run([outfile], env) }
       }),
     (directory) => Effect.promise(() => rm(directory, { recursive: true, force: true }))

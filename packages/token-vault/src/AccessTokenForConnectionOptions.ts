@@ -8,7 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
-import * as SchemaIssue from "effect/SchemaIssue"
+import type * as SchemaIssue from "effect/SchemaIssue"
 import type * as Types from "effect/Types"
 import { InvalidArgumentError } from "./TokenVaultError.js"
 import { unreadableOptions } from "./internal/unreadable.js"
@@ -124,31 +124,50 @@ export type Decoded = typeof AccessTokenForConnectionOptions.Type
 
 const decodeOptions = Schema.decodeUnknownResult(AccessTokenForConnectionOptions)
 
-const formatIssues = SchemaIssue.makeFormatterStandardSchemaV1()
+/** The message annotation of an issue's own schema or filter, if any. */
+const ownMessage = (issue: SchemaIssue.Issue): unknown => {
+  if (issue._tag === "Filter") return issue.filter.annotations?.message
+  if (issue._tag === "Pointer") return undefined
+  const annotations = "annotations" in issue ? issue.annotations : undefined
+  const ast = "ast" in issue ? (issue.ast as { readonly annotations?: { readonly message?: unknown } } | undefined) : undefined
+  return annotations?.message ?? ast?.annotations?.message
+}
 
-/** The first leaf of an issue and the path to it. */
-const firstLeaf = (
+/**
+ * The first failure of an issue: the path to it, whether a key is missing, and the first message
+ * a field's schema or filter gives on the way down (the schemas' own messages could describe
+ * the input).
+ */
+const firstFailure = (
   issue: SchemaIssue.Issue,
-  path: ReadonlyArray<PropertyKey>
-): { readonly issue: SchemaIssue.Issue; readonly path: ReadonlyArray<PropertyKey> } => {
+  path: ReadonlyArray<PropertyKey> = [],
+  message: unknown = undefined
+): { readonly path: ReadonlyArray<PropertyKey>; readonly missing: boolean; readonly message: unknown } => {
+  const found = message ?? (path.length > 0 ? ownMessage(issue) : undefined)
   switch (issue._tag) {
     case "Pointer":
-      return firstLeaf(issue.issue, [...path, ...issue.path])
+      return firstFailure(issue.issue, [...path, ...issue.path], found)
+    case "Filter":
+    case "Encoding":
+      return firstFailure(issue.issue, path, found)
     case "Composite":
-      return firstLeaf(issue.issues[0], path)
+      return firstFailure(issue.issues[0], path, found)
+    case "AnyOf":
+      return issue.issues.length > 0 ? firstFailure(issue.issues[0]!, path, found) : { path, missing: false, message: found }
     default:
-      return { issue, path }
+      return { path, missing: issue._tag === "MissingKey", message: found }
   }
 }
 
 const toInvalidArgument = (error: Schema.SchemaError) => {
-  // Field schemas carry their own messages; the default ones could describe the input.
-  const leaf = firstLeaf(error.issue, [])
-  const argument = leaf.path[0]
+  const failure = firstFailure(error.issue)
+  const argument = failure.path[0]
   if (typeof argument !== "string") return new InvalidArgumentError({ argument: "options", message: notAnObject })
-  const message = leaf.issue._tag === "MissingKey"
+  const message = failure.missing
     ? `${argument} is required`
-    : formatIssues(leaf.issue).issues[0]?.message ?? `${argument} is invalid`
+    : typeof failure.message === "string"
+    ? failure.message
+    : `${argument} is invalid`
   return new InvalidArgumentError({ argument, message })
 }
 

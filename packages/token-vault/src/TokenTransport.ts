@@ -318,10 +318,14 @@ export const fromCallback = (
       clearTimeout(timer)
       resume(outcome)
     }
-    // The timer fires after `start` has returned: `pending` is set by then.
+    // The timer fires after `start` has returned: `pending` is set by then. The request is
+    // stopped before the waiting fiber resumes, which may run on at once.
     const timer = setTimeout(() => {
-      settle(Effect.fail({ _tag: "TimedOut", responseReceived: pending.responseReceived() }))
+      if (settled) return
+      settled = true
+      const responseReceived = pending.responseReceived()
       pending.stop()
+      resume(Effect.fail({ _tag: "TimedOut", responseReceived }))
     }, Math.min(request.timeoutMillis, maxTimerMillis))
     const pending = begin(start, settle)
     return Effect.sync(() => {

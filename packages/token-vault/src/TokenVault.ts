@@ -10,33 +10,32 @@ import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
-import * as Redacted from "effect/Redacted"
-import type * as Scope from "effect/Scope"
 import * as Option from "effect/Option"
-import * as HttpClient from "@effect/platform/HttpClient"
+import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
+import type * as Scope from "effect/Scope"
 import * as AccessTokenForConnectionOptions from "./AccessTokenForConnectionOptions.js"
 import type { ConnectionTokenSet } from "./ConnectionTokenSet.js"
+import * as TokenTransport from "./TokenTransport.js"
 import {
   fromConfigError,
   type InvalidArgumentError,
   InvalidConfigurationError,
   type TokenVaultError,
-  TransportError,
-  UnexpectedResponseError
+  TransportError
 } from "./TokenVaultError.js"
 import * as TokenVaultMetrics from "./TokenVaultMetrics.js"
 import * as TokenVaultOptions from "./TokenVaultOptions.js"
-import * as TokenTransport from "./TokenTransport.js"
-import type { TransportFailure } from "./TokenTransport.js"
 import { makeCacheKey } from "./internal/cacheKey.js"
 import { resolveClient, type TokenCall } from "./internal/client.js"
 import { makeCoalescer } from "./internal/coalesce.js"
 import { makeSha256 } from "./internal/digest.js"
 import { makeMtlsEndpointLookup } from "./internal/discovery.js"
-import { scrub } from "./internal/excerpt.js"
-import { classifyResponse, type ExchangeContext } from "./internal/response.js"
+import * as HttpTransport from "./internal/httpTransport.js"
+import { classifyResponse, type ExchangeContext, failureToError } from "./internal/outcome.js"
 import { retrySchedule } from "./internal/retry.js"
 import { spanEvent, traced } from "./internal/spans.js"
 import { subjectTokenExpiry } from "./internal/subjectExpiry.js"
@@ -74,7 +73,7 @@ export interface Service {
 }
 
 /**
- * The service tag.
+ * The service.
  *
  * @example
  * ```ts
@@ -86,9 +85,9 @@ export interface Service {
  * ```
  *
  * @since 0.1.0
- * @category tags
+ * @category services
  */
-export class TokenVault extends Context.Tag("@effect-auth0/token-vault/TokenVault")<TokenVault, Service>() {}
+export class TokenVault extends Context.Service<TokenVault, Service>()("@effect-auth0/token-vault/TokenVault") {}
 
 type ExchangeError = Exclude<TokenVaultError, InvalidArgumentError | InvalidConfigurationError>
 
@@ -99,16 +98,19 @@ const noDigest = () =>
       "contexts only): the token cache and the coalescing of calls key on a SHA-256 digest of the subject token"
   })
 
+const countFailure = (error: TokenVaultError) =>
+  Metric.update(Metric.withAttributes(TokenVaultMetrics.failures, { error: error._tag }), 1)
+
 /**
- * Builds a `TokenVault` service over the `HttpClient` in context (or the `TokenTransport`
- * attached to it). Fails with `InvalidConfigurationError` when the options are wrong, before any
- * request is made. The service's cache and in-flight exchanges live in the `Scope`: closing it
- * interrupts them.
+ * Builds a `TokenVault` service. Token requests go through the `TokenTransport` in context when
+ * there is one (a runtime adapter's), otherwise through the `HttpClient` in context. Fails with
+ * `InvalidConfigurationError` when the options are wrong, before any request is made. The
+ * service's cache and in-flight exchanges live in the `Scope`: closing it interrupts them.
  *
  * @example
  * ```ts
  * import { Effect, Redacted } from "effect"
- * import { FetchHttpClient } from "@effect/platform"
+ * import * as FetchHttpClient from "effect/http/FetchHttpClient"
  * import { TokenVault } from "@effect-auth0/token-vault"
  *
  * const program = Effect.gen(function* () {
@@ -127,45 +129,21 @@ const noDigest = () =>
 export const make = (
   options: TokenVaultOptions.TokenVaultOptions
 ): Effect.Effect<Service, InvalidConfigurationError, HttpClient.HttpClient | Scope.Scope> =>
-  Effect.gen(function* () {
-    const client = yield* Effect.suspend(() => resolveClient(options))
-    const sha256 = yield* Option.match(makeSha256(), { onNone: () => Effect.fail(noDigest()), onSome: Effect.succeed })
+  Effect.gen(function*() {
+    const client = yield* Effect.suspend(() => Effect.fromResult(resolveClient(options)))
+    const sha256 = yield* Effect.flatMap(makeSha256(), Option.match({ onNone: () => Effect.fail(noDigest()), onSome: Effect.succeed }))
     const httpClient = yield* HttpClient.HttpClient
-    const transport = TokenTransport.fromHttpClient(httpClient)
-    const coalesce = yield* makeCoalescer<ConnectionTokenSet, ExchangeError>(yield* Effect.scope)
+    const transport = Option.getOrElse(yield* Effect.serviceOption(TokenTransport.TokenTransport), () =>
+      HttpTransport.make(httpClient))
+    const coalesce = yield* makeCoalescer<ConnectionTokenSet, ExchangeError>()
     // The token endpoint's URL; with `discoverMtlsEndpoint`, a lookup (done once) within the attempt.
-    const tokenUrl = client.endpoint._tag === "Fixed" ? client.endpoint.url : makeMtlsEndpointLookup(
-      HttpClient.withTracerPropagation(httpClient, false),
-      client.endpoint.discoveryUrl,
-      client.maxResponseBytes
-    )
+    const tokenUrl = client.endpoint._tag === "Fixed"
+      ? client.endpoint.url
+      : makeMtlsEndpointLookup(httpClient, client.endpoint.discoveryUrl, client.maxResponseBytes)
     const attemptMillis = Duration.toMillis(client.attemptTimeout)
     const totalMillis = Duration.toMillis(client.totalTimeout)
     const attemptLimit = `no complete response within ${Duration.format(client.attemptTimeout)}`
     const totalLimit = `no token within ${Duration.format(client.totalTimeout)}, retries included`
-
-    const failureToError = (failure: TransportFailure, url: string, timeoutMillis: number, secrets: ReadonlyArray<string>) => {
-      switch (failure._tag) {
-        case "RequestFailed":
-          return new TransportError({
-            url,
-            description: scrub(failure.detail, secrets),
-            responseReceived: failure.responseReceived
-          })
-        case "TimedOut":
-          return new TransportError({
-            url,
-            description: timeoutMillis < attemptMillis ? totalLimit : attemptLimit,
-            responseReceived: failure.responseReceived
-          })
-        case "BodyTooLarge":
-          return new UnexpectedResponseError({
-            status: failure.status,
-            description: `the body is larger than the limit of ${client.maxResponseBytes} bytes`,
-            excerpt: ""
-          })
-      }
-    }
 
     /**
      * One request and its response, within the per-attempt limit or what is left of the call's,
@@ -175,10 +153,19 @@ export const make = (
       const timeoutMillis = Math.min(attemptMillis, remainingMillis)
       return traced(
         "TokenVault.attempt",
-        { kind: "client", captureStackTrace: false, attributes: { "auth0.attempt": number } },
+        { kind: "client", attributes: { "auth0.attempt": number } },
         (attribute) =>
           transport.send({ url, headers: client.headers, body, maxResponseBytes: client.maxResponseBytes, timeoutMillis }).pipe(
-            Effect.mapError((failure) => failureToError(failure, url, timeoutMillis, context.secrets)),
+            Effect.mapError((failure) =>
+              failureToError(failure, {
+                url,
+                maxBytes: client.maxResponseBytes,
+                timedOut: timeoutMillis < attemptMillis ? totalLimit : attemptLimit,
+                prefix: undefined,
+                body: "the body",
+                secrets: context.secrets
+              })
+            ),
             Effect.flatMap((response) => {
               attribute("http.response.status_code", response.status)
               return classifyResponse(response.status, response.header, response.body, context)
@@ -192,45 +179,29 @@ export const make = (
       Effect.flatMap(Clock.currentTimeMillis, (start) => {
         const deadline = start + totalMillis
         const body = client.formBody(call)
-        const sendAt = (now: number, number: number) =>
-          Effect.zipRight(
-            Metric.increment(TokenVaultMetrics.exchanges),
-            typeof tokenUrl === "string"
-              ? attempt(tokenUrl, body, context, number, deadline - now)
-              : Effect.flatMap(tokenUrl(Math.min(attemptMillis, deadline - now)), (url) =>
-                Effect.flatMap(Clock.currentTimeMillis, (later) => attempt(url, body, context, number, deadline - later)))
-          )
         // Built only when it happens: a tagged error captures a stack trace.
         const expired = () =>
           Effect.fail(new TransportError({ url: client.origin, description: totalLimit, responseReceived: false }))
-        // The first attempt starts now; a retry reads the clock again, after its delay.
-        const first = totalMillis > 0 ? sendAt(start, 1) : expired()
-        if (client.retry.maxAttempts === 1) return first
-        // The schedule is built only when the first attempt failed: most exchanges need none.
-        return Effect.catchAll(first, (firstFailure) => {
-          let attempts = 1
-          let lastFailure = firstFailure._tag
-          const retry = Effect.flatMap(Clock.currentTimeMillis, (now) => {
-            if (now >= deadline) return expired()
-            attempts++
-            return Effect.zipRight(
-              Effect.zipRight(
-                Metric.increment(TokenVaultMetrics.retries),
-                spanEvent("TokenVault.retry", { "auth0.attempt": attempts, "error.type": lastFailure })
-              ),
-              Effect.tapError(sendAt(now, attempts), (failure) => Effect.sync(() => lastFailure = failure._tag))
-            )
-          })
-          let replayed = false
-          // The schedule sees the first failure, then drives the retries.
-          const again = Effect.suspend(() => {
-            if (replayed) return retry
-            replayed = true
-            return Effect.fail(firstFailure)
-          })
-          return Effect.retry(again, retrySchedule(client.retry, deadline))
-        })
-      }).pipe(Metric.trackDuration(TokenVaultMetrics.latency))
+        /** Attempt `number`, within what is left of the call's time; none once it is spent. */
+        const send = (number: number): Effect.Effect<ConnectionTokenSet, ExchangeError> =>
+          Effect.flatMap(Clock.currentTimeMillis, (now) =>
+            now >= deadline ? expired() : Effect.andThen(
+              Metric.update(TokenVaultMetrics.exchanges, 1),
+              typeof tokenUrl === "string"
+                ? attempt(tokenUrl, body, context, number, deadline - now)
+                : Effect.flatMap(tokenUrl(Math.min(attemptMillis, deadline - now)), (url) =>
+                  Effect.flatMap(Clock.currentTimeMillis, (later) => attempt(url, body, context, number, deadline - later)))
+            ))
+        if (client.retry.maxAttempts === 1) return send(1)
+        // The schedule's metadata numbers the attempts; its tap counts the retries.
+        return Effect.flatMap(Schedule.CurrentMetadata, (meta) => send(meta.attempt + 1)).pipe(
+          Effect.retry(retrySchedule<ExchangeError>(client.retry, deadline, (number, failure) =>
+            Effect.andThen(
+              Metric.update(TokenVaultMetrics.retries, 1),
+              spanEvent("TokenVault.retry", { "auth0.attempt": number, "error.type": failure._tag })
+            )))
+        )
+      }).pipe(Effect.trackDuration(TokenVaultMetrics.latency))
 
     /** Exchanges (or joins an identical exchange in flight) and stores the result. */
     const fetchAndStore = (key: string, call: TokenCall, context: ExchangeContext) => {
@@ -262,39 +233,39 @@ export const make = (
     }
 
     const getAccessTokenForConnection = (options: AccessTokenForConnectionOptions.Input) =>
-      Effect.zipRight(Metric.increment(TokenVaultMetrics.calls), Effect.flatMap(AccessTokenForConnectionOptions.decode(options), (decoded) => {
-        const call = callOf(decoded)
-        return withKey(call, (key) => {
-          // Only calls that go to the network get a span, and only they need what follows: a cache
-          // hit is a map lookup, counted by the cache metrics.
-          const fetch = () => {
-            const context: ExchangeContext = {
-              connection: call.connection,
-              loginHint: call.loginHint,
-              secrets: client.clientSecret === undefined
-                ? [Redacted.value(call.subjectToken)]
-                : [Redacted.value(call.subjectToken), client.clientSecret]
-            }
-            return traced("TokenVault.getAccessTokenForConnection", {
-              kind: "client",
-              captureStackTrace: false,
-              attributes: {
-                "auth0.connection": call.connection,
-                "auth0.subject_token_type": call.subjectTokenKind,
-                "auth0.login_hint.present": call.loginHint !== undefined
+      Effect.andThen(
+        Metric.update(TokenVaultMetrics.calls, 1),
+        Effect.flatMap(AccessTokenForConnectionOptions.decode(options), (decoded) => {
+          const call = callOf(decoded)
+          return withKey(call, (key) => {
+            // Only calls that go to the network get a span, and only they need what follows: a cache
+            // hit is a map lookup, counted by the cache metrics.
+            const fetch = () => {
+              const context: ExchangeContext = {
+                connection: call.connection,
+                loginHint: call.loginHint,
+                secrets: client.clientSecret === undefined
+                  ? [Redacted.value(call.subjectToken)]
+                  : [Redacted.value(call.subjectToken), client.clientSecret]
               }
-            }, () => fetchAndStore(key, call, context))
-          }
-          return client.cache !== undefined && decoded.cache !== false
-            ? Effect.flatMap(client.cache.store.get(key), (hit) =>
-              hit === undefined
-                ? Effect.zipRight(Metric.increment(TokenVaultMetrics.cacheMisses), fetch())
-                : Effect.as(Metric.increment(TokenVaultMetrics.cacheHits), hit))
-            : fetch()
+              return traced("TokenVault.getAccessTokenForConnection", {
+                kind: "client",
+                attributes: {
+                  "auth0.connection": call.connection,
+                  "auth0.subject_token_type": call.subjectTokenKind,
+                  "auth0.login_hint.present": call.loginHint !== undefined
+                }
+              }, () => fetchAndStore(key, call, context))
+            }
+            return client.cache !== undefined && decoded.cache !== false
+              ? Effect.flatMap(client.cache.store.get(key), (hit) =>
+                hit === undefined
+                  ? Effect.andThen(Metric.update(TokenVaultMetrics.cacheMisses, 1), fetch())
+                  : Effect.as(Metric.update(TokenVaultMetrics.cacheHits, 1), hit))
+              : fetch()
+          })
         })
-      })).pipe(
-        Effect.tapError((error) => Metric.increment(Metric.tagged(TokenVaultMetrics.failures, "error", error._tag)))
-      )
+      ).pipe(Effect.tapError(countFailure))
 
     const invalidate = (options: AccessTokenForConnectionOptions.Input) =>
       Effect.flatMap(AccessTokenForConnectionOptions.decode(options), (decoded) =>
@@ -306,13 +277,14 @@ export const make = (
   })
 
 /**
- * A layer of `TokenVault` over the `HttpClient` in context. Bad options fail the layer with
+ * A layer of `TokenVault` over the `HttpClient` in context (and the `TokenTransport`, when there
+ * is one). Bad options fail the layer with
  * `InvalidConfigurationError` when it is built.
  *
  * @example
  * ```ts
  * import { Effect, Redacted } from "effect"
- * import { FetchHttpClient } from "@effect/platform"
+ * import * as FetchHttpClient from "effect/http/FetchHttpClient"
  * import { TokenVault } from "@effect-auth0/token-vault"
  *
  * const program = TokenVault.getAccessTokenForConnection({
@@ -333,7 +305,7 @@ export const make = (
  */
 export const layer = (
   options: TokenVaultOptions.TokenVaultOptions
-): Layer.Layer<TokenVault, InvalidConfigurationError, HttpClient.HttpClient> => Layer.scoped(TokenVault, make(options))
+): Layer.Layer<TokenVault, InvalidConfigurationError, HttpClient.HttpClient> => Layer.effect(TokenVault, make(options))
 
 /**
  * A layer of `TokenVault` whose options come from Effect `Config`: by default `AUTH0_DOMAIN`,
@@ -343,7 +315,7 @@ export const layer = (
  * @example
  * ```ts
  * import { Config, Effect } from "effect"
- * import { FetchHttpClient } from "@effect/platform"
+ * import * as FetchHttpClient from "effect/http/FetchHttpClient"
  * import { TokenVault } from "@effect-auth0/token-vault"
  *
  * // Reads AUTH0_DOMAIN, AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET.
@@ -351,9 +323,9 @@ export const layer = (
  *
  * // Or name other variables, field by field.
  * const custom = TokenVault.layerConfig({
- *   domain: Config.string("TENANT_DOMAIN"),
- *   clientId: Config.string("TENANT_CLIENT_ID"),
- *   clientSecret: Config.redacted("TENANT_CLIENT_SECRET"),
+ *   domain: Config.String("TENANT_DOMAIN"),
+ *   clientId: Config.String("TENANT_CLIENT_ID"),
+ *   clientSecret: Config.Redacted("TENANT_CLIENT_SECRET"),
  *   clientAuthentication: Config.succeed("client_secret_basic" as const)
  * })
  * ```
@@ -362,9 +334,9 @@ export const layer = (
  * @category layers
  */
 export const layerConfig = (
-  config: Config.Config.Wrap<TokenVaultOptions.TokenVaultOptions> = TokenVaultOptions.config
+  config: Config.Wrap<TokenVaultOptions.TokenVaultOptions> = TokenVaultOptions.config
 ): Layer.Layer<TokenVault, InvalidConfigurationError, HttpClient.HttpClient> =>
-  Layer.scoped(
+  Layer.effect(
     TokenVault,
     Config.unwrap(config).pipe(
       Effect.mapError(fromConfigError),
@@ -397,7 +369,7 @@ export const layerConfig = (
 export const getAccessTokenForConnection = (
   options: AccessTokenForConnectionOptions.Input
 ): Effect.Effect<ConnectionTokenSet, TokenVaultError, TokenVault> =>
-  Effect.flatMap(TokenVault, (vault) => vault.getAccessTokenForConnection(options))
+  TokenVault.use((vault) => vault.getAccessTokenForConnection(options))
 
 /**
  * Drops the cached token set for these options, with the `TokenVault` in context: the next call
@@ -417,4 +389,4 @@ export const getAccessTokenForConnection = (
 export const invalidate = (
   options: AccessTokenForConnectionOptions.Input
 ): Effect.Effect<void, InvalidArgumentError, TokenVault> =>
-  Effect.flatMap(TokenVault, (vault) => vault.invalidate(options))
+  TokenVault.use((vault) => vault.invalidate(options))

@@ -1,6 +1,6 @@
-import { describe, expect, it } from "@effect/vitest"
-import { Arbitrary, Cause, Effect, Exit, Option, Redacted, Schema, SchemaIssue } from "effect"
 import { AccessTokenForConnectionOptions, TokenVaultError } from "@effect-auth0/token-vault"
+import { describe, expect, it } from "@effect/vitest"
+import { Arbitrary, Cause, Effect, Exit, Option, Redacted, Schema, type SchemaIssue } from "effect"
 import * as FastCheck from "./utils/arbitraries.js"
 
 const decode = AccessTokenForConnectionOptions.decode
@@ -62,6 +62,28 @@ describe("call options", () => {
       expect(bearer.message).toContain("Bearer")
     }))
 
+  it.effect.each([
+    [
+      { connection: 7, accessToken: "t" },
+      "connection must be a non-empty string, the connection's name (e.g. \"google-oauth2\")"
+    ],
+    [
+      { connection: "github", accessToken: 12 },
+      "accessToken must be a non-empty string with no surrounding whitespace and no \"Bearer \" prefix"
+    ],
+    [
+      { connection: "github", refreshToken: null },
+      "refreshToken must be a non-empty string with no surrounding whitespace and no \"Bearer \" prefix"
+    ],
+    [{ connection: "github", accessToken: "t", loginHint: 5 }, "loginHint must be a non-empty string when given"],
+    [{ connection: "github", accessToken: "t", loginHint: "" }, "loginHint must be a non-empty string when given"],
+    [{ connection: "github", accessToken: "t", cache: "yes" }, "cache must be a boolean when given"]
+  ])("says the rule, not a generic message, for %j", ([input, message]) =>
+    Effect.gen(function*() {
+      // Effect 4's Schema formatter differs from Effect 3's: each option keeps its own message.
+      expect((yield* Effect.flip(decode(input))).message).toBe(message)
+    }))
+
   // Strings are fenced with ⟦ ⟧ so that finding one in a message means it was echoed.
   const fenced = FastCheck.string().pipe(Arbitrary.map((s) => `⟦${s}⟧`))
   const hostileValue = FastCheck.oneof(
@@ -91,7 +113,9 @@ describe("call options", () => {
     hostileValue
   )
 
-  it.effect.prop("random options end in decoded options or an InvalidArgumentError that repeats no value", [hostileOptions], ([input]) =>
+  it.effect.prop("random options end in decoded options or an InvalidArgumentError that repeats no value", [
+    hostileOptions
+  ], ([input]) =>
     Effect.gen(function*() {
       const exit = yield* Effect.exit(decode(input))
       if (Exit.isSuccess(exit)) {
@@ -119,23 +143,65 @@ describe("call options", () => {
 const isFailOnly = <E>(cause: Cause.Cause<E>) => cause.reasons.length === 1 && Cause.isFailReason(cause.reasons[0]!)
 
 describe("decode's fast path", () => {
-  const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
+  // The message annotation of an issue's own schema or filter, if any.
+  const ownMessage = (issue: SchemaIssue.Issue): unknown => {
+    if (issue._tag === "Filter") return issue.filter.annotations?.message
+    if (issue._tag === "Pointer") return undefined
+    const annotations = "annotations" in issue ? issue.annotations : undefined
+    const ast = "ast" in issue
+      ? (issue.ast as { readonly annotations?: { readonly message?: unknown } } | undefined)
+      : undefined
+    return annotations?.message ?? ast?.annotations?.message
+  }
+  // The first failure of an issue tree: its path, whether a key is missing, and the first message
+  // a field's schema or filter gives on the way down.
+  const firstFailure = (
+    issue: SchemaIssue.Issue,
+    path: ReadonlyArray<PropertyKey> = [],
+    message: unknown = undefined
+  ): { readonly path: ReadonlyArray<PropertyKey>; readonly missing: boolean; readonly message: unknown } => {
+    const found = message ?? (path.length > 0 ? ownMessage(issue) : undefined)
+    switch (issue._tag) {
+      case "Pointer":
+        return firstFailure(issue.issue, [...path, ...issue.path], found)
+      case "Filter":
+      case "Encoding":
+        return firstFailure(issue.issue, path, found)
+      case "Composite":
+        return firstFailure(issue.issues[0], path, found)
+      case "AnyOf":
+        return issue.issues.length > 0
+          ? firstFailure(issue.issues[0]!, path, found)
+          : { path, missing: false, message: found }
+      default:
+        return { path, missing: issue._tag === "MissingKey", message: found }
+    }
+  }
 
-  // The reference: the Schema alone, its ParseError mapped as `decode` maps it. A getter that
-  // throws makes it throw, which `Effect.suspend` records as a defect.
+  // The reference: the Schema alone, its SchemaError mapped as `decode` maps it. A getter that
+  // throws makes it die, which `Effect.suspend` keeps a defect.
   const decodeWithSchema = (input: unknown) =>
     Effect.mapError(
-      Effect.suspend(() => Schema.decodeUnknownEffect(AccessTokenForConnectionOptions.AccessTokenForConnectionOptions)(input)),
+      Effect.suspend(() =>
+        Schema.decodeUnknownEffect(AccessTokenForConnectionOptions.AccessTokenForConnectionOptions)(input)
+      ),
       (error) => {
-        const issue = formatter(error.issue).issues[0]
-        const argument = issue?.path?.[0]
+        const failure = firstFailure(error.issue)
+        const argument = failure.path[0]
         if (typeof argument !== "string") {
           return {
             argument: "options",
             message: "options must be an object with a connection and an accessToken or a refreshToken"
           }
         }
-        return { argument, message: issue!.message === "Missing key" ? `${argument} is required` : issue!.message }
+        return {
+          argument,
+          message: failure.missing
+            ? `${argument} is required`
+            : typeof failure.message === "string"
+            ? failure.message
+            : `${argument} is invalid`
+        }
       }
     )
 
@@ -166,10 +232,18 @@ describe("decode's fast path", () => {
     { weight: 3, arbitrary: token },
     { weight: 2, arbitrary: FastCheck.string() },
     { weight: 1, arbitrary: whitespace },
-    { weight: 1, arbitrary: FastCheck.tuple(whitespace, token, whitespace).pipe(Arbitrary.map(([before, s, after]) => `${before}${s}${after}`)) },
     {
       weight: 1,
-      arbitrary: FastCheck.tuple(FastCheck.constantFrom("Bearer ", "bearer\t", "BEARER\u00a0", "Bearer", "Bearer  "), token)
+      arbitrary: FastCheck.tuple(whitespace, token, whitespace).pipe(
+        Arbitrary.map(([before, s, after]) => `${before}${s}${after}`)
+      )
+    },
+    {
+      weight: 1,
+      arbitrary: FastCheck.tuple(
+        FastCheck.constantFrom("Bearer ", "bearer\t", "BEARER\u00a0", "Bearer", "Bearer  "),
+        token
+      )
         .pipe(Arbitrary.map(([prefix, s]) => `${prefix}${s}`))
     }
   )
@@ -192,7 +266,8 @@ describe("decode's fast path", () => {
       )
     }
   )
-  const often = <A>(arbitrary: FastCheck.Arbitrary<A>) => FastCheck.oneof({ weight: 3, arbitrary }, { weight: 1, arbitrary: anyValue })
+  const often = <A>(arbitrary: FastCheck.Arbitrary<A>) =>
+    FastCheck.oneof({ weight: 3, arbitrary }, { weight: 1, arbitrary: anyValue })
   const subject = often(FastCheck.oneof(token, token.pipe(Arbitrary.map((s) => Redacted.make(s)))))
   const loginHint = often(FastCheck.option(token, { nil: undefined }))
   const cache = often(FastCheck.option(FastCheck.boolean(), { nil: undefined }))
@@ -211,12 +286,18 @@ describe("decode's fast path", () => {
         loginHint,
         cache
       }, { requiredKeys: [] })
-    }).pipe(Arbitrary.map(({ connection, name, rest, subject }): Record<string, unknown> => ({ ...rest, [name]: subject, connection })))
+    }).pipe(
+      Arbitrary.map(({ connection, name, rest, subject }): Record<string, unknown> => ({
+        ...rest,
+        [name]: subject,
+        connection
+      }))
+    )
   )
   const extras = FastCheck.dictionary(
-    FastCheck.oneof(FastCheck.string(), FastCheck.constantFrom("connection", "accessToken", "__proto__")).pipe(Arbitrary.filter((key) =>
-      key !== "length"
-    )),
+    FastCheck.oneof(FastCheck.string(), FastCheck.constantFrom("connection", "accessToken", "__proto__")).pipe(
+      Arbitrary.filter((key) => key !== "length")
+    ),
     anyValue,
     { maxKeys: 2 }
   )
@@ -309,19 +390,34 @@ describe("decode's fast path", () => {
 
   it.effect("keeps the Schema's keys: given undefined ones kept, excess ones dropped", () =>
     Effect.gen(function*() {
-      const input = { extra: "x", cache: undefined, loginHint: undefined, refreshToken: undefined, accessToken: "at", connection: "github" }
+      const input = {
+        extra: "x",
+        cache: undefined,
+        loginHint: undefined,
+        refreshToken: undefined,
+        accessToken: "at",
+        connection: "github"
+      }
       const decoded = yield* decode(input)
-      expect(Reflect.ownKeys(decoded)).toStrictEqual(["connection", "accessToken", "refreshToken", "loginHint", "cache"])
+      expect(Reflect.ownKeys(decoded)).toStrictEqual([
+        "connection",
+        "accessToken",
+        "refreshToken",
+        "loginHint",
+        "cache"
+      ])
       expect(revealed(decoded)).toStrictEqual(revealed(yield* decodeWithSchema(input)))
     }))
 
   it.effect("turns a valid token into a Redacted that String and JSON never reveal", () =>
     Effect.gen(function*() {
       const given = Redacted.make("⟦refresh⟧")
-      for (const input of [
-        { connection: "github", accessToken: "⟦access⟧", loginHint: "octocat", cache: true },
-        { connection: "github", refreshToken: given }
-      ]) {
+      for (
+        const input of [
+          { connection: "github", accessToken: "⟦access⟧", loginHint: "octocat", cache: true },
+          { connection: "github", refreshToken: given }
+        ]
+      ) {
         const decoded = yield* decode(input)
         const token = decoded.accessToken ?? decoded.refreshToken
         expect(Redacted.isRedacted(token)).toBe(true)
@@ -340,18 +436,24 @@ describe("decode's fast path", () => {
     Effect.gen(function*() {
       const reads: Array<string> = []
       // A second read of refreshToken would find both tokens.
-      const first: Record<string, string | undefined> = { connection: "github", accessToken: "at", refreshToken: undefined }
+      const first: Record<string, string | undefined> = {
+        connection: "github",
+        accessToken: "at",
+        refreshToken: undefined
+      }
       const again: Record<string, string | undefined> = { ...first, refreshToken: "rt" }
       const input = Object.defineProperties(
         {},
-        Object.fromEntries(Object.keys(first).map((key) => [key, {
-          enumerable: true,
-          get: () => {
-            const value = reads.includes(key) ? again[key] : first[key]
-            reads.push(key)
-            return value
-          }
-        }]))
+        Object.fromEntries(
+          Object.keys(first).map((key) => [key, {
+            enumerable: true,
+            get: () => {
+              const value = reads.includes(key) ? again[key] : first[key]
+              reads.push(key)
+              return value
+            }
+          }])
+        )
       )
       const decoded = yield* decode(input)
       expect(reads).toStrictEqual(["connection", "accessToken", "refreshToken"])
@@ -370,12 +472,17 @@ describe("decode's fast path", () => {
         })
       const { proxy, revoke } = Proxy.revocable({ connection: "github", accessToken: "at" }, {})
       revoke()
+      const trap = () => {
+        throw new Error("⟦trap⟧")
+      }
       for (
         const input of [
           throwing("connection"),
           throwing("accessToken"),
           throwing("cache"),
-          new Proxy({}, { ownKeys: () => [], get: () => { throw new Error("⟦trap⟧") } }),
+          // A Proxy whose every read throws, and that says it has the options' keys.
+          new Proxy({}, { ownKeys: () => [], has: () => true, get: trap }),
+          new Proxy({ connection: "github", accessToken: "at" }, { get: trap }),
           proxy,
           { connection: "github", refreshToken: wiped() }
         ]
@@ -384,5 +491,17 @@ describe("decode's fast path", () => {
         expect(Exit.isFailure(exit) && isFailOnly(exit.cause)).toBe(true)
         unreadable(yield* Effect.flip(decode(input)))
       }
+      // A Proxy that lists no keys and says it has none: Effect 4's Schema asks before it reads
+      // (Effect 3's read, and met the throwing trap), so the options read as empty.
+      const keyless = new Proxy({}, { ownKeys: () => [], get: trap })
+      const exit = yield* Effect.exit(decode(keyless))
+      expect(Exit.isFailure(exit) && isFailOnly(exit.cause)).toBe(true)
+      const error = yield* Effect.flip(decode(keyless))
+      expect(error).toBeInstanceOf(TokenVaultError.InvalidArgumentError)
+      expect({ argument: error.argument, message: error.message }).toEqual({
+        argument: "connection",
+        message: "connection is required"
+      })
+      expect(`${error.message} ${JSON.stringify(error)} ${String(error)}`).not.toContain("⟦trap⟧")
     }))
 })

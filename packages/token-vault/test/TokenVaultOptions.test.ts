@@ -1,7 +1,7 @@
+import { TokenVault, TokenVaultError } from "@effect-auth0/token-vault"
 import { describe, expect, it } from "@effect/vitest"
 import { Arbitrary, Cause, ConfigProvider, Effect, Exit, Layer, Option, Redacted, Result } from "effect"
 import { readFileSync } from "node:fs"
-import { TokenVault, TokenVaultError } from "@effect-auth0/token-vault"
 import { packageName, packageVersion } from "../src/internal/version.js"
 import * as FastCheck from "./utils/arbitraries.js"
 import { stubHttpClient } from "./utils/stubHttpClient.js"
@@ -22,37 +22,41 @@ const tokenUrlFor = (domain: string) =>
   }).pipe(Effect.scoped)
 
 describe("client options", () => {
-  it.effect.each([
-    ["tenant.auth0.com", "https://tenant.auth0.com/oauth/token"],
-    ["https://tenant.auth0.com", "https://tenant.auth0.com/oauth/token"],
-    ["https://tenant.auth0.com/", "https://tenant.auth0.com/oauth/token"],
-    ["tenant.auth0.com/", "https://tenant.auth0.com/oauth/token"],
-    ["HTTPS://Login.Example.COM", "https://login.example.com/oauth/token"],
-    ["login.example.com:8443", "https://login.example.com:8443/oauth/token"],
-    ["http://127.0.0.1:4000", "http://127.0.0.1:4000/oauth/token"],
-    ["http://localhost:4000/", "http://localhost:4000/oauth/token"],
-    ["http://[::1]:4000", "http://[::1]:4000/oauth/token"]
-  ] as const)("accepts the domain %s", ([domain, url]) =>
+  it.effect.each(
+    [
+      ["tenant.auth0.com", "https://tenant.auth0.com/oauth/token"],
+      ["https://tenant.auth0.com", "https://tenant.auth0.com/oauth/token"],
+      ["https://tenant.auth0.com/", "https://tenant.auth0.com/oauth/token"],
+      ["tenant.auth0.com/", "https://tenant.auth0.com/oauth/token"],
+      ["HTTPS://Login.Example.COM", "https://login.example.com/oauth/token"],
+      ["login.example.com:8443", "https://login.example.com:8443/oauth/token"],
+      ["http://127.0.0.1:4000", "http://127.0.0.1:4000/oauth/token"],
+      ["http://localhost:4000/", "http://localhost:4000/oauth/token"],
+      ["http://[::1]:4000", "http://[::1]:4000/oauth/token"]
+    ] as const
+  )("accepts the domain %s", ([domain, url]) =>
     Effect.gen(function*() {
       expect(yield* tokenUrlFor(domain)).toBe(url)
     }))
 
-  it.effect.each([
-    ["", "non-empty"],
-    [" tenant.auth0.com", "whitespace"],
-    ["tenant.auth0.com\n", "whitespace"],
-    ["ten ant.auth0.com", "whitespace"],
-    ["http://tenant.auth0.com", "https"],
-    ["http://192.168.1.10", "https"],
-    ["ftp://tenant.auth0.com", "https"],
-    ["https://tenant.auth0.com/oauth", "no path"],
-    ["https://tenant.auth0.com?x=1", "no path, query"],
-    ["https://tenant.auth0.com#frag", "fragment"],
-    ["https://user:hunter2@tenant.auth0.com", "user-info"],
-    ["https://", "host"],
-    ["https://exa mple.com", "whitespace"],
-    ["https://[zz]", "valid host"]
-  ] as const)("rejects the domain %j", ([domain, reason]) =>
+  it.effect.each(
+    [
+      ["", "non-empty"],
+      [" tenant.auth0.com", "whitespace"],
+      ["tenant.auth0.com\n", "whitespace"],
+      ["ten ant.auth0.com", "whitespace"],
+      ["http://tenant.auth0.com", "https"],
+      ["http://192.168.1.10", "https"],
+      ["ftp://tenant.auth0.com", "https"],
+      ["https://tenant.auth0.com/oauth", "no path"],
+      ["https://tenant.auth0.com?x=1", "no path, query"],
+      ["https://tenant.auth0.com#frag", "fragment"],
+      ["https://user:hunter2@tenant.auth0.com", "user-info"],
+      ["https://", "host"],
+      ["https://exa mple.com", "whitespace"],
+      ["https://[zz]", "valid host"]
+    ] as const
+  )("rejects the domain %j", ([domain, reason]) =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(tokenUrlFor(domain))
       expect(error._tag).toBe("InvalidConfigurationError")
@@ -62,29 +66,37 @@ describe("client options", () => {
       expect(configError.message).not.toContain("hunter2")
     }))
 
-  it.effect.each([
-    [{ clientId: "" }, "clientId"],
-    [{ clientId: 42 }, "clientId"],
-    [{ clientSecret: undefined }, "clientSecret"],
-    [{ clientSecret: "plain-string-secret" }, "clientSecret"],
-    [{ clientSecret: Redacted.make("") }, "clientSecret"],
-    [{ clientAuthentication: "private_key_jwt" }, "clientAuthentication"],
-    [{ telemetry: "yes" }, "telemetry"],
-    [{ cache: { store: { get: () => undefined, set: () => undefined } } }, "cache.store"],
-    [{ cache: { maxEntries: 0 } }, "cache.maxEntries"],
-    [{ retry: { maxAttempts: 1.5 } }, "retry.maxAttempts"],
-    [{ retry: { baseDelay: "soon" } }, "retry.baseDelay"],
-    [{ timeout: { attempt: Infinity } }, "timeout.attempt"],
-    [{ maxResponseBytes: -1 }, "maxResponseBytes"],
-    [{ mtlsEndpoint: "https://mtls.tenant.auth0.com/oauth/token" }, "mtlsEndpoint"],
-    [{ clientAuthentication: "tls_client_auth", mtlsEndpoint: "http://mtls.tenant.auth0.com/oauth/token" }, "mtlsEndpoint"],
-    [{ domain: undefined }, "domain"]
-  ] as const)("rejects %j as the %s option, before any request", ([override, option]) =>
+  it.effect.each(
+    [
+      [{ clientId: "" }, "clientId"],
+      [{ clientId: 42 }, "clientId"],
+      [{ clientSecret: undefined }, "clientSecret"],
+      [{ clientSecret: "plain-string-secret" }, "clientSecret"],
+      [{ clientSecret: Redacted.make("") }, "clientSecret"],
+      [{ clientAuthentication: "private_key_jwt" }, "clientAuthentication"],
+      [{ telemetry: "yes" }, "telemetry"],
+      [{ cache: { store: { get: () => undefined, set: () => undefined } } }, "cache.store"],
+      [{ cache: { maxEntries: 0 } }, "cache.maxEntries"],
+      [{ retry: { maxAttempts: 1.5 } }, "retry.maxAttempts"],
+      [{ retry: { baseDelay: "soon" } }, "retry.baseDelay"],
+      [{ timeout: { attempt: Infinity } }, "timeout.attempt"],
+      [{ maxResponseBytes: -1 }, "maxResponseBytes"],
+      [{ mtlsEndpoint: "https://mtls.tenant.auth0.com/oauth/token" }, "mtlsEndpoint"],
+      [
+        { clientAuthentication: "tls_client_auth", mtlsEndpoint: "http://mtls.tenant.auth0.com/oauth/token" },
+        "mtlsEndpoint"
+      ],
+      [{ domain: undefined }, "domain"]
+    ] as const
+  )("rejects %j as the %s option, before any request", ([override, option]) =>
     Effect.gen(function*() {
       const stub = yield* stubHttpClient(success)
       const options = { domain: "tenant.auth0.com", clientId: "client", clientSecret: secret, ...override }
       const error = yield* Effect.flip(
-        TokenVault.make(options as Parameters<typeof TokenVault.make>[0]).pipe(Effect.provide(stub.layer), Effect.scoped)
+        TokenVault.make(options as Parameters<typeof TokenVault.make>[0]).pipe(
+          Effect.provide(stub.layer),
+          Effect.scoped
+        )
       )
       expect(error).toBeInstanceOf(TokenVaultError.InvalidConfigurationError)
       expect(error.option).toBe(option)
@@ -127,18 +139,24 @@ describe("client options", () => {
       })
       expect(Exit.isSuccess(mtls)).toBe(true)
       const noSecret = yield* build(base)
-      expect(Exit.isFailure(noSecret) && Cause.findErrorOption(noSecret.cause).pipe(Option.map((error) => error.option)))
+      expect(
+        Exit.isFailure(noSecret) && Cause.findErrorOption(noSecret.cause).pipe(Option.map((error) => error.option))
+      )
         .toEqual(Option.some("clientSecret"))
     }))
 
   it.effect("layerConfig fails with InvalidConfigurationError when a variable is missing", () =>
     Effect.gen(function*() {
       const stub = yield* stubHttpClient(success)
-      const error = yield* TokenVault.getAccessTokenForConnection({ connection: "github", accessToken: "subject" }).pipe(
-        Effect.provide(TokenVault.layerConfig().pipe(Layer.provide(stub.layer))),
-        Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromEnv({ env: { AUTH0_DOMAIN: "tenant.auth0.com" } })),
-        Effect.flip
-      )
+      const error = yield* TokenVault.getAccessTokenForConnection({ connection: "github", accessToken: "subject" })
+        .pipe(
+          Effect.provide(TokenVault.layerConfig().pipe(Layer.provide(stub.layer))),
+          Effect.provideService(
+            ConfigProvider.ConfigProvider,
+            ConfigProvider.fromEnv({ env: { AUTH0_DOMAIN: "tenant.auth0.com" } })
+          ),
+          Effect.flip
+        )
       expect(error._tag).toBe("InvalidConfigurationError")
       expect(error.message).toContain("AUTH0_CLIENT_ID")
     }))
@@ -171,7 +189,12 @@ describe("client options, hostile values", () => {
     clientSecret: anyValue,
     clientAuthentication: FastCheck.oneof(
       anyValue,
-      FastCheck.constantFrom("client_secret_post", "client_secret_basic", "tls_client_auth", "self_signed_tls_client_auth")
+      FastCheck.constantFrom(
+        "client_secret_post",
+        "client_secret_basic",
+        "tls_client_auth",
+        "self_signed_tls_client_auth"
+      )
     ),
     telemetry: FastCheck.oneof(anyValue, FastCheck.boolean()),
     mtlsEndpoint: anyValue,
@@ -189,7 +212,10 @@ describe("client options, hostile values", () => {
         { requiredKeys: [] }
       )
     ),
-    timeout: FastCheck.oneof(anyValue, FastCheck.record({ attempt: anyDuration, total: anyDuration }, { requiredKeys: [] })),
+    timeout: FastCheck.oneof(
+      anyValue,
+      FastCheck.record({ attempt: anyDuration, total: anyDuration }, { requiredKeys: [] })
+    ),
     maxResponseBytes: anyCount
   }, { requiredKeys: [] })
 
@@ -203,7 +229,8 @@ describe("client options, hostile values", () => {
         const exit = yield* Effect.exit(
           Effect.flatMap(
             TokenVault.make(options as Parameters<typeof TokenVault.make>[0]),
-            (vault) => Effect.result(vault.getAccessTokenForConnection({ connection: "github", accessToken: "subject-token" }))
+            (vault) =>
+              Effect.result(vault.getAccessTokenForConnection({ connection: "github", accessToken: "subject-token" }))
           ).pipe(Effect.provide(stub.layer), Effect.scoped)
         )
         if (Exit.isFailure(exit)) {

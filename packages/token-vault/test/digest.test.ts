@@ -1,9 +1,9 @@
-import { createHash, hash } from "node:crypto"
+import { TokenVault } from "@effect-auth0/token-vault"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Option, Redacted } from "effect"
 import { WebCrypto } from "effect/crypto"
 import { HttpClient } from "effect/http"
-import { TokenVault } from "@effect-auth0/token-vault"
+import { createHash, hash } from "node:crypto"
 import { makeSha256, type Runtime } from "../src/internal/digest.js"
 import * as fc from "./utils/arbitraries.js"
 
@@ -11,28 +11,36 @@ const expected = (text: string) => createHash("sha256").update(text).digest("hex
 
 /** The digest of `text` in `runtime`, and which kind of digest that runtime has. */
 const run = (runtime: Runtime, text: string) =>
-  Effect.flatMap(makeSha256(runtime), Option.match({
-    onNone: () => Effect.die("no digest"),
-    onSome: (sha256) =>
-      Effect.map(sha256._tag === "Sync" ? Effect.sync(() => sha256.digest(text)) : sha256.digest(text), (digest) => ({
-        kind: sha256._tag,
-        digest
-      }))
-  }))
+  Effect.flatMap(
+    makeSha256(runtime),
+    Option.match({
+      onNone: () => Effect.die("no digest"),
+      onSome: (sha256) =>
+        Effect.map(sha256._tag === "Sync" ? Effect.sync(() => sha256.digest(text)) : sha256.digest(text), (digest) => ({
+          kind: sha256._tag,
+          digest
+        }))
+    })
+  )
 
 /** A runtime without `node:crypto`: only WebCrypto (Effect's `WebCrypto` reference) is left. */
 const webCryptoOnly: Runtime = {}
 
 describe("subject token digests", () => {
-  it.effect.prop("node:crypto and WebCrypto give the same SHA-256 text for any string", [fc.binaryString()], ([text]) =>
-    Effect.gen(function*() {
-      const viaNode = yield* run(globalThis as Runtime, text)
-      const viaWebCrypto = yield* run(webCryptoOnly, text)
-      expect(viaNode.kind).toBe("Sync")
-      expect(viaWebCrypto.kind).toBe("Async")
-      expect(viaNode.digest).toBe(expected(text))
-      expect(viaWebCrypto.digest).toBe(viaNode.digest)
-    }), { arbitrary: { runs: 200 } })
+  it.effect.prop(
+    "node:crypto and WebCrypto give the same SHA-256 text for any string",
+    [fc.binaryString()],
+    ([text]) =>
+      Effect.gen(function*() {
+        const viaNode = yield* run(globalThis as Runtime, text)
+        const viaWebCrypto = yield* run(webCryptoOnly, text)
+        expect(viaNode.kind).toBe("Sync")
+        expect(viaWebCrypto.kind).toBe("Async")
+        expect(viaNode.digest).toBe(expected(text))
+        expect(viaWebCrypto.digest).toBe(viaNode.digest)
+      }),
+    { arbitrary: { runs: 200 } }
+  )
 
   it.effect("finds node:crypto through process.getBuiltinModule, and nothing in a runtime without either", () =>
     Effect.gen(function*() {
@@ -55,7 +63,15 @@ describe("subject token digests", () => {
         makeSha256(runtime).pipe(Effect.map(Option.isNone), Effect.provideService(WebCrypto.WebCrypto, {} as Crypto))
       expect(yield* none({})).toBe(true)
       expect(yield* none({ process: { getBuiltinModule: () => undefined } })).toBe(true)
-      expect(yield* none({ process: { getBuiltinModule: () => { throw new Error("no") } } })).toBe(true)
+      expect(
+        yield* none({
+          process: {
+            getBuiltinModule: () => {
+              throw new Error("no")
+            }
+          }
+        })
+      ).toBe(true)
     }))
 })
 

@@ -1,12 +1,17 @@
+import { TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
+import { EmulatorHttpClient, EmulatorServer, Fault, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Redacted, type Scope } from "effect"
 import { FetchHttpClient, HttpClient } from "effect/http"
 import { TestClock } from "effect/testing"
-import { NodeHttpClient } from "@effect/platform-node"
-import { TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
-import { EmulatorHttpClient, EmulatorServer, Fault, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+import { readFileSync } from "node:fs"
 import { closedPort } from "./utils/closedPort.js"
 import { secretOf, tenant } from "./utils/tenant.js"
+
+const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+  readonly version: string
+}
 
 interface Setup {
   readonly emulator: TokenVaultEmulator.TokenVaultEmulator
@@ -68,7 +73,10 @@ describe.each(transports)("exchange over the %s", (_, setup) => {
       yield* TestClock.setTime(1_800_000_000_000)
       const { makeVault } = yield* setup
       const vault = yield* makeVault()
-      const tokenSet = yield* vault.getAccessTokenForConnection({ connection: "github", accessToken: "alice-access-token" })
+      const tokenSet = yield* vault.getAccessTokenForConnection({
+        connection: "github",
+        accessToken: "alice-access-token"
+      })
       expect(Redacted.value(tokenSet.accessToken)).toBe("gho_alice")
       expect(tokenSet.scope).toBe("repo")
       expect(tokenSet.expiresAt).toBe(1_800_000_000 + 3600)
@@ -116,7 +124,7 @@ describe.each(transports)("exchange over the %s", (_, setup) => {
         client_secret: secretOf("web-app")
       })
       const telemetry = JSON.parse(atob(request!.headers["auth0-client"]!))
-      expect(telemetry).toEqual({ name: "@effect-auth0/token-vault", version: "0.1.0" })
+      expect(telemetry).toEqual({ name: "@effect-auth0/token-vault", version: manifest.version })
     }))
 
   it.effect("client_secret_basic sends the credentials in the Authorization header only", () =>
@@ -127,7 +135,10 @@ describe.each(transports)("exchange over the %s", (_, setup) => {
         clientSecret: Redacted.make(secretOf("basic-only")),
         clientAuthentication: "client_secret_basic"
       })
-      const tokenSet = yield* vault.getAccessTokenForConnection({ connection: "github", accessToken: "alice-access-token" })
+      const tokenSet = yield* vault.getAccessTokenForConnection({
+        connection: "github",
+        accessToken: "alice-access-token"
+      })
       expect(Redacted.value(tokenSet.accessToken)).toBe("gho_alice")
       const [request] = yield* emulator.requests
       expect(request!.headers["authorization"]).toBe(`Basic ${btoa(`basic-only:${secretOf("basic-only")}`)}`)
@@ -147,9 +158,11 @@ describe.each(transports)("exchange over the %s", (_, setup) => {
   it.effect("an unknown subject token is invalid_grant", () =>
     Effect.gen(function*() {
       const vault = yield* Effect.flatMap(setup, (s) => s.makeVault())
-      const error = exchangeError(yield* Effect.flip(
-        vault.getAccessTokenForConnection({ connection: "github", accessToken: "nobody-knows-me" })
-      ))
+      const error = exchangeError(
+        yield* Effect.flip(
+          vault.getAccessTokenForConnection({ connection: "github", accessToken: "nobody-knows-me" })
+        )
+      )
       expect(error.status).toBe(401)
       expect(error.error).toBe("invalid_grant")
     }))
@@ -161,19 +174,23 @@ describe.each(transports)("exchange over the %s", (_, setup) => {
       const first = yield* vault.getAccessTokenForConnection({ connection: "github", accessToken: "alice-short-lived" })
       expect(first.expiresAt).toBe(1_800_000_000 + 3600)
       yield* TestClock.adjust("2 minutes")
-      const error = exchangeError(yield* Effect.flip(
-        vault.getAccessTokenForConnection({ connection: "github", accessToken: "alice-short-lived", cache: false })
-      ))
+      const error = exchangeError(
+        yield* Effect.flip(
+          vault.getAccessTokenForConnection({ connection: "github", accessToken: "alice-short-lived", cache: false })
+        )
+      )
       expect(error.error).toBe("invalid_grant")
     }))
 
   it.effect("a connection the user never linked, or an unknown login_hint, is federated_connection_refresh_token_not_found", () =>
     Effect.gen(function*() {
       const vault = yield* Effect.flatMap(setup, (s) => s.makeVault())
-      for (const options of [
-        { connection: "slack", accessToken: "alice-access-token" },
-        { connection: "google-oauth2", accessToken: "alice-access-token", loginHint: "mallory@example.com" }
-      ]) {
+      for (
+        const options of [
+          { connection: "slack", accessToken: "alice-access-token" },
+          { connection: "google-oauth2", accessToken: "alice-access-token", loginHint: "mallory@example.com" }
+        ]
+      ) {
         const error = exchangeError(yield* Effect.flip(vault.getAccessTokenForConnection(options)))
         expect(error.status).toBe(401)
         expect(error.error).toBe("federated_connection_refresh_token_not_found")
@@ -184,9 +201,11 @@ describe.each(transports)("exchange over the %s", (_, setup) => {
   it.effect("a wrong client secret is refused with 401", () =>
     Effect.gen(function*() {
       const vault = yield* Effect.flatMap(setup, (s) => s.makeVault({ clientSecret: Redacted.make("wrong-secret") }))
-      const error = exchangeError(yield* Effect.flip(
-        vault.getAccessTokenForConnection({ connection: "github", accessToken: "alice-access-token" })
-      ))
+      const error = exchangeError(
+        yield* Effect.flip(
+          vault.getAccessTokenForConnection({ connection: "github", accessToken: "alice-access-token" })
+        )
+      )
       expect(error.status).toBe(401)
       expect(error.error).toBe("access_denied")
     }))
@@ -195,25 +214,31 @@ describe.each(transports)("exchange over the %s", (_, setup) => {
     Effect.gen(function*() {
       const vault = yield* Effect.flatMap(setup, (s) =>
         s.makeVault({ clientId: "no-vault", clientSecret: Redacted.make(secretOf("no-vault")) }))
-      const error = exchangeError(yield* Effect.flip(
-        vault.getAccessTokenForConnection({ connection: "github", accessToken: "alice-access-token" })
-      ))
+      const error = exchangeError(
+        yield* Effect.flip(
+          vault.getAccessTokenForConnection({ connection: "github", accessToken: "alice-access-token" })
+        )
+      )
       expect(error.status).toBe(403)
       expect(error.error).toBe("unauthorized_client")
     }))
 
-  it.effect.each([
-    ["HTML", Fault.Html(), 200, "not JSON"],
-    ["non-JSON", Fault.NonJson(), 200, "not JSON"],
-    ["JSON with wrong types", Fault.WrongTypes(), 200, "access_token"],
-    ["an empty body", Fault.EmptyBody(), 200, "empty body"],
-    ["a 500", Fault.ServerError(), 500, "status 500"]
-  ] as const)("%s is an UnexpectedResponseError", ([_, fault, status, description]) =>
+  it.effect.each(
+    [
+      ["HTML", Fault.Html(), 200, "not JSON"],
+      ["non-JSON", Fault.NonJson(), 200, "not JSON"],
+      ["JSON with wrong types", Fault.WrongTypes(), 200, "access_token"],
+      ["an empty body", Fault.EmptyBody(), 200, "empty body"],
+      ["a 500", Fault.ServerError(), 500, "status 500"]
+    ] as const
+  )("%s is an UnexpectedResponseError", ([_, fault, status, description]) =>
     Effect.gen(function*() {
       const { emulator, makeVault } = yield* setup
       const vault = yield* makeVault()
       yield* emulator.setFault(fault)
-      const error = yield* Effect.flip(vault.getAccessTokenForConnection({ connection: "github", accessToken: "alice-access-token" }))
+      const error = yield* Effect.flip(
+        vault.getAccessTokenForConnection({ connection: "github", accessToken: "alice-access-token" })
+      )
       expect(error._tag).toBe("UnexpectedResponseError")
       expect((error as TokenVaultError.UnexpectedResponseError).status).toBe(status)
       expect((error as TokenVaultError.UnexpectedResponseError).description).toContain(description)
@@ -224,7 +249,9 @@ describe.each(transports)("exchange over the %s", (_, setup) => {
       const { emulator, makeVault } = yield* setup
       const vault = yield* makeVault()
       yield* emulator.setFault(Fault.RateLimited({ retryAfter: 2, limit: 10, remaining: 0, reset: 1_800_000_002 }))
-      const error = yield* Effect.flip(vault.getAccessTokenForConnection({ connection: "github", accessToken: "alice-access-token" }))
+      const error = yield* Effect.flip(
+        vault.getAccessTokenForConnection({ connection: "github", accessToken: "alice-access-token" })
+      )
       expect(error._tag).toBe("RateLimitError")
       const rateLimit = error as TokenVaultError.RateLimitError
       expect(rateLimit.retryAfter).toBe(2)
@@ -235,14 +262,19 @@ describe.each(transports)("exchange over the %s", (_, setup) => {
     }))
 })
 
-describe.each([
-  ["fetch", FetchHttpClient.layer],
-  ["undici", NodeHttpClient.layerUndici]
-] as const)("a refused connection over %s", (_, http) => {
+describe.each(
+  [
+    ["fetch", FetchHttpClient.layer],
+    ["undici", NodeHttpClient.layerUndici]
+  ] as const
+)("a refused connection over %s", (_, http) => {
   it.effect("is a TransportError naming the token endpoint", () =>
     Effect.gen(function*() {
       const domain = `http://127.0.0.1:${yield* closedPort}`
-      const error = yield* TokenVault.getAccessTokenForConnection({ connection: "github", accessToken: "alice-access-token" }).pipe(
+      const error = yield* TokenVault.getAccessTokenForConnection({
+        connection: "github",
+        accessToken: "alice-access-token"
+      }).pipe(
         Effect.provide(TokenVault.layer(clientOptions(domain))),
         Effect.provide(http),
         Effect.flip

@@ -1,7 +1,7 @@
-import { describe, expect, it } from "@effect/vitest"
-import { Cause, Effect, Exit, Layer, Option, Redacted } from "effect"
 import { TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
 import { ApiClient, type ApiClientOptions, InvalidConfigurationError } from "@effect-auth0/token-vault-promise"
+import { describe, expect, it } from "@effect/vitest"
+import { Cause, Effect, Exit, Layer, Option, Redacted } from "effect"
 import { stubHttpClient } from "./utils/stubHttpClient.js"
 
 const success = { status: 200, body: JSON.stringify({ access_token: "federated", expires_in: 60 }) }
@@ -33,7 +33,9 @@ const wipedSecret = () => {
 
 const unreadable = "options could not be read: reading one of its properties threw"
 
-type Build = (options: TokenVaultOptions.TokenVaultOptions) => Effect.Effect<unknown, TokenVaultError.InvalidConfigurationError>
+type Build = (
+  options: TokenVaultOptions.TokenVaultOptions
+) => Effect.Effect<unknown, TokenVaultError.InvalidConfigurationError>
 
 const builds: ReadonlyArray<readonly [string, Build]> = [
   ["make", (options) =>
@@ -53,13 +55,30 @@ const hostile: ReadonlyArray<readonly [string, () => object, string, string]> = 
   ["a throwing getter on cache", () => throwingGetter("cache"), "options", unreadable],
   ["a throwing getter on retry", () => throwingGetter("retry"), "options", unreadable],
   ["a throwing getter on timeout", () => throwingGetter("timeout"), "options", unreadable],
-  ["a throwing getter on cache.maxEntries", () => ({ ...base, cache: throwingGetter("maxEntries", {}) }), "options", unreadable],
+  [
+    "a throwing getter on cache.maxEntries",
+    () => ({ ...base, cache: throwingGetter("maxEntries", {}) }),
+    "options",
+    unreadable
+  ],
   ["a Proxy throwing on get", () => throwingProxy("get"), "options", unreadable],
-  ["a Proxy throwing on every trap", () => throwingProxy("get", "has", "ownKeys", "getOwnPropertyDescriptor", "getPrototypeOf"), "options", unreadable],
-  ["a wiped Redacted clientSecret", wipedSecret, "clientSecret", "clientSecret could not be read: the Redacted was wiped"]
+  [
+    "a Proxy throwing on every trap",
+    () => throwingProxy("get", "has", "ownKeys", "getOwnPropertyDescriptor", "getPrototypeOf"),
+    "options",
+    unreadable
+  ],
+  [
+    "a wiped Redacted clientSecret",
+    wipedSecret,
+    "clientSecret",
+    "clientSecret could not be read: the Redacted was wiped"
+  ]
 ]
 
-const table = builds.flatMap(([via, build]) => hostile.map(([name, options, option, message]) => [via, name, build, options, option, message] as const))
+const table = builds.flatMap(([via, build]) =>
+  hostile.map(([name, options, option, message]) => [via, name, build, options, option, message] as const)
+)
 
 describe("hostile client options", () => {
   it.effect.each(table)("%s fails typed on %s", ([, , build, options, option, message]) =>
@@ -79,14 +98,21 @@ describe("hostile client options", () => {
 
 describe("hostile ApiClient options", () => {
   const customFetch: typeof fetch = () => Promise.resolve(new Response(success.body, { status: 200 }))
-  const facadeBase = { domain: "tenant.auth0.com", clientId: "client", clientSecret: "client-secret-value", customFetch }
+  const facadeBase = {
+    domain: "tenant.auth0.com",
+    clientId: "client",
+    clientSecret: "client-secret-value",
+    customFetch
+  }
 
-  it.each([
-    ["clientSecret", () => throwingGetter("clientSecret", facadeBase)],
-    ["customFetch", () => throwingGetter("customFetch", facadeBase)],
-    ["domain", () => throwingGetter("domain", facadeBase)],
-    ["retry.maxAttempts", () => ({ ...facadeBase, retry: throwingGetter("maxAttempts", {}) })]
-  ] as const)("a throwing getter on %s ends in InvalidConfigurationError", async (_, options) => {
+  it.each(
+    [
+      ["clientSecret", () => throwingGetter("clientSecret", facadeBase)],
+      ["customFetch", () => throwingGetter("customFetch", facadeBase)],
+      ["domain", () => throwingGetter("domain", facadeBase)],
+      ["retry.maxAttempts", () => ({ ...facadeBase, retry: throwingGetter("maxAttempts", {}) })]
+    ] as const
+  )("a throwing getter on %s ends in InvalidConfigurationError", async (_, options) => {
     const outcome = await (async () => {
       const apiClient = new ApiClient(options() as ApiClientOptions)
       try {

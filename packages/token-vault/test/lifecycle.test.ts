@@ -1,6 +1,6 @@
+import { TokenVault } from "@effect-auth0/token-vault"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Fiber, Redacted, Scope } from "effect"
-import { TokenVault } from "@effect-auth0/token-vault"
 import { type Script, stubHttpClient } from "./utils/stubHttpClient.js"
 import { github, settle } from "./utils/vault.js"
 
@@ -8,7 +8,11 @@ import { github, settle } from "./utils/vault.js"
 const vaultIn = (scope: Scope.Scope, script: Script) =>
   Effect.gen(function*() {
     const stub = yield* stubHttpClient(script)
-    const vault = yield* TokenVault.make({ domain: "tenant.auth0.com", clientId: "client", clientSecret: Redacted.make("secret") }).pipe(
+    const vault = yield* TokenVault.make({
+      domain: "tenant.auth0.com",
+      clientId: "client",
+      clientSecret: Redacted.make("secret")
+    }).pipe(
       Effect.provide(stub.layer),
       Scope.provide(scope)
     )

@@ -1,11 +1,11 @@
-import * as Http from "node:http"
-import type { AddressInfo } from "node:net"
+import { FetchTokenTransport, type TokenTransport, TokenVault, type TokenVaultError } from "@effect-auth0/token-vault"
+import { NodeTokenVault } from "@effect-auth0/token-vault-node"
+import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Redacted } from "effect"
 import { FetchHttpClient, type HttpClient } from "effect/http"
-import { NodeHttpClient } from "@effect/platform-node"
-import { FetchTokenTransport, type TokenTransport, TokenVault, type TokenVaultError } from "@effect-auth0/token-vault"
-import { NodeTokenVault } from "@effect-auth0/token-vault-node"
+import * as Http from "node:http"
+import type { AddressInfo } from "node:net"
 
 /** A loopback server answering every request with `answer`; `bodies` holds what it was sent. */
 const server = (answer: (res: Http.ServerResponse) => void) =>
@@ -42,21 +42,26 @@ const clients: ReadonlyArray<readonly [string, Http]> = [
 ]
 
 describe("redirects", () => {
-  it.live.each(clients)("over %s, a 307 is an UnexpectedResponseError: the form is not sent on to its Location", ([_, http]) =>
-    Effect.gen(function*() {
-      const elsewhere = yield* server((res) => res.writeHead(200, { "content-type": "application/json" }).end("{}"))
-      const tenant = yield* server((res) => res.writeHead(307, { location: `${elsewhere.url}/oauth/token` }).end())
-      // Built in the test's scope: the Node layers' connection pools live as long as it.
-      const built = yield* Layer.build(http)
-      const vault = yield* TokenVault.make({
-        domain: tenant.url,
-        clientId: "client",
-        clientSecret: Redacted.make("client-secret-never-forwarded"),
-        retry: false
-      }).pipe(Effect.provide(built))
-      const error = yield* Effect.flip(vault.getAccessTokenForConnection({ connection: "github", accessToken: "subject-token" }))
-      expect(error, error.message).toMatchObject({ _tag: "UnexpectedResponseError", status: 307 })
-      expect(tenant.bodies).toHaveLength(1)
-      expect(elsewhere.bodies).toEqual([])
-    }))
+  it.live.each(clients)(
+    "over %s, a 307 is an UnexpectedResponseError: the form is not sent on to its Location",
+    ([_, http]) =>
+      Effect.gen(function*() {
+        const elsewhere = yield* server((res) => res.writeHead(200, { "content-type": "application/json" }).end("{}"))
+        const tenant = yield* server((res) => res.writeHead(307, { location: `${elsewhere.url}/oauth/token` }).end())
+        // Built in the test's scope: the Node layers' connection pools live as long as it.
+        const built = yield* Layer.build(http)
+        const vault = yield* TokenVault.make({
+          domain: tenant.url,
+          clientId: "client",
+          clientSecret: Redacted.make("client-secret-never-forwarded"),
+          retry: false
+        }).pipe(Effect.provide(built))
+        const error = yield* Effect.flip(
+          vault.getAccessTokenForConnection({ connection: "github", accessToken: "subject-token" })
+        )
+        expect(error, error.message).toMatchObject({ _tag: "UnexpectedResponseError", status: 307 })
+        expect(tenant.bodies).toHaveLength(1)
+        expect(elsewhere.bodies).toEqual([])
+      })
+  )
 })

@@ -1,13 +1,14 @@
-import { createHash } from "node:crypto"
+import { TokenCache, type TokenVaultError, TokenVaultMetrics } from "@effect-auth0/token-vault"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Clock, Deferred, Duration, Effect, Exit, Fiber, Metric, Option, Random, Redacted, Stream } from "effect"
 import { TestClock } from "effect/testing"
-import { TokenCache, type TokenVaultError, TokenVaultMetrics } from "@effect-auth0/token-vault"
+import { createHash } from "node:crypto"
 import { recordingTracer } from "./utils/recorders.js"
 import { jsonAnswer } from "./utils/stubHttpClient.js"
 import { advance, forkAll, github, poll, settle, vaultOver } from "./utils/vault.js"
 
-const success = (expiresIn = 3600, token = "federated") => jsonAnswer(200, { access_token: token, expires_in: expiresIn })
+const success = (expiresIn = 3600, token = "federated") =>
+  jsonAnswer(200, { access_token: token, expires_in: expiresIn })
 
 /** A JWT-shaped subject token whose `exp` is `exp` (seconds); the signature is not checked. */
 const jwtExpiringAt = (exp: number) =>
@@ -33,7 +34,10 @@ const counter = (metric: Metric.Counter<number>) => Effect.map(Metric.value(metr
 
 /** A random source whose every draw is `value` (Effect 3's `Random.fixed([value])`). */
 const fixedRandom = (value: number) =>
-  Effect.provideService(Random.Random, { nextDoubleUnsafe: () => value, nextIntUnsafe: () => Math.floor(value * Number.MAX_SAFE_INTEGER) })
+  Effect.provideService(Random.Random, {
+    nextDoubleUnsafe: () => value,
+    nextIntUnsafe: () => Math.floor(value * Number.MAX_SAFE_INTEGER)
+  })
 
 /** Whether `cause` is one typed failure and nothing else. */
 const isFailOnly = <E>(cause: Cause.Cause<E>) => cause.reasons.length === 1 && Cause.isFailReason(cause.reasons[0]!)
@@ -138,7 +142,7 @@ describe("token cache", () => {
       yield* vault.getAccessTokenForConnection(github)
       expect(keys).toHaveLength(1)
       expect(keys[0]).not.toContain("subject-token")
-      expect(keys[0]).toContain(createHash("sha256").update("subject-token").digest("base64url"))
+      expect(keys[0]).toContain(createHash("sha256").update("subject-token").digest("hex"))
     }))
 
   it.effect("cache: false on the client makes every call an exchange", () =>
@@ -185,7 +189,10 @@ describe("coalescing", () => {
   it.effect("when every caller has gone, the exchange is interrupted", () =>
     Effect.gen(function*() {
       const { interrupted, vault } = yield* vaultOver(() => Effect.as(Effect.never, success()))
-      const callers = yield* forkAll([vault.getAccessTokenForConnection(github), vault.getAccessTokenForConnection(github)])
+      const callers = yield* forkAll([
+        vault.getAccessTokenForConnection(github),
+        vault.getAccessTokenForConnection(github)
+      ])
       yield* settle
       yield* Fiber.interruptAll(callers)
       expect(yield* interrupted).toBe(1)
@@ -207,35 +214,49 @@ describe("coalescing", () => {
 })
 
 describe("retries", () => {
-  const rateLimited = (seconds: number) => jsonAnswer(429, { error: "too_many_requests" }, { "retry-after": String(seconds) })
+  const rateLimited = (seconds: number) =>
+    jsonAnswer(429, { error: "too_many_requests" }, { "retry-after": String(seconds) })
   const capped = { retry: { maxRetryAfter: "2 seconds" } } as const
 
-  it.effect.each([
-    [2, "default", {}],
-    [10, "default", {}],
-    [2, "2 seconds", capped]
-  ] as const)("a 429 with Retry-After: %i is retried after exactly that long (maxRetryAfter %s)", ([retryAfter, _, options]) =>
-    Effect.gen(function*() {
-      const { requests, vault } = yield* vaultOver((index) => Effect.succeed(index === 0 ? rateLimited(retryAfter) : success()), options)
-      const call = yield* Effect.forkChild(vault.getAccessTokenForConnection(github))
-      yield* advance(Duration.millis(retryAfter * 1000 - 1))
-      expect(yield* requests).toBe(1)
-      yield* advance("1 millis")
-      const tokenSet = yield* Fiber.join(call)
-      expect(Redacted.value(tokenSet.accessToken)).toBe("federated")
-      expect(yield* requests).toBe(2)
-    }))
+  it.effect.each(
+    [
+      [2, "default", {}],
+      [10, "default", {}],
+      [2, "2 seconds", capped]
+    ] as const
+  )(
+    "a 429 with Retry-After: %i is retried after exactly that long (maxRetryAfter %s)",
+    ([retryAfter, _, options]) =>
+      Effect.gen(function*() {
+        const { requests, vault } = yield* vaultOver(
+          (index) => Effect.succeed(index === 0 ? rateLimited(retryAfter) : success()),
+          options
+        )
+        const call = yield* Effect.forkChild(vault.getAccessTokenForConnection(github))
+        yield* advance(Duration.millis(retryAfter * 1000 - 1))
+        expect(yield* requests).toBe(1)
+        yield* advance("1 millis")
+        const tokenSet = yield* Fiber.join(call)
+        expect(Redacted.value(tokenSet.accessToken)).toBe("federated")
+        expect(yield* requests).toBe(2)
+      })
+  )
 
-  it.effect.each([
-    [11, "default", {}],
-    [3, "2 seconds", capped]
-  ] as const)("a 429 with Retry-After: %i, over maxRetryAfter (%s), fails at once", ([retryAfter, _, options]) =>
-    Effect.gen(function*() {
-      const { requests, vault } = yield* vaultOver(rateLimited(retryAfter), options)
-      const error = yield* Effect.flip(vault.getAccessTokenForConnection(github))
-      expect(error).toMatchObject({ _tag: "RateLimitError", retryAfter })
-      expect(yield* requests).toBe(1)
-    }))
+  it.effect.each(
+    [
+      [11, "default", {}],
+      [3, "2 seconds", capped]
+    ] as const
+  )(
+    "a 429 with Retry-After: %i, over maxRetryAfter (%s), fails at once",
+    ([retryAfter, _, options]) =>
+      Effect.gen(function*() {
+        const { requests, vault } = yield* vaultOver(rateLimited(retryAfter), options)
+        const error = yield* Effect.flip(vault.getAccessTokenForConnection(github))
+        expect(error).toMatchObject({ _tag: "RateLimitError", retryAfter })
+        expect(yield* requests).toBe(1)
+      })
+  )
 
   it.effect("backoff: the first retry comes 0.8-1.2 x baseDelay after the first request, the next 0.8-1.2 x twice that later", () =>
     Effect.gen(function*() {
@@ -254,17 +275,22 @@ describe("retries", () => {
       expectWithin(gaps(instants)[1], 1600, 2400)
     }))
 
-  it.effect.each([
-    ["low", 800, 999, 0],
-    ["high", 1001, 1200, 1]
-  ] as const)("jitter: with the random source at its %s end, the retry comes %i-%i ms after the first request (baseDelay 1 s)", ([_, min, max, random]) =>
-    Effect.gen(function*() {
-      const { instants, vault } = yield* vaultOver(unavailable, { retry: { maxAttempts: 2, baseDelay: "1 second" } })
-      const call = yield* Effect.forkChild(vault.getAccessTokenForConnection(github).pipe(fixedRandom(random)))
-      yield* advance("1200 millis")
-      yield* Effect.flip(Fiber.join(call))
-      expectWithin(gaps(instants)[0], min, max)
-    }))
+  it.effect.each(
+    [
+      ["low", 800, 999, 0],
+      ["high", 1001, 1200, 1]
+    ] as const
+  )(
+    "jitter: with the random source at its %s end, the retry comes %i-%i ms after the first request (baseDelay 1 s)",
+    ([_, min, max, random]) =>
+      Effect.gen(function*() {
+        const { instants, vault } = yield* vaultOver(unavailable, { retry: { maxAttempts: 2, baseDelay: "1 second" } })
+        const call = yield* Effect.forkChild(vault.getAccessTokenForConnection(github).pipe(fixedRandom(random)))
+        yield* advance("1200 millis")
+        yield* Effect.flip(Fiber.join(call))
+        expectWithin(gaps(instants)[0], min, max)
+      })
+  )
 
   it.effect("retry delays are whole milliseconds: a TestClock's time stays readable in nanoseconds", () =>
     Effect.gen(function*() {
@@ -301,11 +327,13 @@ describe("retries", () => {
       expect(yield* requests).toBe(8)
     }))
 
-  it.effect.each([
-    ["a 503", unavailable],
-    ["a 502 page", { status: 502, body: "<html>bad gateway</html>" }],
-    ["a 504", { status: 504, body: "" }]
-  ] as const)("%s, then a success: the call succeeds", ([_, failure]) =>
+  it.effect.each(
+    [
+      ["a 503", unavailable],
+      ["a 502 page", { status: 502, body: "<html>bad gateway</html>" }],
+      ["a 504", { status: 504, body: "" }]
+    ] as const
+  )("%s, then a success: the call succeeds", ([_, failure]) =>
     Effect.gen(function*() {
       const { requests, vault } = yield* vaultOver((index) => Effect.succeed(index === 0 ? failure : success()))
       const call = yield* Effect.forkChild(vault.getAccessTokenForConnection(github))
@@ -334,11 +362,13 @@ describe("retries", () => {
       expect(yield* requests).toBe(4)
     }))
 
-  it.effect.each([
-    ["an OAuth error", jsonAnswer(401, { error: "invalid_grant" }), "TokenExchangeError"],
-    ["a 400", jsonAnswer(400, { error: "invalid_request" }), "TokenExchangeError"],
-    ["a 500", { status: 500, body: "oops" }, "UnexpectedResponseError"]
-  ] as const)("%s is not retried", ([_, answer, tag]) =>
+  it.effect.each(
+    [
+      ["an OAuth error", jsonAnswer(401, { error: "invalid_grant" }), "TokenExchangeError"],
+      ["a 400", jsonAnswer(400, { error: "invalid_request" }), "TokenExchangeError"],
+      ["a 500", { status: 500, body: "oops" }, "UnexpectedResponseError"]
+    ] as const
+  )("%s is not retried", ([_, answer, tag]) =>
     Effect.gen(function*() {
       const { requests, vault } = yield* vaultOver(answer)
       const error = yield* Effect.flip(vault.getAccessTokenForConnection(github))
@@ -413,21 +443,26 @@ describe("time limits", () => {
       expect(yield* requests).toBeLessThan(10)
     }))
 
-  it.effect.each([
-    ["attempt limit (retry: false)", 10_000, { retry: false }, "no complete response within 10s"],
-    ["total limit", 30_000, {}, "no token within 30s, retries included"]
-  ] as const)("a server that never answers: the default %s fails the call at %i ms", ([_, deadline, options, message]) =>
-    Effect.gen(function*() {
-      const { vault } = yield* vaultOver(() => Effect.never, options)
-      const call = yield* Effect.forkChild(Effect.flip(vault.getAccessTokenForConnection(github)))
-      for (let elapsed = 0; elapsed < deadline - 1000; elapsed += 1000) yield* advance("1 second")
-      yield* advance("999 millis")
-      expect(yield* pending(call)).toBe(true)
-      yield* advance("1 millis")
-      const error = yield* Fiber.join(call)
-      expect(error).toMatchObject({ _tag: "TransportError", responseReceived: false })
-      expect(error.message).toContain(message)
-    }))
+  it.effect.each(
+    [
+      ["attempt limit (retry: false)", 10_000, { retry: false }, "no complete response within 10s"],
+      ["total limit", 30_000, {}, "no token within 30s, retries included"]
+    ] as const
+  )(
+    "a server that never answers: the default %s fails the call at %i ms",
+    ([_, deadline, options, message]) =>
+      Effect.gen(function*() {
+        const { vault } = yield* vaultOver(() => Effect.never, options)
+        const call = yield* Effect.forkChild(Effect.flip(vault.getAccessTokenForConnection(github)))
+        for (let elapsed = 0; elapsed < deadline - 1000; elapsed += 1000) yield* advance("1 second")
+        yield* advance("999 millis")
+        expect(yield* pending(call)).toBe(true)
+        yield* advance("1 millis")
+        const error = yield* Fiber.join(call)
+        expect(error).toMatchObject({ _tag: "TransportError", responseReceived: false })
+        expect(error.message).toContain(message)
+      })
+  )
 
   it.effect("a total limit of zero fails at once, without a request", () =>
     Effect.gen(function*() {
@@ -511,7 +546,10 @@ describe("metrics and spans", () => {
           ? Effect.as(Deferred.await(gate), success())
           : Effect.succeed(jsonAnswer(401, { error: "invalid_grant" }))
       )
-      const pair = yield* forkAll([vault.getAccessTokenForConnection(github), vault.getAccessTokenForConnection(github)])
+      const pair = yield* forkAll([
+        vault.getAccessTokenForConnection(github),
+        vault.getAccessTokenForConnection(github)
+      ])
       yield* settle
       yield* advance("2 seconds")
       yield* Deferred.succeed(gate, undefined)
@@ -524,7 +562,10 @@ describe("metrics and spans", () => {
       expect((yield* counter(TokenVaultMetrics.coalesced)) - before.coalesced).toBe(1)
       expect((yield* counter(TokenVaultMetrics.retries)) - before.retries).toBe(1)
       expect((yield* counter(TokenVaultMetrics.exchanges)) - before.exchanges).toBe(3)
-      expect((yield* counter(Metric.withAttributes(TokenVaultMetrics.failures, { error: "TokenExchangeError" }))) - before.refused).toBe(1)
+      expect(
+        (yield* counter(Metric.withAttributes(TokenVaultMetrics.failures, { error: "TokenExchangeError" }))) -
+          before.refused
+      ).toBe(1)
     }))
 
   it.effect("the latency histogram records calls that reached the network", () =>
@@ -542,13 +583,19 @@ describe("spans", () => {
     Effect.gen(function*() {
       const tracer = recordingTracer()
       const { vault } = yield* vaultOver((index) => Effect.succeed(index === 0 ? jsonAnswer(503, {}) : success()))
-      const call = yield* Effect.forkChild(vault.getAccessTokenForConnection(github).pipe(Effect.withTracer(tracer.tracer)))
+      const call = yield* Effect.forkChild(
+        vault.getAccessTokenForConnection(github).pipe(Effect.withTracer(tracer.tracer))
+      )
       yield* advance("2 seconds")
       yield* Fiber.join(call)
       yield* vault.getAccessTokenForConnection(github).pipe(Effect.withTracer(tracer.tracer))
       const names = tracer.spans.map((span) => span.name)
       expect(names.filter((name) => name === "TokenVault.getAccessTokenForConnection")).toHaveLength(1)
-      expect(tracer.spans.filter((span) => span.name === "TokenVault.attempt").map((span) => span.attributes.get("auth0.attempt")))
+      expect(
+        tracer.spans.filter((span) => span.name === "TokenVault.attempt").map((span) =>
+          span.attributes.get("auth0.attempt")
+        )
+      )
         .toEqual([1, 2])
     }))
 })
@@ -556,7 +603,10 @@ describe("spans", () => {
 describe("timeouts are typed, not defects", () => {
   it.effect("the exit of a timed-out call is a failure, not a die", () =>
     Effect.gen(function*() {
-      const { vault } = yield* vaultOver(() => Effect.never, { retry: false, timeout: { attempt: Duration.millis(10) } })
+      const { vault } = yield* vaultOver(() => Effect.never, {
+        retry: false,
+        timeout: { attempt: Duration.millis(10) }
+      })
       const call = yield* Effect.forkChild(Effect.exit(vault.getAccessTokenForConnection(github)))
       yield* advance("10 millis")
       const exit = yield* Fiber.join(call)

@@ -1,10 +1,10 @@
+import { TokenVault, TokenVaultError } from "@effect-auth0/token-vault"
 import { describe, expect, it } from "@effect/vitest"
 import { Arbitrary, Cause, Effect, Exit, Option, Redacted, Result, Schema } from "effect"
 import { TestClock } from "effect/testing"
-import { TokenVault, TokenVaultError } from "@effect-auth0/token-vault"
 import { plainSuccess, SuccessBody } from "../src/internal/outcome.js"
 import * as FastCheck from "./utils/arbitraries.js"
-import { stubHttpClient, type StubAnswer } from "./utils/stubHttpClient.js"
+import { type StubAnswer, stubHttpClient } from "./utils/stubHttpClient.js"
 
 const subjectToken = "subject-token-4f1c2b"
 const clientSecret = "client-secret-9d8e7a"
@@ -72,7 +72,12 @@ describe("token endpoint responses", () => {
       const error = yield* Effect.flip(exchangeAgainst(json(
         429,
         { error: "too_many_requests", error_description: "Global limit has been reached" },
-        { "retry-after": "2", "x-ratelimit-limit": "30", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1700000002" }
+        {
+          "retry-after": "2",
+          "x-ratelimit-limit": "30",
+          "x-ratelimit-remaining": "0",
+          "x-ratelimit-reset": "1700000002"
+        }
       )))
       expect(error).toBeInstanceOf(TokenVaultError.RateLimitError)
       const rateLimit = error as TokenVaultError.RateLimitError
@@ -95,22 +100,24 @@ describe("token endpoint responses", () => {
       expect((error as TokenVaultError.RateLimitError).error).toBeUndefined()
     }))
 
-  it.effect.each([
-    ["HTML with 200", { status: 200, body: "<html><body>Login</body></html>" }, 200, "not JSON"],
-    ["HTML with 502", { status: 502, body: "<html>Bad gateway</html>" }, 502, "not JSON"],
-    ["plain text", { status: 200, body: "ok" }, 200, "not JSON"],
-    ["an empty 200", { status: 200, body: "" }, 200, "empty body"],
-    ["an empty 500", { status: 500, body: "" }, 500, "empty body"],
-    ["a 204", { status: 204, body: "" }, 204, "empty body"],
-    ["wrong types", json(200, { access_token: 42, expires_in: "3600" }), 200, "access_token, expires_in"],
-    ["a missing access_token", json(200, { expires_in: 3600 }), 200, "access_token"],
-    ["a negative expires_in", json(200, { access_token: "t", expires_in: -5 }), 200, "expires_in"],
-    ["a JSON array", json(200, [1, 2]), 200, "missing or invalid"],
-    ["JSON null", json(200, null), 200, "missing or invalid"],
-    ["an OAuth error with 200", json(200, { error: "invalid_grant" }), 200, "missing or invalid"],
-    ["a 500 without an OAuth body", json(500, { message: "boom" }), 500, "without an OAuth error body"],
-    ["a 302", { status: 302, body: "", headers: { location: "https://elsewhere" } }, 302, "empty body"]
-  ] as const)("%s becomes an UnexpectedResponseError", ([_, answer, status, description]) =>
+  it.effect.each(
+    [
+      ["HTML with 200", { status: 200, body: "<html><body>Login</body></html>" }, 200, "not JSON"],
+      ["HTML with 502", { status: 502, body: "<html>Bad gateway</html>" }, 502, "not JSON"],
+      ["plain text", { status: 200, body: "ok" }, 200, "not JSON"],
+      ["an empty 200", { status: 200, body: "" }, 200, "empty body"],
+      ["an empty 500", { status: 500, body: "" }, 500, "empty body"],
+      ["a 204", { status: 204, body: "" }, 204, "empty body"],
+      ["wrong types", json(200, { access_token: 42, expires_in: "3600" }), 200, "access_token, expires_in"],
+      ["a missing access_token", json(200, { expires_in: 3600 }), 200, "access_token"],
+      ["a negative expires_in", json(200, { access_token: "t", expires_in: -5 }), 200, "expires_in"],
+      ["a JSON array", json(200, [1, 2]), 200, "missing or invalid"],
+      ["JSON null", json(200, null), 200, "missing or invalid"],
+      ["an OAuth error with 200", json(200, { error: "invalid_grant" }), 200, "missing or invalid"],
+      ["a 500 without an OAuth body", json(500, { message: "boom" }), 500, "without an OAuth error body"],
+      ["a 302", { status: 302, body: "", headers: { location: "https://elsewhere" } }, 302, "empty body"]
+    ] as const
+  )("%s becomes an UnexpectedResponseError", ([_, answer, status, description]) =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(exchangeAgainst(answer))
       expect(error).toBeInstanceOf(TokenVaultError.UnexpectedResponseError)
@@ -121,7 +128,9 @@ describe("token endpoint responses", () => {
 
   it.effect("excerpts leave out issued tokens and anything the server echoes of the request", () =>
     Effect.gen(function*() {
-      const wrongTypes = yield* Effect.flip(exchangeAgainst(json(200, { access_token: "issued-token-77", expires_in: "soon" })))
+      const wrongTypes = yield* Effect.flip(
+        exchangeAgainst(json(200, { access_token: "issued-token-77", expires_in: "soon" }))
+      )
       expect(wrongTypes.message).not.toContain("issued-token-77")
       expect((wrongTypes as TokenVaultError.UnexpectedResponseError).excerpt).toContain("<redacted>")
       const echo = yield* Effect.flip(exchangeAgainst({
@@ -146,21 +155,30 @@ describe("token endpoint responses", () => {
         clientSecret: Redacted.make(secret),
         retry: false
       }).pipe(Effect.provide(stub.layer))
-      const error = yield* Effect.flip(vault.getAccessTokenForConnection({ connection: "google-oauth2", accessToken: subjectToken }))
+      const error = yield* Effect.flip(
+        vault.getAccessTokenForConnection({ connection: "google-oauth2", accessToken: subjectToken })
+      )
       expect(error._tag).toBe("UnexpectedResponseError")
       for (const echo of echoes) expect(`${error.message} ${JSON.stringify(error)}`).not.toContain(echo)
     }).pipe(Effect.scoped))
 
-  it.effect.each([
-    ["an array", 10_000, (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`],
-    ["an object", 5_000, (depth: number) => `${"{\"a\":".repeat(depth)}1${"}".repeat(depth)}`]
-  ] as const)("JSON nested %s deep is an UnexpectedResponseError, not a stack overflow", ([_, depth, nested]) =>
-    Effect.gen(function*() {
-      for (const status of [200, 400, 500]) {
-        const exit = yield* Effect.exit(exchangeAgainst({ status, body: nested(depth) }))
-        expect(Exit.isFailure(exit) && Option.getOrUndefined(Cause.findErrorOption(exit.cause))?._tag).toBe("UnexpectedResponseError")
-      }
-    }))
+  it.effect.each(
+    [
+      ["an array", 10_000, (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`],
+      ["an object", 5_000, (depth: number) => `${"{\"a\":".repeat(depth)}1${"}".repeat(depth)}`]
+    ] as const
+  )(
+    "JSON nested %s deep is an UnexpectedResponseError, not a stack overflow",
+    ([_, depth, nested]) =>
+      Effect.gen(function*() {
+        for (const status of [200, 400, 500]) {
+          const exit = yield* Effect.exit(exchangeAgainst({ status, body: nested(depth) }))
+          expect(Exit.isFailure(exit) && Option.getOrUndefined(Cause.findErrorOption(exit.cause))?._tag).toBe(
+            "UnexpectedResponseError"
+          )
+        }
+      })
+  )
 
   it.effect("a long body is cut to a short excerpt", () =>
     Effect.gen(function*() {
@@ -186,7 +204,11 @@ describe("token endpoint responses", () => {
     }, { requiredKeys: [] }).pipe(Arbitrary.map((body) => JSON.stringify(body)))
   )
   const anyHeaders = FastCheck.record({
-    "retry-after": FastCheck.oneof(FastCheck.string(), FastCheck.nat().pipe(Arbitrary.map(String)), FastCheck.date().pipe(Arbitrary.map((d) => d.toUTCString()))),
+    "retry-after": FastCheck.oneof(
+      FastCheck.string(),
+      FastCheck.nat().pipe(Arbitrary.map(String)),
+      FastCheck.date().pipe(Arbitrary.map((d) => d.toUTCString()))
+    ),
     "x-ratelimit-limit": FastCheck.string(),
     "x-ratelimit-remaining": FastCheck.oneof(FastCheck.string(), FastCheck.integer().pipe(Arbitrary.map(String))),
     "x-ratelimit-reset": FastCheck.oneof(FastCheck.string(), FastCheck.double().pipe(Arbitrary.map(String))),
@@ -239,7 +261,14 @@ describe("the success body's hand-written check", () => {
   )
   const body = FastCheck.oneof(
     FastCheck.record(
-      { access_token: field, expires_in: field, scope: field, token_type: field, issued_token_type: field, other: field },
+      {
+        access_token: field,
+        expires_in: field,
+        scope: field,
+        token_type: field,
+        issued_token_type: field,
+        other: field
+      },
       { requiredKeys: [] }
     ),
     FastCheck.anything()

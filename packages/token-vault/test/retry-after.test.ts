@@ -16,24 +16,26 @@ const rateLimitedOnce = (value: string): Script => (index) => Effect.succeed(ind
 const threeSecondsBefore = Date.UTC(1994, 10, 6, 8, 49, 34)
 
 describe("Retry-After", () => {
-  it.effect.each([
-    ["2", 2],
-    ["0", 0],
-    ["5, 7", 5],
-    ["5, 5", 5],
-    ["Sun, 06 Nov 1994 08:49:37 GMT", 3],
-    ["Sunday, 06-Nov-94 08:49:37 GMT", 3],
-    ["Sun Nov  6 08:49:37 1994", 3],
-    ["Sun, 06 Nov 1994 08:49:30 GMT", 0],
-    ["1.5", undefined],
-    ["-1", undefined],
-    ["soon", undefined],
-    ["", undefined],
-    ["1994-11-06T08:49:37Z", undefined],
-    ["Sun, 06 Nov 1994 08:49:37 UTC", undefined],
-    ["Sun Nov 6 08:49:37 1994", undefined],
-    ["Sun, 06 Nov 1994 08:49:37 GMT, Sun, 06 Nov 1994 08:49:37 GMT", undefined]
-  ] as const)("%j gives retryAfter %s", ([value, retryAfter]) =>
+  it.effect.each(
+    [
+      ["2", 2],
+      ["0", 0],
+      ["5, 7", 5],
+      ["5, 5", 5],
+      ["Sun, 06 Nov 1994 08:49:37 GMT", 3],
+      ["Sunday, 06-Nov-94 08:49:37 GMT", 3],
+      ["Sun Nov  6 08:49:37 1994", 3],
+      ["Sun, 06 Nov 1994 08:49:30 GMT", 0],
+      ["1.5", undefined],
+      ["-1", undefined],
+      ["soon", undefined],
+      ["", undefined],
+      ["1994-11-06T08:49:37Z", undefined],
+      ["Sun, 06 Nov 1994 08:49:37 UTC", undefined],
+      ["Sun Nov 6 08:49:37 1994", undefined],
+      ["Sun, 06 Nov 1994 08:49:37 GMT, Sun, 06 Nov 1994 08:49:37 GMT", undefined]
+    ] as const
+  )("%j gives retryAfter %s", ([value, retryAfter]) =>
     Effect.gen(function*() {
       yield* TestClock.setTime(threeSecondsBefore)
       const { vault } = yield* vaultOver(rateLimited(value), { retry: false })
@@ -56,18 +58,21 @@ describe("Retry-After", () => {
 })
 
 describe("Retry-After and the total limit", () => {
-  it.effect.each(["10", "5"])("Retry-After: %s with timeout.total 5 s fails at once with the RateLimitError", (value) =>
-    Effect.gen(function*() {
-      const { instants, vault } = yield* vaultOver(rateLimited(value), { timeout: { total: "5 seconds" } })
-      const call = yield* Effect.forkChild(vault.getAccessTokenForConnection(github))
-      yield* settle
-      // Done without the clock moving: no sleep until the deadline.
-      const exit = yield* poll(call)
-      expect(Option.isSome(exit) && Exit.isFailure(exit.value)).toBe(true)
-      const error = yield* Effect.flip(Fiber.join(call))
-      expect(error).toMatchObject({ _tag: "RateLimitError", retryAfter: Number(value) })
-      expect(instants).toEqual([0])
-    }))
+  it.effect.each(["10", "5"])(
+    "Retry-After: %s with timeout.total 5 s fails at once with the RateLimitError",
+    (value) =>
+      Effect.gen(function*() {
+        const { instants, vault } = yield* vaultOver(rateLimited(value), { timeout: { total: "5 seconds" } })
+        const call = yield* Effect.forkChild(vault.getAccessTokenForConnection(github))
+        yield* settle
+        // Done without the clock moving: no sleep until the deadline.
+        const exit = yield* poll(call)
+        expect(Option.isSome(exit) && Exit.isFailure(exit.value)).toBe(true)
+        const error = yield* Effect.flip(Fiber.join(call))
+        expect(error).toMatchObject({ _tag: "RateLimitError", retryAfter: Number(value) })
+        expect(instants).toEqual([0])
+      })
+  )
 
   it.effect("Retry-After: 2 with timeout.total 5 s is retried after 2 s and succeeds", () =>
     Effect.gen(function*() {

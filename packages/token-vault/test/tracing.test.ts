@@ -1,7 +1,7 @@
+import type { TokenVaultOptions } from "@effect-auth0/token-vault"
 import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber } from "effect"
 import { TestClock } from "effect/testing"
-import type { TokenVaultOptions } from "@effect-auth0/token-vault"
 import { recordingTracer } from "./utils/recorders.js"
 import { jsonAnswer, type Script } from "./utils/stubHttpClient.js"
 import { forkAll, github, settle, vaultOver } from "./utils/vault.js"
@@ -47,5 +47,37 @@ describe("tracing", () => {
         ["TokenVault.retry", { "auth0.attempt": 3, "error.type": "TransportError" }]
       ])
       expect(spans.filter((span) => span.name === "TokenVault.attempt")).toHaveLength(3)
+    }))
+
+  it.effect("a 429 retried after its Retry-After is one event naming RateLimitError; a call without retries has none", () =>
+    Effect.gen(function*() {
+      const rateLimited = jsonAnswer(429, { error: "too_many_requests" }, { "retry-after": "1" })
+      const retried = yield* tracedVault((index) => Effect.succeed(index === 0 ? rateLimited : success))
+      const fiber = yield* Effect.forkChild(retried.call)
+      yield* Effect.andThen(settle, TestClock.adjust("1 second"))
+      yield* Fiber.join(fiber)
+      const events = (
+        spans: ReadonlyArray<
+          {
+            readonly name: string
+            readonly events: ReadonlyArray<{ readonly name: string; readonly attributes: unknown }>
+          }
+        >
+      ) =>
+        spans.filter((span) => span.name === "TokenVault.getAccessTokenForConnection").flatMap((span) =>
+          span.events.map((event) => [event.name, event.attributes])
+        )
+      expect(events(retried.spans)).toEqual([["TokenVault.retry", {
+        "auth0.attempt": 2,
+        "error.type": "RateLimitError"
+      }]])
+      expect(yield* retried.requests).toHaveLength(2)
+      const first = yield* tracedVault(() => Effect.succeed(success))
+      yield* first.call
+      expect(first.spans.map((span) => span.name)).toContain("TokenVault.getAccessTokenForConnection")
+      expect(events(first.spans)).toEqual([])
+      const refused = yield* tracedVault(() => Effect.succeed("refuse" as const), { retry: false })
+      yield* Effect.flip(refused.call)
+      expect(events(refused.spans)).toEqual([])
     }))
 })

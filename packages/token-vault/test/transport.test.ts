@@ -1,6 +1,6 @@
+import { TokenTransport } from "@effect-auth0/token-vault"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Fiber, Option } from "effect"
-import { TokenTransport } from "@effect-auth0/token-vault"
 
 const request = (timeoutMillis: number): TokenTransport.TokenRequest => ({
   url: "https://tenant.auth0.com/oauth/token",

@@ -1,9 +1,9 @@
-import { describe, expect, it } from "@effect/vitest"
-import { Effect, Redacted } from "effect"
-import { NodeHttpClient } from "@effect/platform-node"
 import { AuthClient } from "@auth0/auth0-auth-js"
 import { TokenVault } from "@effect-auth0/token-vault"
 import { EmulatorServer, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+import { NodeHttpClient } from "@effect/platform-node"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Redacted } from "effect"
 import { secretOf, tenant } from "./utils/tenant.js"
 
 /**
@@ -14,8 +14,18 @@ import { secretOf, tenant } from "./utils/tenant.js"
 const cases = [
   { name: "access token", subject: { accessToken: "alice-access-token" }, connection: "github" },
   { name: "refresh token", subject: { refreshToken: "alice-refresh-token" }, connection: "github" },
-  { name: "access token + login_hint", subject: { accessToken: "alice-access-token" }, connection: "google-oauth2", loginHint: "alice.home@example.com" },
-  { name: "refresh token + login_hint", subject: { refreshToken: "alice-refresh-token" }, connection: "google-oauth2", loginHint: "alice@example.com" }
+  {
+    name: "access token + login_hint",
+    subject: { accessToken: "alice-access-token" },
+    connection: "google-oauth2",
+    loginHint: "alice.home@example.com"
+  },
+  {
+    name: "refresh token + login_hint",
+    subject: { refreshToken: "alice-refresh-token" },
+    connection: "google-oauth2",
+    loginHint: "alice@example.com"
+  }
 ] as const
 
 describe("the request on the wire matches @auth0/auth0-auth-js", () => {
@@ -58,7 +68,9 @@ describe("the request on the wire matches @auth0/auth0-auth-js", () => {
       const [auth0Request, ourRequest] = tokenRequests
       expect(ourRequest!.form).toEqual(auth0Request!.form)
       expect(ourRequest!.headers["authorization"]).toBe(auth0Request!.headers["authorization"])
-      expect(ourRequest!.headers["content-type"]?.split(";")[0]).toBe(auth0Request!.headers["content-type"]?.split(";")[0])
+      expect(ourRequest!.headers["content-type"]?.split(";")[0]).toBe(
+        auth0Request!.headers["content-type"]?.split(";")[0]
+      )
       expect(Object.keys(ourRequest!.form)).toContain("client_secret")
     }))
 })

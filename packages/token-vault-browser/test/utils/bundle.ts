@@ -27,11 +27,17 @@ export const bundle = (entry: string, target: "browser" | "worker"): Effect.Effe
       logLevel: "silent",
       ...(target === "browser"
         ? { platform: "browser" as const }
-        : { platform: "neutral" as const, conditions: ["workerd", "worker", "browser"], mainFields: ["module", "main"] })
+        : {
+          platform: "neutral" as const,
+          conditions: ["workerd", "worker", "browser"],
+          mainFields: ["module", "main"]
+        })
     })
   ).pipe(
     Effect.flatMap((result) => {
       const file = result.outputFiles[0]
-      return file === undefined ? Effect.die(new Error(`esbuild wrote nothing for ${entry}`)) : Effect.succeed(file.text)
+      return file === undefined
+        ? Effect.die(new Error(`esbuild wrote nothing for ${entry}`))
+        : Effect.succeed(file.text)
     })
   )

@@ -1,5 +1,5 @@
-import { expect } from "@effect/vitest"
 import type { TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+import { expect } from "@effect/vitest"
 import type { Outcome, Report } from "../fixtures/scenarios.js"
 import { FEDERATED_TOKEN, SCOPE } from "./tenant.js"
 

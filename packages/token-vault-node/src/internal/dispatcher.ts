@@ -5,10 +5,10 @@
  *
  * @internal
  */
+import { TokenVaultError } from "@effect-auth0/token-vault"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
-import { TokenVaultError } from "@effect-auth0/token-vault"
 import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent } from "undici"
 import type { ResolvedHttpOptions } from "./options.js"
 import { connectOptions } from "./tls.js"
@@ -22,6 +22,9 @@ const build = (options: ResolvedHttpOptions): Dispatcher => {
     ...(keepAlive === undefined ? {} : { keepAliveTimeout: keepAlive, keepAliveMaxTimeout: keepAlive })
   }
   const timeout = options.connectTimeoutMillis
+  // Through a proxy, every origin is reached through a `CONNECT` tunnel (undici 8 would send a
+  // plain-HTTP origin's request, form and all, to the proxy in absolute form instead).
+  const proxyTunnel = true
   // To the origin: the TLS options with the client certificate. Through a proxy undici opens
   // the tunnel with `proxyTls` and then runs TLS to the origin inside it with `requestTls`.
   const originTls = { ...connectOptions(options.tls), timeout }
@@ -32,12 +35,13 @@ const build = (options: ResolvedHttpOptions): Dispatcher => {
       return new ProxyAgent({
         ...pool,
         uri: Redacted.value(options.proxy.uri),
+        proxyTunnel,
         requestTls: originTls,
         proxyTls: { timeout }
       })
     case "Environment":
       // Direct origins (NO_PROXY) use `connect`; proxied ones `requestTls` / `proxyTls`.
-      return new EnvHttpProxyAgent({ ...pool, connect: originTls, requestTls: originTls, proxyTls: { timeout } })
+      return new EnvHttpProxyAgent({ ...pool, proxyTunnel, connect: originTls, requestTls: originTls, proxyTls: { timeout } })
   }
 }
 

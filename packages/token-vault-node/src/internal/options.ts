@@ -4,13 +4,13 @@
  *
  * @internal
  */
+import { TokenVaultError } from "@effect-auth0/token-vault"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import { TokenVaultError } from "@effect-auth0/token-vault"
 import type { HttpClientOptions } from "../NodeTokenVault.js"
-import { resolveTls, type ResolvedTls } from "./tls.js"
+import { type ResolvedTls, resolveTls } from "./tls.js"
 
 type InvalidConfigurationError = TokenVaultError.InvalidConfigurationError
 
@@ -73,16 +73,23 @@ const resolveConnections = (value: unknown): Effect.Effect<number | null, Invali
   return Effect.succeed(value)
 }
 
-const resolveProxy = (proxy: unknown, fromEnvironment: unknown): Effect.Effect<ResolvedProxy, InvalidConfigurationError> => {
+const resolveProxy = (
+  proxy: unknown,
+  fromEnvironment: unknown
+): Effect.Effect<ResolvedProxy, InvalidConfigurationError> => {
   if (fromEnvironment !== undefined && typeof fromEnvironment !== "boolean") {
     return invalid("proxyFromEnvironment", "proxyFromEnvironment must be a boolean")
   }
-  if (proxy === undefined) return Effect.succeed(fromEnvironment === true ? { _tag: "Environment" } : { _tag: "Direct" })
+  if (proxy === undefined) {
+    return Effect.succeed(fromEnvironment === true ? { _tag: "Environment" } : { _tag: "Direct" })
+  }
   if (fromEnvironment === true) {
     return invalid("proxy", "give either proxy or proxyFromEnvironment, not both")
   }
   const uri = Redacted.isRedacted(proxy) ? Redacted.value(proxy as Redacted.Redacted<unknown>) : proxy
-  if (typeof uri !== "string") return invalid("proxy", "proxy must be a URL string (Redacted when it holds credentials)")
+  if (typeof uri !== "string") {
+    return invalid("proxy", "proxy must be a URL string (Redacted when it holds credentials)")
+  }
   let url: URL
   try {
     url = new URL(uri)

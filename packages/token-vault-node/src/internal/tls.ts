@@ -6,9 +6,9 @@
  *
  * @internal
  */
+import { TokenVaultError } from "@effect-auth0/token-vault"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-import { TokenVaultError } from "@effect-auth0/token-vault"
 import { Buffer } from "node:buffer"
 import * as Crypto from "node:crypto"
 import * as Tls from "node:tls"
@@ -47,7 +47,11 @@ const isBytes = (value: unknown): value is Uint8Array => value instanceof Uint8A
 /** A PEM or DER value as a `Buffer`, or `undefined` when it is neither a string nor bytes. */
 const toBuffer = (value: unknown): Buffer | undefined => {
   if (typeof value === "string") return value.trim().length > 0 ? Buffer.from(value, "utf8") : undefined
-  if (isBytes(value)) return value.byteLength > 0 ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : undefined
+  if (isBytes(value)) {
+    return value.byteLength > 0
+      ? Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+      : undefined
+  }
   return undefined
 }
 
@@ -86,7 +90,9 @@ const resolveCa = (ca: unknown): Effect.Effect<ReadonlyArray<Buffer> | undefined
  * Validates `tls`: types, that `cert` and `key` come together, that the key decrypts with the
  * passphrase and belongs to the certificate, and that every CA certificate parses.
  */
-export const resolveTls = (tls: TlsOptions | undefined): Effect.Effect<ResolvedTls | undefined, InvalidConfigurationError> =>
+export const resolveTls = (
+  tls: TlsOptions | undefined
+): Effect.Effect<ResolvedTls | undefined, InvalidConfigurationError> =>
   Effect.gen(function*() {
     if (tls === undefined) return undefined
     if (typeof tls !== "object" || tls === null) return yield* invalid("tls", "tls must be an object")
@@ -115,7 +121,9 @@ export const resolveTls = (tls: TlsOptions | undefined): Effect.Effect<ResolvedT
     if (keyBuffer === undefined) {
       return yield* invalid("tls.key", "tls.key must hold PEM text or bytes, not empty")
     }
-    const passphraseValue = passphrase === undefined ? undefined : Redacted.value(passphrase as Redacted.Redacted<unknown>)
+    const passphraseValue = passphrase === undefined
+      ? undefined
+      : Redacted.value(passphrase as Redacted.Redacted<unknown>)
     if (passphraseValue !== undefined && typeof passphraseValue !== "string") {
       return yield* invalid("tls.passphrase", "tls.passphrase must hold a string")
     }
@@ -138,10 +146,14 @@ export const resolveTls = (tls: TlsOptions | undefined): Effect.Effect<ResolvedT
       const code = codeOf(error)
       // Without a passphrase OpenSSL cancels the decryption of an encrypted key.
       const encrypted = /ENCRYPTED/.test(keyBuffer.toString("latin1", 0, 256))
-      if (/BAD_DECRYPT|PASSPHRASE|INTERRUPTED_OR_CANCELLED/.test(code) || (encrypted && passphraseValue === undefined)) {
+      if (
+        /BAD_DECRYPT|PASSPHRASE|INTERRUPTED_OR_CANCELLED/.test(code) || (encrypted && passphraseValue === undefined)
+      ) {
         return yield* invalid(
           "tls.passphrase",
-          `tls.key could not be decrypted: the passphrase is ${passphraseValue === undefined ? "missing" : "wrong"}${code}`
+          `tls.key could not be decrypted: the passphrase is ${
+            passphraseValue === undefined ? "missing" : "wrong"
+          }${code}`
         )
       }
       return yield* invalid("tls.key", `tls.key is not a private key Node can read${code}`)

@@ -7,19 +7,9 @@
  *
  * @internal
  */
-import * as Effect from "effect/Effect"
 import { TokenTransport } from "@effect-auth0/token-vault"
+import * as Effect from "effect/Effect"
 import type { Dispatcher } from "undici"
-
-const decoder = new TextDecoder()
-
-/** An undici error as `CODE: message` (the code alone when there is no message). */
-const describe = (error: unknown): string => {
-  if (!(error instanceof Error)) return "unknown error"
-  const code = (error as { code?: unknown }).code
-  const message = error.message || (error instanceof AggregateError ? String(error.errors[0] ?? "") : "")
-  return typeof code === "string" && code.length > 0 ? (message === "" ? code : `${code}: ${message}`) : message
-}
 
 const single = (value: string | Array<string> | undefined) => (Array.isArray(value) ? value.join(", ") : value)
 
@@ -46,9 +36,8 @@ export const makeTransport = (dispatcher: Dispatcher): TokenTransport.TokenTrans
         let stopped = false
         /** The response's status; 0 until its head has arrived. */
         let status = 0
-        let headers: Record<string, string | Array<string> | undefined> = {}
-        const chunks: Array<Buffer> = []
-        let size = 0
+        let header: (name: string) => string | undefined = () => undefined
+        let body: TokenTransport.BodyReader | undefined
 
         /** Aborts the request (now, or as soon as undici hands over its controller). */
         const stop = () => {
@@ -60,32 +49,25 @@ export const makeTransport = (dispatcher: Dispatcher): TokenTransport.TokenTrans
           stop()
         }
         const responseReceived = () => status !== 0
-        const fail = (error: unknown) => {
-          const what = responseReceived() ? "the response body could not be read" : "request failed"
-          settle(Effect.fail({ _tag: "RequestFailed", responseReceived: responseReceived(), detail: `${what}: ${describe(error)}` }))
-        }
+        const fail = (error: unknown) => settle(Effect.fail(TokenTransport.requestFailed(error, responseReceived())))
 
         const handler: Dispatcher.DispatchHandler = {
           onRequestStart: (started) => {
             controller = started
             if (stopped) stop()
           },
-          onResponseStart: (_, statusCode, responseHeaders) => {
+          onResponseStart: (_, statusCode, headers) => {
             if (statusCode < 200) return // an informational answer; the real one follows
             status = statusCode
-            headers = responseHeaders as Record<string, string | Array<string> | undefined>
-            const declared = single(headers["content-length"])
-            if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > request.maxResponseBytes) tooLarge()
+            header = (name) => single(headers[name])
+            body = TokenTransport.makeBodyReader(request.maxResponseBytes, header)
+            if (body === undefined) tooLarge()
           },
           onResponseData: (_, chunk) => {
-            size += chunk.length
-            if (size > request.maxResponseBytes) return tooLarge()
-            chunks.push(chunk)
+            if (body !== undefined && !body.push(chunk)) tooLarge()
           },
           onResponseEnd: () => {
-            const body = decoder.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size))
-            const answered = headers
-            settle(Effect.succeed({ status, header: (name) => single(answered[name]), body }))
+            if (body !== undefined) settle(Effect.succeed({ status, header, body: body.text() }))
           },
           onResponseError: (_, error) => {
             if (!(error instanceof Stopped)) fail(error)

@@ -1,4 +1,3 @@
-import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
@@ -11,7 +10,7 @@ const retriedStatuses = new Set([502, 503, 504])
  * Whether a failed attempt is worth another: no response arrived, a gateway status, or a 429
  * whose wait is within the cap. OAuth errors and everything else are final.
  */
-const isTransient = (policy: RetryPolicy) => (error: TokenVaultError): boolean => {
+const isTransient = (policy: RetryPolicy, error: TokenVaultError): boolean => {
   switch (error._tag) {
     case "TransportError":
       return !error.responseReceived
@@ -19,7 +18,8 @@ const isTransient = (policy: RetryPolicy) => (error: TokenVaultError): boolean =
     case "TokenExchangeError":
       return retriedStatuses.has(error.status)
     case "RateLimitError":
-      return error.retryAfter === undefined || Duration.lessThanOrEqualTo(Duration.seconds(error.retryAfter), policy.maxRetryAfter)
+      return error.retryAfter === undefined ||
+        Duration.isLessThanOrEqualTo(Duration.seconds(error.retryAfter), policy.maxRetryAfter)
     default:
       return false
   }
@@ -34,25 +34,33 @@ const waitsPast = (error: TokenVaultError, now: number, deadline: number): boole
 
 /**
  * The retry schedule of one call: exponential backoff with jitter from `baseDelay`, each delay
- * capped at `maxDelay` and rounded to whole milliseconds, except after a 429 with `Retry-After`, which waits exactly that long; at
- * most `maxAttempts - 1` retries, of transient failures only; and never a delay past the call's
- * `deadline` (epoch milliseconds), after which it stops. A 429 whose `Retry-After` ends at or past
- * the deadline stops it at once, so the call fails with that `RateLimitError` rather than sleeping
- * until the total limit; a backoff delay that crosses the deadline is cut short to it instead.
+ * capped at `maxDelay` and rounded to whole milliseconds, except after a 429 with `Retry-After`,
+ * which waits exactly that long; at most `maxAttempts - 1` retries, of transient failures only;
+ * and never a delay past the call's `deadline` (epoch milliseconds), after which it stops. A 429
+ * whose `Retry-After` ends at or past the deadline stops it at once, so the call fails with that
+ * `RateLimitError` rather than sleeping until the total limit; a backoff delay that crosses the
+ * deadline is cut short to it instead. `onRetry` runs for each retry it decides on, with the
+ * number of the attempt to come and the failure that led to it.
  */
-export const retrySchedule = (policy: RetryPolicy, deadline: number): Schedule.Schedule<unknown, TokenVaultError> =>
+export const retrySchedule = <E extends TokenVaultError>(
+  policy: RetryPolicy,
+  deadline: number,
+  onRetry: (attempt: number, failure: E) => Effect.Effect<void>
+): Schedule.Schedule<Duration.Duration, E> =>
   Schedule.exponential(policy.baseDelay).pipe(
     Schedule.jittered,
+    Schedule.setInputType<E>(),
     // Whole milliseconds: a fractional sleep leaves a `TestClock` at a time `currentTimeNanos` can't convert.
-    Schedule.modifyDelay((_, delay) => Duration.millis(Math.round(Duration.toMillis(Duration.min(delay, policy.maxDelay))))),
-    Schedule.zipRight(Schedule.identity<TokenVaultError>()),
-    Schedule.modifyDelay((error, delay) =>
-      error._tag === "RateLimitError" && error.retryAfter !== undefined ? Duration.seconds(error.retryAfter) : delay
+    Schedule.modifyDelay(({ duration, input }) =>
+      Effect.succeed(
+        input._tag === "RateLimitError" && input.retryAfter !== undefined
+          ? Duration.seconds(input.retryAfter)
+          : Duration.millis(Math.round(Duration.toMillis(Duration.min(duration, policy.maxDelay))))
+      )
     ),
-    Schedule.intersect(Schedule.recurs(policy.maxAttempts - 1)),
-    Schedule.whileInput(isTransient(policy)),
-    Schedule.checkEffect((error, _) => Effect.map(Clock.currentTimeMillis, (now) => now < deadline && !waitsPast(error, now, deadline))),
-    Schedule.modifyDelayEffect((_, delay) =>
-      Effect.map(Clock.currentTimeMillis, (now) => Duration.min(delay, Duration.millis(Math.max(0, deadline - now))))
-    )
+    Schedule.while(({ attempt, input, now }) =>
+      attempt < policy.maxAttempts && isTransient(policy, input) && now < deadline && !waitsPast(input, now, deadline)
+    ),
+    Schedule.modifyDelay(({ duration, now }) => Effect.succeed(Duration.min(duration, Duration.millis(deadline - now)))),
+    Schedule.tap(({ attempt, input }) => onRetry(attempt + 1, input))
   )

@@ -1,9 +1,9 @@
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import * as Ref from "effect/Ref"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as Layer from "effect/Layer"
+import * as Ref from "effect/Ref"
 
 /** One canned answer of the stub; `body` may be a stream to model slow, broken or huge bodies. */
 export interface StubAnswer {
@@ -34,7 +34,10 @@ export const stubHttpClient = (answer: StubAnswer | Script) =>
     const client = HttpClient.make((request, url) =>
       Effect.gen(function*() {
         const body = request.body._tag === "Uint8Array" ? new TextDecoder().decode(request.body.body) : ""
-        const index = (yield* Ref.getAndUpdate(seen, (all) => [...all, { url: url.toString(), headers: { ...request.headers }, body }])).length
+        const index = (yield* Ref.getAndUpdate(
+          seen,
+          (all) => [...all, { url: url.toString(), headers: { ...request.headers }, body }]
+        )).length
         const outcome = yield* script(index).pipe(Effect.onInterrupt(() => Ref.update(interrupted, (n) => n + 1)))
         if (outcome === "refuse") {
           return yield* Effect.fail(

@@ -25,4 +25,5 @@ export const tenant = {
 } satisfies TokenVaultEmulator.TenantConfig
 
 /** The secret of a client of {@link tenant}. */
-export const secretOf = (clientId: string) => tenant.clients.find((client) => client.clientId === clientId)!.clientSecret
+export const secretOf = (clientId: string) =>
+  tenant.clients.find((client) => client.clientId === clientId)!.clientSecret

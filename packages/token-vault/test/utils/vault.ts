@@ -1,3 +1,4 @@
+import { TokenVault, type TokenVaultOptions } from "@effect-auth0/token-vault"
 import * as Clock from "effect/Clock"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -5,8 +6,7 @@ import type * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/testing/TestClock"
-import { TokenVault, type TokenVaultOptions } from "@effect-auth0/token-vault"
-import { type Script, stubHttpClient, type StubAnswer } from "./stubHttpClient.js"
+import { type Script, type StubAnswer, stubHttpClient } from "./stubHttpClient.js"
 
 /**
  * A vault (tenant `tenant.auth0.com`, client `client`, a secret) over a stub answering with
