@@ -34,13 +34,18 @@ const effect3 = ["@effect/platform", "@effect/platform-browser", "@effect/schema
 
 class CheckError extends Data.TaggedError("CheckError")<{ readonly message: string }> {}
 
+/** Our environment less what pnpm sets for its own scripts (npm warns about `verify-deps-before-run`). */
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => name !== "npm_config_verify_deps_before_run")
+)
+
 /** Runs a command; fails with its output unless it exits 0. Resolves with stdout and stderr. */
 const sh = (command: string, args: ReadonlyArray<string>, cwd: string) =>
   Effect.callback<{ readonly stdout: string; readonly stderr: string }, CheckError>((resume) => {
     const child = execFile(
       command,
       [...args],
-      { cwd, timeout: 300_000, maxBuffer: 64 * 1024 * 1024 },
+      { cwd, env, timeout: 300_000, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) =>
         resume(
           error === null

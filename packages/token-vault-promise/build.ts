@@ -43,6 +43,31 @@ const entries: ReadonlyArray<Entry> = [
   { file: "index.cjs", format: "cjs", platform: "neutral" }
 ]
 
+/**
+ * undici loads on first use, not with the package: it costs several times the rest of the import.
+ * The facade imports the Node adapter with `import()`, so the bundler initialises the adapter's
+ * modules lazily; this plugin turns their `import … from "undici"` into a `require("undici")`
+ * inside that lazy code (an ESM import would be hoisted to the top of the file). The ESM build
+ * gets its `require` from `createRequire`.
+ */
+const lazyUndici: esbuild.Plugin = {
+  name: "lazy-undici",
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, (args) =>
+      args.namespace === "lazy-undici"
+        ? { path: "undici", external: true }
+        : { path: "undici", namespace: "lazy-undici" })
+    build.onLoad({ filter: /.*/, namespace: "lazy-undici" }, () => ({
+      contents: "module.exports = require(\"undici\")",
+      loader: "js"
+    }))
+  }
+}
+
+/** `import.meta.url` is empty when an application bundles this file into CommonJS: then `__filename`. */
+const requireInEsm = "import { createRequire as __createRequire } from \"node:module\";\n" +
+  "const require = __createRequire(import.meta.url || __filename);"
+
 const bundle = (entry: Entry) =>
   esbuild.build({
     entryPoints: [join(here, "src/index.ts")],
@@ -55,8 +80,10 @@ const bundle = (entry: Entry) =>
     target: "es2022",
     alias,
     tsconfig: join(here, "tsconfig.build.json"),
-    // undici is the package's one dependency (Node only); everything else is inside.
-    external: entry.platform === "node" ? ["undici"] : [],
+    // undici is the package's one dependency (Node only), required on first use; everything
+    // else is inside.
+    plugins: entry.platform === "node" ? [lazyUndici] : [],
+    banner: entry.platform === "node" && entry.format === "esm" ? { js: requireInEsm } : undefined,
     treeShaking: true,
     minify: true,
     legalComments: "none",

@@ -12,9 +12,6 @@
  *   `import()` of the library takes, measured inside that process; the median over the runs.
  */
 import { spawn } from "node:child_process"
-import * as Fs from "node:fs"
-import * as Path from "node:path"
-import { repoRoot } from "./child.js"
 import { prepareInstalled } from "./installed.js"
 import { median } from "./stats.js"
 import { fixed, ratio, renderTable } from "./table.js"
@@ -48,51 +45,6 @@ const overEffect: ReadonlyArray<string> = [
 
 const imports = (specifier: string) =>
   specifier.split(" + ").map((name) => `await import(${JSON.stringify(name)});`).join(" ")
-
-/** The built files the entries load. */
-const builtFiles = [
-  "token-vault/dist/index.js",
-  "token-vault-node/dist/index.js",
-  "token-vault-browser/dist/index.js",
-  "token-vault-promise/dist"
-]
-
-/**
- * Makes sure the packages are built: builds them when a `dist` is missing. Returns notes for the
- * report: which packages have sources newer than their build (the figures are then those of the
- * last build).
- */
-export const ensureBuilt = async (log: (line: string) => void): Promise<ReadonlyArray<string>> => {
-  const missing = builtFiles.filter((file) => !Fs.existsSync(Path.join(repoRoot, "packages", file)))
-  if (missing.length > 0) {
-    log(
-      `the measures need the built packages, and ${missing.join(", ")} is missing: building them with ` +
-        "`pnpm build` (`pnpm bench` builds them first)"
-    )
-    const code = await new Promise<number>((resolve) => {
-      const child = spawn("pnpm", ["run", "build"], { cwd: repoRoot, stdio: ["ignore", "inherit", "inherit"] })
-      const timer = setTimeout(() => child.kill("SIGKILL"), 300_000)
-      child.once("error", () => resolve(1))
-      child.once("exit", (exitCode) => {
-        clearTimeout(timer)
-        resolve(exitCode ?? 1)
-      })
-    })
-    if (code !== 0) throw new Error(`the build failed (exit ${code})`)
-    return []
-  }
-  return ["token-vault", "token-vault-node", "token-vault-browser", "token-vault-promise"].flatMap((name) => {
-    const dir = Path.join(repoRoot, "packages", name)
-    const newest = (folder: string) =>
-      Math.max(
-        ...Fs.readdirSync(Path.join(dir, folder), { recursive: true, encoding: "utf8" })
-          .map((file) => Fs.statSync(Path.join(dir, folder, file)).mtimeMs)
-      )
-    return newest("src") > newest("dist")
-      ? [`note: packages/${name}/src is newer than its dist/: these figures are of its last build`]
-      : []
-  })
-}
 
 /** Runs `node --input-type=module -e <code>` in `cwd`; resolves with its wall time (ms) and output. */
 const runNode = (code: string, cwd: string): Promise<{ readonly wallMs: number; readonly stdout: string }> =>

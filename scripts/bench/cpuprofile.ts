@@ -20,7 +20,7 @@ interface Profile {
   readonly timeDeltas: ReadonlyArray<number>
 }
 
-/** `effect`, `@effect/platform`, `undici`, `token-vault (src)`, `node:internal`, ... */
+/** `effect`, `@effect/platform-node`, `undici`, `token-vault (src)`, `node:internal`, ... */
 const packageOf = (url: string): string => {
   if (url === "") return "(native / vm)"
   if (url.startsWith("node:")) return "node: built-ins"

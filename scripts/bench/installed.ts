@@ -4,8 +4,10 @@
  * `@auth0/auth0-auth-js` the workspace has), so that `node` and esbuild, started there, go through
  * each package's `exports` map with the conditions of their runtime (`node` + `import` for Node,
  * `browser` for a browser bundle): the files a user's app loads, not the workspace's sources.
+ * `ensureBuilt` builds the packages when a build is missing.
  */
 import type * as Facade from "@effect-auth0/token-vault-promise"
+import { spawn } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { pathToFileURL } from "node:url"
@@ -60,4 +62,49 @@ export const prepareInstalled = (): string => {
 export const loadFacade = async (): Promise<typeof Facade> => {
   prepareInstalled()
   return (await import(pathToFileURL(Path.join(installedDir, "facade.mjs")).href)) as typeof Facade
+}
+
+/** A file of each package's build. */
+const builtFiles = [
+  "token-vault/dist/index.js",
+  "token-vault-node/dist/index.js",
+  "token-vault-browser/dist/index.js",
+  "token-vault-promise/dist"
+]
+
+/**
+ * Makes sure the packages are built: builds them when a `dist` is missing. Returns notes for the
+ * report: which packages have sources newer than their build (the figures are then those of the
+ * last build).
+ */
+export const ensureBuilt = async (log: (line: string) => void): Promise<ReadonlyArray<string>> => {
+  const missing = builtFiles.filter((file) => !Fs.existsSync(Path.join(repoRoot, "packages", file)))
+  if (missing.length > 0) {
+    log(
+      `the measures need the built packages, and ${missing.join(", ")} is missing: building them with ` +
+        "`pnpm build` (`pnpm bench` builds them first)"
+    )
+    const code = await new Promise<number>((resolve) => {
+      const child = spawn("pnpm", ["run", "build"], { cwd: repoRoot, stdio: ["ignore", "inherit", "inherit"] })
+      const timer = setTimeout(() => child.kill("SIGKILL"), 300_000)
+      child.once("error", () => resolve(1))
+      child.once("exit", (exitCode) => {
+        clearTimeout(timer)
+        resolve(exitCode ?? 1)
+      })
+    })
+    if (code !== 0) throw new Error(`the build failed (exit ${code})`)
+    return []
+  }
+  return ["token-vault", "token-vault-node", "token-vault-browser", "token-vault-promise"].flatMap((name) => {
+    const dir = Path.join(repoRoot, "packages", name)
+    const newest = (folder: string) =>
+      Math.max(
+        ...Fs.readdirSync(Path.join(dir, folder), { recursive: true, encoding: "utf8" })
+          .map((file) => Fs.statSync(Path.join(dir, folder, file)).mtimeMs)
+      )
+    return newest("src") > newest("dist")
+      ? [`note: packages/${name}/src is newer than its dist/: these figures are of its last build`]
+      : []
+  })
 }

@@ -28,10 +28,11 @@ import { bundleTargets, measureBundles, renderBundles } from "../bundle-size/run
 import { hitTargets, measureHitsInChild, renderHits } from "./cache-hits.js"
 import { measureMemory, memoryTargets, renderMemory } from "./cache-memory.js"
 import { coalescingTargets, measureCoalescing, renderCoalescing } from "./coalescing.js"
-import { coldImportTargets, ensureBuilt, measureColdImports, renderColdImports } from "./cold-import.js"
+import { coldImportTargets, measureColdImports, renderColdImports } from "./cold-import.js"
 import { drivers } from "./drivers/index.js"
 import { startEmulator } from "./emulator.js"
 import { exchangeTargets, fullPlan, quickPlan, renderExchanges, runExchanges, tokensPerClient } from "./exchanges.js"
+import { ensureBuilt } from "./installed.js"
 import { fixed, heading } from "./table.js"
 import { renderTargets, type Target } from "./targets.js"
 
@@ -144,4 +145,7 @@ if (runs("bundle")) {
 
 console.log(heading("Targets (printed, not asserted)"))
 console.log(renderTargets(targets))
-console.log(`\nwhole run: ${fixed((performance.now() - started) / 1000, 0)} s`)
+console.log(
+  `\nwhole run: ${fixed((performance.now() - started) / 1000, 0)} s; load average at the end ` +
+    Os.loadavg().map((load) => fixed(load, 2)).join(" ")
+)

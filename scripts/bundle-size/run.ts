@@ -5,7 +5,7 @@
  * Each app in `apps/` is bundled by esbuild as a browser ES module (bundle, minify, tree shaking)
  * and measured raw and gzipped (level 9). `@effect-auth0/*` resolve to the BUILT packages through
  * their `exports` maps with the `browser` condition, as in an app that installed them (see
- * `scripts/bench/installed.ts`): run `pnpm build` first (`pnpm bench` does).
+ * `scripts/bench/installed.ts`; a missing build is made first, a stale one noted).
  *
  *   pnpm bundle                                    # the table and the targets
  *   pnpm bundle --json                             # the figures as JSON
@@ -16,7 +16,7 @@ import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as Zlib from "node:zlib"
-import { prepareInstalled } from "../bench/installed.js"
+import { ensureBuilt, prepareInstalled } from "../bench/installed.js"
 import { renderTargets, type Target, target } from "../bench/targets.js"
 
 const here = Path.dirname(fileURLToPath(import.meta.url))
@@ -148,11 +148,13 @@ export const bundleTargets = (sizes: ReadonlyArray<Size>): ReadonlyArray<Target>
 const main = async () => {
   const args = new Set(process.argv.slice(2))
   const metafileDir = args.has("--metafile") ? Path.join(root, ".tmp", "bundle-size") : undefined
+  const notes = await ensureBuilt((line) => console.error(line))
   const sizes = await measureBundles(metafileDir)
   if (args.has("--json")) {
     console.log(JSON.stringify(sizes, null, 2))
     return
   }
+  for (const note of notes) console.log(note)
   console.log(renderBundles(sizes))
   console.log(`\n${renderTargets(bundleTargets(sizes))}`)
   if (metafileDir !== undefined) {

@@ -194,4 +194,23 @@ describe("BrowserTokenVault", () => {
       )
       expect(calls.length).toBe(1)
     }))
+
+  it.effect("without options.fetch, the global fetch is looked up at each request: a double installed later is used", () =>
+    Effect.gen(function*() {
+      const layer = BrowserTokenVault.layerHttpClient()
+      const original = globalThis.fetch
+      yield* Effect.addFinalizer(() => Effect.sync(() => globalThis.fetch = original))
+      for (const round of [1, 2]) {
+        // A new double each round, installed after the layer was made (and, in round 2, used).
+        const { calls, fetch } = recordingFetch(success)
+        globalThis.fetch = fetch
+        const client = yield* Effect.provide(HttpClient.HttpClient, layer)
+        yield* client.get("https://tenant.example.com/.well-known/openid-configuration")
+        yield* exchange.pipe(Effect.provide(TokenVault.layer(options)), Effect.provide(layer))
+        expect(calls.map((call) => call.url), `round ${round}`).toStrictEqual([
+          "https://tenant.example.com/.well-known/openid-configuration",
+          "https://tenant.example.com/oauth/token"
+        ])
+      }
+    }))
 })

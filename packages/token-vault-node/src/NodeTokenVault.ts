@@ -144,6 +144,10 @@ const httpClientFrom = (
  * the layer is built and closed, with its sockets, when the layer's scope closes. Invalid options
  * fail the layer with `InvalidConfigurationError`.
  *
+ * Token requests do not pass through middleware applied to the `HttpClient` (`HttpClient.mapRequest`,
+ * ...): to send them through it, provide a `TokenVault` with an `HttpClient` and no
+ * `TokenTransport`, and the core sends them with that client.
+ *
  * @example
  * ```ts
  * import { Effect, Redacted } from "effect"
@@ -164,7 +168,11 @@ export const layerHttpClient = (
 ): Layer.Layer<HttpClient.HttpClient | TokenTransport.TokenTransport, TokenVaultError.InvalidConfigurationError> =>
   Layer.unwrap(Effect.map(resolveHttpOptions(options), httpClientFrom))
 
-const mtlsMethods: ReadonlyArray<unknown> = ["tls_client_auth", "self_signed_tls_client_auth"]
+/** The client-authentication methods whose credential is the TLS client certificate. */
+const mtlsMethods: ReadonlyArray<unknown> = [
+  "tls_client_auth",
+  "self_signed_tls_client_auth"
+] satisfies ReadonlyArray<TokenVaultOptions.ClientAuthenticationMethod>
 
 /**
  * `TokenVault` over undici: the core layer with this package's HTTP client. Bad options, of the

@@ -110,7 +110,8 @@ describe("NodeTokenVault.layer over the loopback emulator", () => {
     Effect.gen(function*() {
       const emulator = yield* TokenVaultEmulator.make(tenant)
       const server = yield* EmulatorServer.serve(emulator)
-      const context = yield* Layer.build(NodeTokenVault.layerHttpClient())
+      // One socket per origin: had the transport a pool of its own, the server would see two.
+      const context = yield* Layer.build(NodeTokenVault.layerHttpClient({ connections: 1 }))
       const client = Context.get(context, HttpClient.HttpClient)
 
       // Token requests take the transport: with every HttpClient request failing, the exchange works.
@@ -138,7 +139,7 @@ describe("NodeTokenVault.layer over the loopback emulator", () => {
       expect(clientRequests).toBe(0)
       expect((yield* emulator.requests).map((request) => request.path)).toEqual(["/oauth/token"])
 
-      // The HttpClient of the same layer reuses the socket the transport opened.
+      // The HttpClient of the same layer sends over the socket the transport opened.
       const discovery = yield* client.get(`${server.url}/.well-known/openid-configuration`)
       expect(discovery.status).toBe(200)
       yield* discovery.text

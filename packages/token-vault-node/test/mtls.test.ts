@@ -197,7 +197,12 @@ layer(FixturesLive, { timeout: 60_000 })("mTLS against the HTTPS emulator", (it)
         clientAuthentication: "tls_client_auth",
         mtlsEndpoint: server.tokenEndpoint
       } as const
-      const run = <A, E>(self: Effect.Effect<A, E>) => spans.provide(logs.provide(Effect.result(self)))
+      // Each outcome logged as an application would: the token set, or the whole cause.
+      const run = <A, E>(self: Effect.Effect<A, E>) =>
+        spans.provide(logs.provide(Effect.result(self.pipe(
+          Effect.tap((value) => Effect.logInfo("exchanged", value)),
+          Effect.tapCause((cause) => Effect.logError("exchange failed", cause))
+        ))))
 
       const outcomes = [
         // success, with the encrypted key
@@ -240,9 +245,9 @@ layer(FixturesLive, { timeout: 60_000 })("mTLS against the HTTPS emulator", (it)
         "InvalidConfigurationError",
         "InvalidConfigurationError"
       ])
-      // The captures saw the runs: the core logs and traces each exchange.
+      // The captures saw the runs: the core traces each exchange, and each outcome was logged.
       expect(spans.spans.length).toBeGreaterThan(0)
-      expect(logs.lines.length).toBeGreaterThan(0)
+      expect(logs.lines.length).toBeGreaterThanOrEqual(outcomes.length)
 
       const texts = [
         ...outcomes.flatMap((outcome) => renderings(outcome._tag === "Failure" ? outcome.failure : outcome.success)),

@@ -10,8 +10,7 @@ import * as Effect from "effect/Effect"
 import * as esbuild from "esbuild"
 import { execFile } from "node:child_process"
 import { existsSync } from "node:fs"
-import { mkdtemp, rm } from "node:fs/promises"
-import { tmpdir } from "node:os"
+import { mkdir, mkdtemp, rm } from "node:fs/promises"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
@@ -51,9 +50,10 @@ const body = `
   console.log(JSON.stringify({ tokenSet, keys: Object.keys(tokenSet).sort(), refused, emptyDomain }))
 `
 
-const esm = `import * as M from "@effect-auth0/token-vault-promise"\nawait (async () => {${body}})()\n`
-const cjs =
-  `const M = require("@effect-auth0/token-vault-promise")\n;(async () => {${body}})().catch((error) => { console.error(error); process.exitCode = 1 })\n`
+/** Runs the body, reporting a failure on stderr with a non-zero exit. */
+const main = `;(async () => {${body}})().catch((error) => {\n  console.error(error)\n  process.exitCode = 1\n})\n`
+const esm = `import * as M from "@effect-auth0/token-vault-promise"\n${main}`
+const cjs = `const M = require("@effect-auth0/token-vault-promise")\n${main}`
 
 const node = process.execPath
 
@@ -67,30 +67,42 @@ const run = (args: ReadonlyArray<string>, env: Record<string, string>) =>
 const runOnNode = (format: "module" | "commonjs", env: Record<string, string>) =>
   run([`--input-type=${format}`, "--eval", format === "module" ? esm : cjs], env)
 
-/** A bundler without the `node` condition (a browser, a worker) resolves the default build. */
-const runBundled = (format: "esm" | "cjs", env: Record<string, string>) =>
+/**
+ * The program bundled by esbuild, as an application would: for `neutral` (a browser, a worker: no
+ * `node` condition) the default build, for `node` the Node build. The output goes under the
+ * package's `.tmp/` so that a `require("undici")` at run time finds the package's dependency.
+ */
+const runBundled = (
+  source: "esm" | "cjs",
+  format: "esm" | "cjs",
+  platform: "neutral" | "node",
+  env: Record<string, string>
+) =>
   Effect.acquireUseRelease(
-    Effect.promise(() => mkdtemp(join(tmpdir(), "token-vault-promise-dist-"))),
+    Effect.promise(async () => {
+      await mkdir(join(packageDir, ".tmp"), { recursive: true })
+      return mkdtemp(join(packageDir, ".tmp", "dist-test-"))
+    }),
     (directory) =>
       Effect.gen(function*() {
         const outfile = join(directory, format === "esm" ? "program.mjs" : "program.cjs")
         const result = yield* Effect.promise(() =>
           esbuild.build({
-            stdin: { contents: format === "esm" ? esm : cjs, resolveDir: packageDir, loader: "js" },
+            stdin: { contents: source === "esm" ? esm : cjs, resolveDir: packageDir, loader: "js" },
             // Not the workspace's tsconfig paths (which map the package to its sources): its exports.
             tsconfigRaw: {},
             bundle: true,
-            platform: "neutral",
-            mainFields: ["module", "main"],
+            platform,
+            mainFields: platform === "neutral" ? ["module", "main"] : undefined,
             format,
             outfile,
             metafile: true,
             logLevel: "silent"
           })
         )
-        const bundled = Object.keys(result.metafile.inputs).filter((input) =>
-          input.includes("token-vault-promise/dist/")
-        )
+        const bundled = Object.keys(result.metafile.inputs)
+          .filter((input) => input.includes("token-vault-promise/dist/"))
+          .map((input) => input.slice(input.indexOf("dist/")))
         return { bundled, output: yield* run([outfile], env) }
       }),
     (directory) => Effect.promise(() => rm(directory, { recursive: true, force: true }))
@@ -132,16 +144,71 @@ describe("the built package through its exports", () => {
       })
   )
 
+  it.live.each([["module"], ["commonjs"]] as const)(
+    "node condition, %s: importing does not load undici; the first call does",
+    ([format]) =>
+      Effect.gen(function*() {
+        const server = yield* serve
+        const loaded = "Object.keys(require.cache).some((path) => path.includes(\"/undici/\"))"
+        const program = format === "module"
+          ? `import * as M from "@effect-auth0/token-vault-promise"
+import { createRequire } from "node:module"
+const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes("/undici/"))
+const atImport = loaded()
+const apiClient = new M.ApiClient({ domain: process.env.DOMAIN, clientId: process.env.CLIENT_ID, clientSecret: process.env.CLIENT_SECRET })
+const atConstruction = loaded()
+await apiClient.getAccessTokenForConnection({ connection: "google-oauth2", accessToken: "at-alice" })
+console.log(JSON.stringify([atImport, atConstruction, loaded()]))
+await apiClient.dispose()
+`
+          : `const M = require("@effect-auth0/token-vault-promise")
+const loaded = () => ${loaded}
+const atImport = loaded()
+const apiClient = new M.ApiClient({ domain: process.env.DOMAIN, clientId: process.env.CLIENT_ID, clientSecret: process.env.CLIENT_SECRET })
+const atConstruction = loaded()
+apiClient.getAccessTokenForConnection({ connection: "google-oauth2", accessToken: "at-alice" })
+  .then(() => console.log(JSON.stringify([atImport, atConstruction, loaded()])))
+  .finally(() => apiClient.dispose())
+`
+        const output = yield* run([`--input-type=${format}`, "--eval", program], {
+          DOMAIN: server.url,
+          CLIENT_ID,
+          CLIENT_SECRET
+        })
+        expect(output).toEqual([false, false, true])
+      })
+  )
+
   it.live.each([["esm", "dist/index.js"], ["cjs", "dist/index.cjs"]] as const)(
     "default condition, %s: bundles %s and exchanges over fetch",
     ([format, file]) =>
       Effect.gen(function*() {
         const server = yield* serve
-        const { bundled, output } = yield* runBundled(format, { DOMAIN: server.url, CLIENT_ID, CLIENT_SECRET })
-        expect(bundled.map((input) => input.slice(input.indexOf("dist/")))).toEqual([file])
+        const { bundled, output } = yield* runBundled(format, format, "neutral", {
+          DOMAIN: server.url,
+          CLIENT_ID,
+          CLIENT_SECRET
+        })
+        expect(bundled).toEqual([file])
         expectOutput(output)
         const tokenRequests = (yield* server.emulator.requests).filter((request) => request.path === "/oauth/token")
         expect(tokenRequests.map((request) => request.headers["user-agent"])).toEqual(["node", "node"])
       })
   )
+
+  // A Node application bundled into one CommonJS file (serverless functions often are): its
+  // `import` resolves to the ESM Node build, whose `import.meta.url` is then empty.
+  it.live("node condition, an ESM program bundled into CommonJS for Node: exchanges over undici", () =>
+    Effect.gen(function*() {
+      const server = yield* serve
+      const { bundled, output } = yield* runBundled("esm", "cjs", "node", {
+        DOMAIN: server.url,
+        CLIENT_ID,
+        CLIENT_SECRET
+      })
+      expect(bundled).toEqual(["dist/node.js"])
+      expectOutput(output)
+      const tokenRequests = (yield* server.emulator.requests).filter((request) => request.path === "/oauth/token")
+      expect(tokenRequests.map((request) => request.headers["user-agent"])).toEqual([undefined, undefined])
+    }))
 })

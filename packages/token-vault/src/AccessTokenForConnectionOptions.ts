@@ -8,15 +8,12 @@ import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
-import type * as SchemaIssue from "effect/SchemaIssue"
 import type * as Types from "effect/Types"
-import { InvalidArgumentError } from "./TokenVaultError.js"
+import { rules, toInvalidArgument } from "./internal/argumentError.js"
 import { unreadableOptions } from "./internal/unreadable.js"
+import { InvalidArgumentError } from "./TokenVaultError.js"
 
-const tokenRule = "must be a non-empty string with no surrounding whitespace and no \"Bearer \" prefix"
-
-const isWellFormedToken = (token: string) =>
-  token.length > 0 && token.trim() === token && !/^bearer\s/i.test(token)
+const isWellFormedToken = (token: string) => token.length > 0 && token.trim() === token && !/^bearer\s/i.test(token)
 
 const isNonBlank = (value: string) => value.trim().length > 0
 
@@ -24,31 +21,24 @@ const isNonBlank = (value: string) => value.trim().length > 0
 const hasOneSubject = (options: { readonly accessToken?: unknown; readonly refreshToken?: unknown }) =>
   (options.accessToken === undefined) !== (options.refreshToken === undefined)
 
-// The message of a field is the message of every way it can be wrong: a wrong type or a broken rule.
-const SubjectToken = (name: string) => {
-  const message = `${name} ${tokenRule}`
-  return Schema.Union([
+const SubjectToken = (message: string) =>
+  Schema.Union([
     Schema.RedactedFromValue(Schema.String.annotate({ message })),
     Schema.Redacted(Schema.String.annotate({ message }))
   ]).annotate({ message }).check(
     Schema.makeFilter((token) => isWellFormedToken(Redacted.value(token)), { message })
   )
-}
 
-const NonBlankString = (name: string, rule: string) => {
-  const message = `${name} ${rule}`
-  return Schema.String.annotate({ message }).check(Schema.makeFilter(isNonBlank, { message }))
-}
+const NonBlankString = (message: string) =>
+  Schema.String.annotate({ message }).check(Schema.makeFilter(isNonBlank, { message }))
 
 const Fields = Schema.Struct({
-  connection: NonBlankString("connection", "must be a non-empty string, the connection's name (e.g. \"google-oauth2\")"),
-  accessToken: Schema.optional(SubjectToken("accessToken")),
-  refreshToken: Schema.optional(SubjectToken("refreshToken")),
-  loginHint: Schema.optional(NonBlankString("loginHint", "must be a non-empty string when given")),
-  cache: Schema.optional(Schema.Boolean.annotate({ message: "cache must be a boolean when given" }))
+  connection: NonBlankString(rules.connection),
+  accessToken: Schema.optional(SubjectToken(rules.accessToken)),
+  refreshToken: Schema.optional(SubjectToken(rules.refreshToken)),
+  loginHint: Schema.optional(NonBlankString(rules.loginHint)),
+  cache: Schema.optional(Schema.Boolean.annotate({ message: rules.cache }))
 })
-
-const notAnObject = "options must be an object with a connection and an accessToken or a refreshToken"
 
 /**
  * The Schema of the options of `TokenVault.getAccessTokenForConnection`: `connection`
@@ -123,53 +113,6 @@ export type Input =
 export type Decoded = typeof AccessTokenForConnectionOptions.Type
 
 const decodeOptions = Schema.decodeUnknownResult(AccessTokenForConnectionOptions)
-
-/** The message annotation of an issue's own schema or filter, if any. */
-const ownMessage = (issue: SchemaIssue.Issue): unknown => {
-  if (issue._tag === "Filter") return issue.filter.annotations?.message
-  if (issue._tag === "Pointer") return undefined
-  const annotations = "annotations" in issue ? issue.annotations : undefined
-  const ast = "ast" in issue ? (issue.ast as { readonly annotations?: { readonly message?: unknown } } | undefined) : undefined
-  return annotations?.message ?? ast?.annotations?.message
-}
-
-/**
- * The first failure of an issue: the path to it, whether a key is missing, and the first message
- * a field's schema or filter gives on the way down (the schemas' own messages could describe
- * the input).
- */
-const firstFailure = (
-  issue: SchemaIssue.Issue,
-  path: ReadonlyArray<PropertyKey> = [],
-  message: unknown = undefined
-): { readonly path: ReadonlyArray<PropertyKey>; readonly missing: boolean; readonly message: unknown } => {
-  const found = message ?? (path.length > 0 ? ownMessage(issue) : undefined)
-  switch (issue._tag) {
-    case "Pointer":
-      return firstFailure(issue.issue, [...path, ...issue.path], found)
-    case "Filter":
-    case "Encoding":
-      return firstFailure(issue.issue, path, found)
-    case "Composite":
-      return firstFailure(issue.issues[0], path, found)
-    case "AnyOf":
-      return issue.issues.length > 0 ? firstFailure(issue.issues[0]!, path, found) : { path, missing: false, message: found }
-    default:
-      return { path, missing: issue._tag === "MissingKey", message: found }
-  }
-}
-
-const toInvalidArgument = (error: Schema.SchemaError) => {
-  const failure = firstFailure(error.issue)
-  const argument = failure.path[0]
-  if (typeof argument !== "string") return new InvalidArgumentError({ argument: "options", message: notAnObject })
-  const message = failure.missing
-    ? `${argument} is required`
-    : typeof failure.message === "string"
-    ? failure.message
-    : `${argument} is invalid`
-  return new InvalidArgumentError({ argument, message })
-}
 
 // The Schema path: it yields the messages of every rule. A getter or a Proxy trap that throws
 // (or a wiped `Redacted`) ends here as a typed error, never as an exception or a defect.

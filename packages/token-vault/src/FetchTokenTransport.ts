@@ -35,7 +35,10 @@ export interface Options {
  * Reads a `fetch` body into `reader`, chunk by chunk; `false` when it passed the limit (the body
  * is then cancelled).
  */
-const readInto = async (body: ReadableStream<Uint8Array> | null, reader: TokenTransport.BodyReader): Promise<boolean> => {
+const readInto = async (
+  body: ReadableStream<Uint8Array> | null,
+  reader: TokenTransport.BodyReader
+): Promise<boolean> => {
   if (body === null) return true
   const chunks = body.getReader()
   for (let read = await chunks.read(); !read.done; read = await chunks.read()) {

@@ -35,9 +35,13 @@ export interface TokenCache {
   readonly invalidate: (key: string) => Effect.Effect<void>
 }
 
+/** An entry of the in-memory store, in its recency list (most recently used first). */
 interface Entry {
-  readonly tokenSet: ConnectionTokenSet
-  readonly staleAt: number
+  readonly key: string
+  tokenSet: ConnectionTokenSet
+  staleAt: number
+  newer: Entry | undefined
+  older: Entry | undefined
 }
 
 /**
@@ -57,24 +61,61 @@ interface Entry {
  */
 export const memory = (options: { readonly maxEntries?: number | undefined } = {}): TokenCache => {
   const maxEntries = options.maxEntries ?? 10_000
-  // A Map iterates in insertion order: re-inserting on a hit keeps the least recently used first.
+  // A map for lookups and a linked list for recency: evicting the least recently used is O(1). (A
+  // `Map` alone, re-inserting on use and evicting its first key, costs O(deleted entries) per
+  // eviction in V8 once full: see docs/performance.md.)
   const entries = new Map<string, Entry>()
+  let newest: Entry | undefined
+  let oldest: Entry | undefined
+  const unlink = (entry: Entry) => {
+    if (entry.newer === undefined) newest = entry.older
+    else entry.newer.older = entry.older
+    if (entry.older === undefined) oldest = entry.newer
+    else entry.older.newer = entry.newer
+    entry.newer = entry.older = undefined
+  }
+  const pushNewest = (entry: Entry) => {
+    entry.older = newest
+    if (newest === undefined) oldest = entry
+    else newest.newer = entry
+    newest = entry
+  }
+  const remove = (entry: Entry) => {
+    unlink(entry)
+    entries.delete(entry.key)
+  }
   return {
     get: (key) =>
       Effect.map(Clock.currentTimeMillis, (now) => {
         const entry = entries.get(key)
         if (entry === undefined) return undefined
-        entries.delete(key)
-        if (entry.staleAt <= now) return undefined
-        entries.set(key, entry)
+        if (entry.staleAt <= now) {
+          remove(entry)
+          return undefined
+        }
+        unlink(entry)
+        pushNewest(entry)
         return entry.tokenSet
       }),
     set: (key, tokenSet, staleAt) =>
       Effect.sync(() => {
-        entries.delete(key)
-        entries.set(key, { tokenSet, staleAt })
-        if (entries.size > maxEntries) entries.delete(entries.keys().next().value!)
+        const existing = entries.get(key)
+        if (existing !== undefined) {
+          existing.tokenSet = tokenSet
+          existing.staleAt = staleAt
+          unlink(existing)
+          pushNewest(existing)
+          return
+        }
+        const entry: Entry = { key, tokenSet, staleAt, newer: undefined, older: undefined }
+        entries.set(key, entry)
+        pushNewest(entry)
+        if (entries.size > maxEntries) remove(oldest!)
       }),
-    invalidate: (key) => Effect.sync(() => void entries.delete(key))
+    invalidate: (key) =>
+      Effect.sync(() => {
+        const entry = entries.get(key)
+        if (entry !== undefined) remove(entry)
+      })
   }
 }

@@ -240,7 +240,10 @@ export const makeBodyReader = (
 ): BodyReader | undefined => {
   const encoding = header("content-encoding")?.trim().toLowerCase()
   const length = header("content-length")
-  if ((encoding === undefined || encoding === "" || encoding === "identity") && length !== undefined && /^\d+$/.test(length)) {
+  if (
+    (encoding === undefined || encoding === "" || encoding === "identity") && length !== undefined &&
+    /^\d+$/.test(length)
+  ) {
     if (Number(length) > maxBytes) return undefined
   }
   const chunks: Array<Uint8Array> = []

@@ -19,16 +19,6 @@ import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as AccessTokenForConnectionOptions from "./AccessTokenForConnectionOptions.js"
 import type { ConnectionTokenSet } from "./ConnectionTokenSet.js"
-import * as TokenTransport from "./TokenTransport.js"
-import {
-  fromConfigError,
-  type InvalidArgumentError,
-  InvalidConfigurationError,
-  type TokenVaultError,
-  TransportError
-} from "./TokenVaultError.js"
-import * as TokenVaultMetrics from "./TokenVaultMetrics.js"
-import * as TokenVaultOptions from "./TokenVaultOptions.js"
 import { makeCacheKey } from "./internal/cacheKey.js"
 import { resolveClient, type TokenCall } from "./internal/client.js"
 import { makeCoalescer } from "./internal/coalesce.js"
@@ -39,6 +29,16 @@ import { classifyResponse, type ExchangeContext, failureToError } from "./intern
 import { retrySchedule } from "./internal/retry.js"
 import { spanEvent, traced } from "./internal/spans.js"
 import { subjectTokenExpiry } from "./internal/subjectExpiry.js"
+import * as TokenTransport from "./TokenTransport.js"
+import {
+  fromConfigError,
+  type InvalidArgumentError,
+  InvalidConfigurationError,
+  type TokenVaultError,
+  TransportError
+} from "./TokenVaultError.js"
+import * as TokenVaultMetrics from "./TokenVaultMetrics.js"
+import * as TokenVaultOptions from "./TokenVaultOptions.js"
 
 /**
  * What a `TokenVault` can do.
@@ -131,7 +131,10 @@ export const make = (
 ): Effect.Effect<Service, InvalidConfigurationError, HttpClient.HttpClient | Scope.Scope> =>
   Effect.gen(function*() {
     const client = yield* Effect.suspend(() => Effect.fromResult(resolveClient(options)))
-    const sha256 = yield* Effect.flatMap(makeSha256(), Option.match({ onNone: () => Effect.fail(noDigest()), onSome: Effect.succeed }))
+    const sha256 = yield* Effect.flatMap(
+      makeSha256(),
+      Option.match({ onNone: () => Effect.fail(noDigest()), onSome: Effect.succeed })
+    )
     const httpClient = yield* HttpClient.HttpClient
     const transport = Option.getOrElse(yield* Effect.serviceOption(TokenTransport.TokenTransport), () =>
       HttpTransport.make(httpClient))
@@ -155,7 +158,13 @@ export const make = (
         "TokenVault.attempt",
         { kind: "client", attributes: { "auth0.attempt": number } },
         (attribute) =>
-          transport.send({ url, headers: client.headers, body, maxResponseBytes: client.maxResponseBytes, timeoutMillis }).pipe(
+          transport.send({
+            url,
+            headers: client.headers,
+            body,
+            maxResponseBytes: client.maxResponseBytes,
+            timeoutMillis
+          }).pipe(
             Effect.mapError((failure) =>
               failureToError(failure, {
                 url,
@@ -189,32 +198,41 @@ export const make = (
               Metric.update(TokenVaultMetrics.exchanges, 1),
               typeof tokenUrl === "string"
                 ? attempt(tokenUrl, body, context, number, deadline - now)
-                : Effect.flatMap(tokenUrl(Math.min(attemptMillis, deadline - now)), (url) =>
-                  Effect.flatMap(Clock.currentTimeMillis, (later) => attempt(url, body, context, number, deadline - later)))
+                : Effect.flatMap(
+                  tokenUrl(Math.min(attemptMillis, deadline - now)),
+                  (url) =>
+                    Effect.flatMap(Clock.currentTimeMillis, (later) =>
+                      attempt(url, body, context, number, deadline - later))
+                )
             ))
-        if (client.retry.maxAttempts === 1) return send(1)
+        if (client.retry.maxAttempts === 1) {
+          return send(1)
+        }
         // The schedule's metadata numbers the attempts; its tap counts the retries.
-        return Effect.flatMap(Schedule.CurrentMetadata, (meta) => send(meta.attempt + 1)).pipe(
-          Effect.retry(retrySchedule<ExchangeError>(client.retry, deadline, (number, failure) =>
-            Effect.andThen(
-              Metric.update(TokenVaultMetrics.retries, 1),
-              spanEvent("TokenVault.retry", { "auth0.attempt": number, "error.type": failure._tag })
-            )))
-        )
+        return Effect.flatMap(Schedule.CurrentMetadata, (meta) =>
+          send(meta.attempt + 1)).pipe(
+            Effect.retry(retrySchedule<ExchangeError>(client.retry, deadline, (number, failure) =>
+              Effect.andThen(
+                Metric.update(TokenVaultMetrics.retries, 1),
+                spanEvent("TokenVault.retry", { "auth0.attempt": number, "error.type": failure._tag })
+              )))
+          )
       }).pipe(Effect.trackDuration(TokenVaultMetrics.latency))
 
     /** Exchanges (or joins an identical exchange in flight) and stores the result. */
     const fetchAndStore = (key: string, call: TokenCall, context: ExchangeContext) => {
       const cache = client.cache
-      const run = cache === undefined ? exchange(call, context) : Effect.tap(exchange(call, context), (tokenSet) =>
-        Effect.flatMap(Clock.currentTimeMillis, (now) => {
-          // Never serve an answer past the expiry of the Auth0 access token it was exchanged for.
-          const subjectExpiry = call.subjectTokenKind === "access_token"
-            ? subjectTokenExpiry(Redacted.value(call.subjectToken))
-            : undefined
-          const staleAt = Math.min(tokenSet.expiresAt * 1000 - cache.skewMillis, subjectExpiry ?? Infinity)
-          return staleAt > now ? cache.store.set(key, tokenSet, staleAt) : Effect.void
-        }))
+      const run = cache === undefined ?
+        exchange(call, context) :
+        Effect.tap(exchange(call, context), (tokenSet) =>
+          Effect.flatMap(Clock.currentTimeMillis, (now) => {
+            // Never serve an answer past the expiry of the Auth0 access token it was exchanged for.
+            const subjectExpiry = call.subjectTokenKind === "access_token"
+              ? subjectTokenExpiry(Redacted.value(call.subjectToken))
+              : undefined
+            const staleAt = Math.min(tokenSet.expiresAt * 1000 - cache.skewMillis, subjectExpiry ?? Infinity)
+            return staleAt > now ? cache.store.set(key, tokenSet, staleAt) : Effect.void
+          }))
       return coalesce(key, run)
     }
 
@@ -388,5 +406,4 @@ export const getAccessTokenForConnection = (
  */
 export const invalidate = (
   options: AccessTokenForConnectionOptions.Input
-): Effect.Effect<void, InvalidArgumentError, TokenVault> =>
-  TokenVault.use((vault) => vault.invalidate(options))
+): Effect.Effect<void, InvalidArgumentError, TokenVault> => TokenVault.use((vault) => vault.invalidate(options))

@@ -4,10 +4,12 @@
  * @since 0.1.0
  */
 import * as Config from "effect/Config"
-import type * as Duration from "effect/Duration"
+import * as Duration from "effect/Duration"
 import * as Option from "effect/Option"
-import type * as Redacted from "effect/Redacted"
+import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
+import { parseDomain, parseEndpoint } from "./internal/domain.js"
 import type * as TokenCache from "./TokenCache.js"
 
 /**
@@ -52,6 +54,41 @@ export const ClientAuthenticationMethod = Schema.Literals([
  */
 export type ClientAuthenticationMethod = typeof ClientAuthenticationMethod.Type
 
+const isPositiveInteger = (value: number) => Number.isSafeInteger(value) && value > 0
+
+const PositiveInteger = (message: string) =>
+  Schema.Number.annotate({ message }).check(Schema.makeFilter(isPositiveInteger, { message }))
+
+const isFiniteDuration = (value: unknown): value is Duration.Input => {
+  const decoded = Duration.fromInput(value as Duration.Input)
+  return Option.isSome(decoded) && Duration.isFinite(decoded.value)
+}
+
+const DurationInput = (option: string) =>
+  Schema.declare(isFiniteDuration, {
+    message: `${option} must be a finite duration, e.g. "5 seconds" or a number of milliseconds`
+  })
+
+const isStore = (value: unknown): value is TokenCache.TokenCache =>
+  typeof value === "object" && value !== null &&
+  ["get", "set", "invalidate"].every((method) => typeof (value as Record<string, unknown>)[method] === "function")
+
+const optionalField = <S extends Schema.Top>(schema: S, message: string) =>
+  Schema.optional(schema).annotate({ message })
+
+const secretRule = "clientSecret must be a non-empty string wrapped in Redacted (Redacted.make)"
+
+/** Whether a `Redacted` secret holds a non-empty string; a wiped one says so. */
+const readableSecret = (secret: Redacted.Redacted<string>): string | undefined => {
+  let value: unknown
+  try {
+    value = Redacted.value(secret)
+  } catch {
+    return "clientSecret could not be read: the Redacted was wiped (Redacted.wipeUnsafe)"
+  }
+  return typeof value === "string" && value.trim().length > 0 ? undefined : secretRule
+}
+
 /**
  * The token cache. On by default: an in-memory LRU owned by the client. An entry is served until
  * its `expiresAt` minus `skew`.
@@ -70,11 +107,35 @@ export type ClientAuthenticationMethod = typeof ClientAuthenticationMethod.Type
  * @since 0.1.0
  * @category models
  */
-export interface CacheOptions {
-  readonly maxEntries?: number | undefined
-  readonly skew?: Duration.Input | undefined
-  readonly store?: TokenCache.TokenCache | undefined
-}
+export const CacheOptions = Schema.Struct({
+  maxEntries: optionalField(
+    PositiveInteger("cache.maxEntries must be a positive integer"),
+    "cache.maxEntries must be a positive integer"
+  ),
+  skew: optionalField(
+    DurationInput("cache.skew"),
+    "cache.skew must be a finite duration, e.g. \"5 seconds\" or a number of milliseconds"
+  ),
+  store: optionalField(
+    Schema.declare(isStore, { message: "cache.store must implement TokenCache (get, set, invalidate)" }),
+    "cache.store must implement TokenCache (get, set, invalidate)"
+  )
+})
+
+/**
+ * The options of the token cache: see {@link CacheOptions}.
+ *
+ * @example
+ * ```ts
+ * import type { TokenVaultOptions } from "@effect-auth0/token-vault"
+ *
+ * const cache: TokenVaultOptions.CacheOptions = { skew: "2 minutes" }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CacheOptions = typeof CacheOptions.Type
 
 /**
  * Retries of transient failures: a `TransportError` where no response arrived, statuses 502, 503
@@ -96,12 +157,39 @@ export interface CacheOptions {
  * @since 0.1.0
  * @category models
  */
-export interface RetryOptions {
-  readonly maxAttempts?: number | undefined
-  readonly baseDelay?: Duration.Input | undefined
-  readonly maxDelay?: Duration.Input | undefined
-  readonly maxRetryAfter?: Duration.Input | undefined
-}
+export const RetryOptions = Schema.Struct({
+  maxAttempts: optionalField(
+    PositiveInteger("retry.maxAttempts must be a positive integer (1 = no retries)"),
+    "retry.maxAttempts must be a positive integer (1 = no retries)"
+  ),
+  baseDelay: optionalField(
+    DurationInput("retry.baseDelay"),
+    "retry.baseDelay must be a finite duration, e.g. \"5 seconds\" or a number of milliseconds"
+  ),
+  maxDelay: optionalField(
+    DurationInput("retry.maxDelay"),
+    "retry.maxDelay must be a finite duration, e.g. \"5 seconds\" or a number of milliseconds"
+  ),
+  maxRetryAfter: optionalField(
+    DurationInput("retry.maxRetryAfter"),
+    "retry.maxRetryAfter must be a finite duration, e.g. \"5 seconds\" or a number of milliseconds"
+  )
+})
+
+/**
+ * The options of retries: see {@link RetryOptions}.
+ *
+ * @example
+ * ```ts
+ * import type { TokenVaultOptions } from "@effect-auth0/token-vault"
+ *
+ * const retry: TokenVaultOptions.RetryOptions = { maxAttempts: 3 }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RetryOptions = typeof RetryOptions.Type
 
 /**
  * Time limits: `attempt` bounds one request, from sending it to the end of the body (default
@@ -117,10 +205,31 @@ export interface RetryOptions {
  * @since 0.1.0
  * @category models
  */
-export interface TimeoutOptions {
-  readonly attempt?: Duration.Input | undefined
-  readonly total?: Duration.Input | undefined
-}
+export const TimeoutOptions = Schema.Struct({
+  attempt: optionalField(
+    DurationInput("timeout.attempt"),
+    "timeout.attempt must be a finite duration, e.g. \"5 seconds\" or a number of milliseconds"
+  ),
+  total: optionalField(
+    DurationInput("timeout.total"),
+    "timeout.total must be a finite duration, e.g. \"5 seconds\" or a number of milliseconds"
+  )
+})
+
+/**
+ * The time limits: see {@link TimeoutOptions}.
+ *
+ * @example
+ * ```ts
+ * import type { TokenVaultOptions } from "@effect-auth0/token-vault"
+ *
+ * const timeout: TokenVaultOptions.TimeoutOptions = { total: "10 seconds" }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type TimeoutOptions = typeof TimeoutOptions.Type
 
 /**
  * Options of `TokenVault.make` and `TokenVault.layer`.
@@ -156,21 +265,89 @@ export interface TimeoutOptions {
  * @since 0.1.0
  * @category models
  */
-export interface TokenVaultOptions {
-  readonly domain: string
-  readonly clientId: string
-  readonly clientSecret?: Redacted.Redacted<string> | undefined
-  readonly clientAuthentication?: ClientAuthenticationMethod | undefined
-  readonly telemetry?: boolean | undefined
-  readonly mtlsEndpoint?: string | undefined
-  readonly discoverMtlsEndpoint?: boolean | undefined
-  readonly cache?: false | CacheOptions | undefined
-  readonly retry?: false | RetryOptions | undefined
-  readonly timeout?: TimeoutOptions | undefined
-  readonly maxResponseBytes?: number | undefined
-}
+export const TokenVaultOptions = Schema.Struct({
+  domain: Schema.String.annotate({ message: "domain is required: the tenant's domain, e.g. tenant.us.auth0.com" })
+    .check(
+      Schema.makeFilter((domain: string) =>
+        Result.match(parseDomain(domain), { onFailure: (reason) => reason, onSuccess: () => undefined })
+      )
+    ),
+  clientId: Schema.String.annotate({ message: "clientId is required: the application's client id" }).check(
+    Schema.makeFilter((id: string) => id.trim().length > 0, {
+      message: "clientId is required: the application's client id"
+    })
+  ),
+  clientSecret: optionalField(
+    Schema.declare(
+      (value): value is Redacted.Redacted<string> => Redacted.isRedacted(value),
+      { message: secretRule }
+    ).check(Schema.makeFilter(readableSecret)),
+    secretRule
+  ),
+  clientAuthentication: optionalField(
+    ClientAuthenticationMethod.annotate({
+      message: `clientAuthentication must be one of ${ClientAuthenticationMethod.literals.join(", ")}`
+    }),
+    `clientAuthentication must be one of ${ClientAuthenticationMethod.literals.join(", ")}`
+  ),
+  telemetry: optionalField(
+    Schema.Boolean.annotate({ message: "telemetry must be a boolean" }),
+    "telemetry must be a boolean"
+  ),
+  mtlsEndpoint: optionalField(
+    Schema.String.annotate({ message: "mtlsEndpoint must be an absolute URL without whitespace" }).check(
+      Schema.makeFilter((url: string) =>
+        Result.match(parseEndpoint(url), {
+          onFailure: (reason) => `mtlsEndpoint ${reason}`,
+          onSuccess: () => undefined
+        })
+      )
+    ),
+    "mtlsEndpoint must be an absolute URL without whitespace"
+  ),
+  discoverMtlsEndpoint: optionalField(
+    Schema.Boolean.annotate({ message: "discoverMtlsEndpoint must be a boolean" }),
+    "discoverMtlsEndpoint must be a boolean"
+  ),
+  cache: optionalField(
+    Schema.Union([Schema.Literal(false), CacheOptions]).annotate({ message: "cache must be false or an object" }),
+    "cache must be false or an object"
+  ),
+  retry: optionalField(
+    Schema.Union([Schema.Literal(false), RetryOptions]).annotate({ message: "retry must be false or an object" }),
+    "retry must be false or an object"
+  ),
+  timeout: optionalField(
+    TimeoutOptions.annotate({ message: "timeout must be an object with attempt and/or total" }),
+    "timeout must be an object with attempt and/or total"
+  ),
+  maxResponseBytes: optionalField(
+    PositiveInteger("maxResponseBytes must be a positive integer"),
+    "maxResponseBytes must be a positive integer"
+  )
+})
 
-const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
+/**
+ * The options of a client: see {@link TokenVaultOptions}.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import type { TokenVaultOptions } from "@effect-auth0/token-vault"
+ *
+ * const options: TokenVaultOptions.TokenVaultOptions = {
+ *   domain: "example.us.auth0.com",
+ *   clientId: "my-client-id",
+ *   clientSecret: Redacted.make("my-client-secret")
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type TokenVaultOptions = typeof TokenVaultOptions.Type
+
+const optionalConfig = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
   Config.map(Config.option(config), Option.getOrUndefined)
 
 /**
@@ -196,7 +373,7 @@ const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
 export const config: Config.Config<TokenVaultOptions> = Config.all({
   domain: Config.String("AUTH0_DOMAIN"),
   clientId: Config.String("AUTH0_CLIENT_ID"),
-  clientSecret: optional(Config.Redacted("AUTH0_CLIENT_SECRET")),
-  clientAuthentication: optional(Config.schema(ClientAuthenticationMethod, "AUTH0_CLIENT_AUTHENTICATION")),
-  mtlsEndpoint: optional(Config.String("AUTH0_MTLS_ENDPOINT"))
+  clientSecret: optionalConfig(Config.Redacted("AUTH0_CLIENT_SECRET")),
+  clientAuthentication: optionalConfig(Config.schema(ClientAuthenticationMethod, "AUTH0_CLIENT_AUTHENTICATION")),
+  mtlsEndpoint: optionalConfig(Config.String("AUTH0_MTLS_ENDPOINT"))
 })

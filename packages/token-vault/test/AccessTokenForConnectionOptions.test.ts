@@ -1,6 +1,7 @@
 import { AccessTokenForConnectionOptions, TokenVaultError } from "@effect-auth0/token-vault"
 import { describe, expect, it } from "@effect/vitest"
-import { Arbitrary, Cause, Effect, Exit, Option, Redacted, Schema, type SchemaIssue } from "effect"
+import { Arbitrary, Cause, Effect, Exit, Option, Redacted, Schema } from "effect"
+import { toInvalidArgument } from "../src/internal/argumentError.js"
 import * as FastCheck from "./utils/arbitraries.js"
 
 const decode = AccessTokenForConnectionOptions.decode
@@ -143,65 +144,17 @@ describe("call options", () => {
 const isFailOnly = <E>(cause: Cause.Cause<E>) => cause.reasons.length === 1 && Cause.isFailReason(cause.reasons[0]!)
 
 describe("decode's fast path", () => {
-  // The message annotation of an issue's own schema or filter, if any.
-  const ownMessage = (issue: SchemaIssue.Issue): unknown => {
-    if (issue._tag === "Filter") return issue.filter.annotations?.message
-    if (issue._tag === "Pointer") return undefined
-    const annotations = "annotations" in issue ? issue.annotations : undefined
-    const ast = "ast" in issue
-      ? (issue.ast as { readonly annotations?: { readonly message?: unknown } } | undefined)
-      : undefined
-    return annotations?.message ?? ast?.annotations?.message
-  }
-  // The first failure of an issue tree: its path, whether a key is missing, and the first message
-  // a field's schema or filter gives on the way down.
-  const firstFailure = (
-    issue: SchemaIssue.Issue,
-    path: ReadonlyArray<PropertyKey> = [],
-    message: unknown = undefined
-  ): { readonly path: ReadonlyArray<PropertyKey>; readonly missing: boolean; readonly message: unknown } => {
-    const found = message ?? (path.length > 0 ? ownMessage(issue) : undefined)
-    switch (issue._tag) {
-      case "Pointer":
-        return firstFailure(issue.issue, [...path, ...issue.path], found)
-      case "Filter":
-      case "Encoding":
-        return firstFailure(issue.issue, path, found)
-      case "Composite":
-        return firstFailure(issue.issues[0], path, found)
-      case "AnyOf":
-        return issue.issues.length > 0
-          ? firstFailure(issue.issues[0]!, path, found)
-          : { path, missing: false, message: found }
-      default:
-        return { path, missing: issue._tag === "MissingKey", message: found }
-    }
-  }
-
-  // The reference: the Schema alone, its SchemaError mapped as `decode` maps it. A getter that
-  // throws makes it die, which `Effect.suspend` keeps a defect.
+  // The reference: the Schema alone, its SchemaError mapped as `decode` maps it (the mapping's
+  // messages have tests of their own above). A getter that throws makes it die, which
+  // `Effect.suspend` keeps a defect.
   const decodeWithSchema = (input: unknown) =>
     Effect.mapError(
       Effect.suspend(() =>
         Schema.decodeUnknownEffect(AccessTokenForConnectionOptions.AccessTokenForConnectionOptions)(input)
       ),
       (error) => {
-        const failure = firstFailure(error.issue)
-        const argument = failure.path[0]
-        if (typeof argument !== "string") {
-          return {
-            argument: "options",
-            message: "options must be an object with a connection and an accessToken or a refreshToken"
-          }
-        }
-        return {
-          argument,
-          message: failure.missing
-            ? `${argument} is required`
-            : typeof failure.message === "string"
-            ? failure.message
-            : `${argument} is invalid`
-        }
+        const { argument, message } = toInvalidArgument(error)
+        return { argument, message }
       }
     )
 

@@ -63,3 +63,68 @@ describe("TokenTransport.fromCallback", () => {
       )
     }))
 })
+
+describe("TokenTransport.requestFailed", () => {
+  it("says whether the head had arrived, then the error's code and message", () => {
+    const refused = Object.assign(new Error("connect refused"), { code: "ECONNREFUSED" })
+    expect(TokenTransport.requestFailed(refused, false)).toEqual({
+      _tag: "RequestFailed",
+      responseReceived: false,
+      detail: "request failed: ECONNREFUSED: connect refused"
+    })
+    expect(TokenTransport.requestFailed(refused, true)).toEqual({
+      _tag: "RequestFailed",
+      responseReceived: true,
+      detail: "the response body could not be read: ECONNREFUSED: connect refused"
+    })
+  })
+
+  it("follows the causes (fetch's), and an AggregateError's first error (Node's connect to every address)", () => {
+    const reset = Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" })
+    const failure = TokenTransport.requestFailed(new TypeError("fetch failed", { cause: reset }), false)
+    expect(failure).toMatchObject({ detail: "request failed: fetch failed: UND_ERR_SOCKET: other side closed" })
+    const everyAddress = new AggregateError([
+      Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" })
+    ])
+    expect(TokenTransport.requestFailed(everyAddress, false)).toMatchObject({
+      detail: expect.stringContaining("ECONNREFUSED")
+    })
+  })
+
+  it("ends on any value: a string, nothing, a cause that points back at itself", () => {
+    expect(TokenTransport.requestFailed("socket hang up", false)).toMatchObject({
+      detail: "request failed: socket hang up"
+    })
+    expect(TokenTransport.requestFailed(undefined, false)).toMatchObject({ detail: "request failed: unknown error" })
+    const cyclic: Error & { cause?: unknown } = new Error("loop")
+    cyclic.cause = cyclic
+    expect(TokenTransport.requestFailed(cyclic, false)).toMatchObject({ detail: "request failed: loop" })
+  })
+})
+
+describe("TokenTransport.makeBodyReader", () => {
+  const headers = (entries: Record<string, string>) => (name: string) => entries[name]
+  const bytes = (text: string) => new TextEncoder().encode(text)
+
+  it("refuses a body whose content-length is over the limit before a byte is read", () => {
+    expect(TokenTransport.makeBodyReader(1024, headers({ "content-length": "1025" }))).toBeUndefined()
+    expect(TokenTransport.makeBodyReader(1024, headers({ "content-length": "1024" }))).toBeDefined()
+  })
+
+  it("ignores the content-length of an encoded body: the decoded one is counted as it is read", () => {
+    const reader = TokenTransport.makeBodyReader(8, headers({ "content-length": "100000", "content-encoding": "gzip" }))
+    expect(reader).toBeDefined()
+    expect(reader!.push(bytes("12345678"))).toBe(true)
+    expect(reader!.push(bytes("9"))).toBe(false)
+  })
+
+  it("stops at the limit, and joins the chunks as UTF-8 even when a character is split between them", () => {
+    const reader = TokenTransport.makeBodyReader(10, headers({}))!
+    const euro = bytes("€") // three bytes
+    expect(reader.push(bytes("{\"a\":\""))).toBe(true)
+    expect(reader.push(euro.slice(0, 1))).toBe(true)
+    expect(reader.push(euro.slice(1))).toBe(true)
+    expect(reader.text()).toBe("{\"a\":\"€")
+    expect(reader.push(bytes("\"}"))).toBe(false)
+  })
+})

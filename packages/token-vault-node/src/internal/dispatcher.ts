@@ -41,7 +41,13 @@ const build = (options: ResolvedHttpOptions): Dispatcher => {
       })
     case "Environment":
       // Direct origins (NO_PROXY) use `connect`; proxied ones `requestTls` / `proxyTls`.
-      return new EnvHttpProxyAgent({ ...pool, proxyTunnel, connect: originTls, requestTls: originTls, proxyTls: { timeout } })
+      return new EnvHttpProxyAgent({
+        ...pool,
+        proxyTunnel,
+        connect: originTls,
+        requestTls: originTls,
+        proxyTls: { timeout }
+      })
   }
 }
 

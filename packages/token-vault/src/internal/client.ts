@@ -1,12 +1,14 @@
 import * as Duration from "effect/Duration"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
 import * as TokenCache from "../TokenCache.js"
 import { InvalidConfigurationError } from "../TokenVaultError.js"
-import { ClientAuthenticationMethod, type TokenVaultOptions } from "../TokenVaultOptions.js"
-import { formEncode } from "./formEncode.js"
+import { TokenVaultOptions } from "../TokenVaultOptions.js"
 import { parseDomain, parseEndpoint } from "./domain.js"
-import { grantType, requestedTokenType, subjectTokenTypes, type SubjectTokenKind } from "./protocol.js"
+import { formEncode } from "./formEncode.js"
+import { firstFailure } from "./issue.js"
+import { grantType, requestedTokenType, type SubjectTokenKind, subjectTokenTypes } from "./protocol.js"
 import { unreadableOptions } from "./unreadable.js"
 import { packageName, packageVersion } from "./version.js"
 
@@ -52,79 +54,47 @@ export interface TokenCall {
 
 const invalid = (option: string, message: string) => Result.fail(new InvalidConfigurationError({ option, message }))
 
-const isNonEmptyString = (value: unknown): value is string => typeof value === "string" && value.trim().length > 0
-
-const isPositiveInteger = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) > 0
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null
-
-const methods: ReadonlyArray<unknown> = ClientAuthenticationMethod.literals
-
 /** The `Auth0-Client` telemetry header value, as Auth0's SDKs send it. */
 const telemetryHeader = btoa(JSON.stringify({ name: packageName, version: packageVersion }))
 
-/** A duration option: a `DurationInput` that is finite and not negative. */
-const durationOption = (
-  option: string,
-  value: unknown,
-  fallback: Duration.Input
-): Result.Result<Duration.Duration, InvalidConfigurationError> => {
-  if (value === undefined) return Result.succeed(Duration.fromInputUnsafe(fallback))
-  const decoded = Duration.fromInput(value as Duration.Input)
-  if (decoded._tag === "None" || !Duration.isFinite(decoded.value)) {
-    return invalid(option, `${option} must be a finite duration, e.g. "5 seconds" or a number of milliseconds`)
-  }
-  return Result.succeed(Duration.isNegative(decoded.value) ? Duration.zero : decoded.value)
+/** A duration option (checked finite by the Schema), or its default; a negative one is zero. */
+const duration = (value: Duration.Input | undefined, fallback: Duration.Input): Duration.Duration => {
+  const decoded = Duration.fromInputUnsafe(value ?? fallback)
+  return Duration.isNegative(decoded) ? Duration.zero : decoded
 }
 
-const resolveRetry = (retry: unknown): Result.Result<RetryPolicy, InvalidConfigurationError> =>
-  Result.gen(function* () {
-    if (retry === false) {
-      return { maxAttempts: 1, baseDelay: Duration.zero, maxDelay: Duration.zero, maxRetryAfter: Duration.zero }
-    }
-    if (retry !== undefined && !isObject(retry)) return yield* invalid("retry", "retry must be false or an object")
-    const options = (retry ?? {}) as Record<string, unknown>
-    const maxAttempts = options["maxAttempts"] ?? 8
-    if (!isPositiveInteger(maxAttempts)) {
-      return yield* invalid("retry.maxAttempts", "retry.maxAttempts must be a positive integer (1 = no retries)")
-    }
-    return {
-      maxAttempts,
-      baseDelay: yield* durationOption("retry.baseDelay", options["baseDelay"], "100 millis"),
-      maxDelay: yield* durationOption("retry.maxDelay", options["maxDelay"], "2 seconds"),
-      maxRetryAfter: yield* durationOption("retry.maxRetryAfter", options["maxRetryAfter"], "10 seconds")
-    }
-  })
+const noRetries: RetryPolicy = {
+  maxAttempts: 1,
+  baseDelay: Duration.zero,
+  maxDelay: Duration.zero,
+  maxRetryAfter: Duration.zero
+}
 
-const resolveCache = (
-  cache: unknown
-): Result.Result<ResolvedClient["cache"], InvalidConfigurationError> =>
-  Result.gen(function* () {
-    if (cache === false) return undefined
-    if (cache !== undefined && !isObject(cache)) return yield* invalid("cache", "cache must be false or an object")
-    const options = (cache ?? {}) as Record<string, unknown>
-    const maxEntries = options["maxEntries"] ?? 10_000
-    if (!isPositiveInteger(maxEntries)) return yield* invalid("cache.maxEntries", "cache.maxEntries must be a positive integer")
-    const skew = yield* durationOption("cache.skew", options["skew"], "60 seconds")
-    const store = options["store"]
-    const implementsStore = isObject(store) &&
-      ["get", "set", "invalidate"].every((method) => typeof store[method] === "function")
-    if (store !== undefined && !implementsStore) {
-      return yield* invalid("cache.store", "cache.store must implement TokenCache (get, set, invalidate)")
-    }
-    return {
-      store: (store as TokenCache.TokenCache | undefined) ?? TokenCache.memory({ maxEntries }),
-      skewMillis: Duration.toMillis(skew)
-    }
-  })
+const decodeOptions = Schema.decodeUnknownResult(TokenVaultOptions)
+
+/** The `InvalidConfigurationError` of options the Schema refused: the option's path and rule. */
+const refused = (error: Schema.SchemaError) => {
+  const failure = firstFailure(error.issue)
+  const option = failure.path.map(String).join(".")
+  if (option === "") return invalid("options", "options must be an object")
+  return invalid(
+    option,
+    failure.missing
+      ? `${option} is required`
+      : typeof failure.message === "string"
+      ? failure.message
+      : `${option} is invalid`
+  )
+}
 
 /**
  * Validates client options and precomputes everything that does not change between exchanges.
- * Options may come from plain JavaScript, so each is checked at run time; messages name the
- * option, never its value. A getter or a Proxy trap that throws ends as a typed error whose
- * message leaves out what was thrown (it could quote a secret), never as an exception.
+ * Options may come from plain JavaScript: the `TokenVaultOptions` Schema checks each one, then
+ * the rules between them are checked; messages name the option, never its value. A getter or a
+ * Proxy trap that throws ends as a typed error whose message leaves out what was thrown (it could
+ * quote a secret), never as an exception.
  */
-export const resolveClient = (options: TokenVaultOptions): Result.Result<ResolvedClient, InvalidConfigurationError> => {
+export const resolveClient = (options: unknown): Result.Result<ResolvedClient, InvalidConfigurationError> => {
   try {
     return resolveReadable(options)
   } catch {
@@ -132,61 +102,58 @@ export const resolveClient = (options: TokenVaultOptions): Result.Result<Resolve
   }
 }
 
-const resolveReadable = (options: TokenVaultOptions): Result.Result<ResolvedClient, InvalidConfigurationError> =>
-  Result.gen(function* () {
-    if (!isObject(options)) return yield* invalid("options", "options must be an object")
-    const { clientAuthentication = "client_secret_post", clientId, clientSecret, domain, telemetry = true } = options
-    if (typeof domain !== "string") {
-      return yield* invalid("domain", "domain is required: the tenant's domain, e.g. tenant.us.auth0.com")
-    }
-    const origin = yield* Result.mapError(parseDomain(domain), (reason) => new InvalidConfigurationError({ option: "domain", message: reason }))
-    if (!isNonEmptyString(clientId)) return yield* invalid("clientId", "clientId is required: the application's client id")
-    if (!methods.includes(clientAuthentication)) {
-      return yield* invalid("clientAuthentication", `clientAuthentication must be one of ${methods.join(", ")}`)
-    }
+const resolveReadable = (input: unknown): Result.Result<ResolvedClient, InvalidConfigurationError> =>
+  Result.gen(function*() {
+    const decoded = decodeOptions(input)
+    if (Result.isFailure(decoded)) return yield* refused(decoded.failure)
+    const options = decoded.success
+    const { clientAuthentication = "client_secret_post", clientId, clientSecret, telemetry = true } = options
+    const origin = yield* Result.mapError(
+      parseDomain(options.domain),
+      (reason) => new InvalidConfigurationError({ option: "domain", message: reason })
+    )
     const mtls = clientAuthentication === "tls_client_auth" || clientAuthentication === "self_signed_tls_client_auth"
-    let secret: string | undefined
-    if (!mtls) {
-      if (clientSecret === undefined) {
-        return yield* invalid("clientSecret", "client authentication is required: give clientSecret, or use mTLS")
-      }
-      const notRedacted = "clientSecret must be a non-empty string wrapped in Redacted (Redacted.make)"
-      if (!Redacted.isRedacted(clientSecret)) return yield* invalid("clientSecret", notRedacted)
-      let value: unknown
-      try {
-        value = Redacted.value(clientSecret)
-      } catch {
-        return yield* invalid("clientSecret", "clientSecret could not be read: the Redacted was wiped (Redacted.unsafeWipe)")
-      }
-      if (!isNonEmptyString(value)) return yield* invalid("clientSecret", notRedacted)
-      secret = value
+    if (!mtls && clientSecret === undefined) {
+      return yield* invalid("clientSecret", "client authentication is required: give clientSecret, or use mTLS")
     }
-    if (typeof telemetry !== "boolean") return yield* invalid("telemetry", "telemetry must be a boolean")
+    // With mTLS the certificate is the credential: a secret given too is never sent.
+    const secret = mtls || clientSecret === undefined ? undefined : Redacted.value(clientSecret)
 
     let endpoint: TokenEndpoint = { _tag: "Fixed", url: `${origin}/oauth/token` }
     if (options.mtlsEndpoint !== undefined) {
-      if (!mtls) return yield* invalid("mtlsEndpoint", "mtlsEndpoint applies to tls_client_auth and self_signed_tls_client_auth only")
-      const url = yield* Result.mapError(
-        parseEndpoint(options.mtlsEndpoint),
-        (reason) => new InvalidConfigurationError({ option: "mtlsEndpoint", message: `mtlsEndpoint ${reason}` })
-      )
-      endpoint = { _tag: "Fixed", url }
+      if (!mtls) {
+        return yield* invalid(
+          "mtlsEndpoint",
+          "mtlsEndpoint applies to tls_client_auth and self_signed_tls_client_auth only"
+        )
+      }
+      endpoint = {
+        _tag: "Fixed",
+        url: yield* Result.mapError(
+          parseEndpoint(options.mtlsEndpoint),
+          () => new InvalidConfigurationError({ option: "mtlsEndpoint", message: "mtlsEndpoint is not a valid URL" })
+        )
+      }
     } else if (options.discoverMtlsEndpoint === true) {
-      if (!mtls) return yield* invalid("discoverMtlsEndpoint", "discoverMtlsEndpoint applies to mTLS client authentication only")
+      if (!mtls) {
+        return yield* invalid("discoverMtlsEndpoint", "discoverMtlsEndpoint applies to mTLS client authentication only")
+      }
       endpoint = { _tag: "Discover", discoveryUrl: `${origin}/.well-known/openid-configuration` }
     }
 
-    const cache = yield* resolveCache(options.cache)
-    const retry = yield* resolveRetry(options.retry)
-    if (options.timeout !== undefined && !isObject(options.timeout)) {
-      return yield* invalid("timeout", "timeout must be an object with attempt and/or total")
+    const cache = options.cache === false ? undefined : {
+      store: options.cache?.store ?? TokenCache.memory({ maxEntries: options.cache?.maxEntries ?? 10_000 }),
+      skewMillis: Duration.toMillis(duration(options.cache?.skew, "60 seconds"))
     }
-    const attemptTimeout = yield* durationOption("timeout.attempt", options.timeout?.attempt, "10 seconds")
-    const totalTimeout = yield* durationOption("timeout.total", options.timeout?.total, "30 seconds")
+    const retry: RetryPolicy = options.retry === false ? noRetries : {
+      maxAttempts: options.retry?.maxAttempts ?? 8,
+      baseDelay: duration(options.retry?.baseDelay, "100 millis"),
+      maxDelay: duration(options.retry?.maxDelay, "2 seconds"),
+      maxRetryAfter: duration(options.retry?.maxRetryAfter, "10 seconds")
+    }
+    const attemptTimeout = duration(options.timeout?.attempt, "10 seconds")
+    const totalTimeout = duration(options.timeout?.total, "30 seconds")
     const maxResponseBytes = options.maxResponseBytes ?? 64 * 1024
-    if (!isPositiveInteger(maxResponseBytes)) {
-      return yield* invalid("maxResponseBytes", "maxResponseBytes must be a positive integer")
-    }
 
     const headers: Record<string, string> = {
       "content-type": "application/x-www-form-urlencoded",

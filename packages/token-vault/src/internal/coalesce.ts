@@ -37,11 +37,14 @@ export const makeCoalescer = <A, E>(): Effect.Effect<
       Effect.uninterruptibleMask((restore) =>
         Effect.suspend(() => {
           const running = Option.getOrUndefined(FiberMap.getUnsafe(runs, key))
-          return Effect.flatMap(running === undefined ? FiberMap.run(runs, key, run) : Effect.succeed(running), (fiber) => {
-            callers.set(fiber, (callers.get(fiber) ?? 0) + 1)
-            const wait = Effect.onInterrupt(restore(Fiber.join(fiber)), () => leave(fiber))
-            return running === undefined ? wait : Effect.andThen(Metric.update(TokenVaultMetrics.coalesced, 1), wait)
-          })
+          return Effect.flatMap(
+            running === undefined ? FiberMap.run(runs, key, run) : Effect.succeed(running),
+            (fiber) => {
+              callers.set(fiber, (callers.get(fiber) ?? 0) + 1)
+              const wait = Effect.onInterrupt(restore(Fiber.join(fiber)), () => leave(fiber))
+              return running === undefined ? wait : Effect.andThen(Metric.update(TokenVaultMetrics.coalesced, 1), wait)
+            }
+          )
         })
       )
   })

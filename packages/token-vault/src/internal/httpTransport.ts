@@ -4,11 +4,11 @@
  * request.
  */
 import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as Headers from "effect/http/Headers"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as TokenTransport from "../TokenTransport.js"
 
@@ -22,8 +22,11 @@ const redactAuthorization = (names: ReadonlyArray<string | RegExp>) =>
  * otherwise send the form, client secret and subject token included, again to wherever it points.
  */
 const withoutRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
-    Effect.provideService(effect, FetchHttpClient.RequestInit, { ...Option.getOrUndefined(init), redirect: "manual" }))
+  Effect.flatMap(
+    Effect.serviceOption(FetchHttpClient.RequestInit),
+    (init) =>
+      Effect.provideService(effect, FetchHttpClient.RequestInit, { ...Option.getOrUndefined(init), redirect: "manual" })
+  )
 
 /**
  * Sends `request` with `client` and reads the response's body, at most `maxBytes` of it, within

@@ -96,7 +96,9 @@ export const plainSuccess = (
   const scope = body["scope"]
   if (typeof accessToken !== "string" || accessToken.length === 0) return undefined
   if (!Number.isSafeInteger(expiresIn) || (expiresIn as number) < 0) return undefined
-  if (!isOptionalString(scope) || !isOptionalString(body["token_type"]) || !isOptionalString(body["issued_token_type"])) {
+  if (
+    !isOptionalString(scope) || !isOptionalString(body["token_type"]) || !isOptionalString(body["issued_token_type"])
+  ) {
     return undefined
   }
   return { accessToken, expiresIn: expiresIn as number, scope: scope ?? undefined } as const
@@ -203,7 +205,9 @@ export const classifyResponse = (
       )
     if (status >= 200 && status < 300) {
       if (json === undefined) {
-        return unexpected(body.trim() === "" ? "the success response has an empty body" : "the success body is not JSON")
+        return unexpected(
+          body.trim() === "" ? "the success response has an empty body" : "the success body is not JSON"
+        )
       }
       const decoded = decodeSuccess(json)
       if (Result.isFailure(decoded)) return unexpected(invalidFields(decoded.failure))
@@ -251,6 +255,8 @@ export const classifyResponse = (
     }
     if (body.trim() === "") return unexpected(`status ${status} with an empty body`)
     return unexpected(
-      json === undefined ? `status ${status} with a body that is not JSON` : `status ${status} without an OAuth error body`
+      json === undefined
+        ? `status ${status} with a body that is not JSON`
+        : `status ${status} without an OAuth error body`
     )
   })

@@ -61,6 +61,8 @@ export const retrySchedule = <E extends TokenVaultError>(
     Schedule.while(({ attempt, input, now }) =>
       attempt < policy.maxAttempts && isTransient(policy, input) && now < deadline && !waitsPast(input, now, deadline)
     ),
-    Schedule.modifyDelay(({ duration, now }) => Effect.succeed(Duration.min(duration, Duration.millis(deadline - now)))),
+    Schedule.modifyDelay(({ duration, now }) =>
+      Effect.succeed(Duration.min(duration, Duration.millis(deadline - now)))
+    ),
     Schedule.tap(({ attempt, input }) => onRetry(attempt + 1, input))
   )

@@ -21,7 +21,10 @@ export const traced = <A, E, R>(
     tracer === Tracer.nativeTracer
       ? f(ignore)
       : Effect.useSpan(name, options, (span) =>
-        Effect.withParentSpan(f((key, value) => span.attribute(key, value)), span)))
+        Effect.withParentSpan(
+          f((key, value) => span.attribute(key, value)),
+          span
+        )))
 
 /**
  * Records an event on the current span when the fiber's tracer is one the application installed
