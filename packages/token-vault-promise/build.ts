@@ -75,15 +75,15 @@ const bundle = (entry: Entry) =>
     bundle: true,
     format: entry.format,
     platform: entry.platform,
-    // `neutral` sets no main fields; every bundled package has an `exports` map.
-    mainFields: entry.platform === "neutral" ? ["module", "main"] : undefined,
+    // `neutral` sets no main fields: the usual ones, for a package without an `exports` map.
+    ...(entry.platform === "neutral" ? { mainFields: ["module", "main"] } : {}),
     target: "es2022",
     alias,
     tsconfig: join(here, "tsconfig.build.json"),
     // undici is the package's one dependency (Node only), required on first use; everything
     // else is inside.
     plugins: entry.platform === "node" ? [lazyUndici] : [],
-    banner: entry.platform === "node" && entry.format === "esm" ? { js: requireInEsm } : undefined,
+    ...(entry.platform === "node" && entry.format === "esm" ? { banner: { js: requireInEsm } } : {}),
     treeShaking: true,
     minify: true,
     legalComments: "none",

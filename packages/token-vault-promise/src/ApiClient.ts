@@ -74,6 +74,8 @@ export class ApiClient {
     this.#unsupported = settings.clientAssertionSigningKey === undefined ? undefined : new InvalidConfigurationError(
       "Invalid clientAssertionSigningKey configuration: private_key_jwt is not supported yet; use clientSecret"
     )
+    // The values are passed on unchecked (`as never`): the core validates every option when the
+    // layer is built, and a bad one rejects the calls with its InvalidConfigurationError.
     this.#runtime = ManagedRuntime.make(
       TokenVault.layer({
         domain: domain as string,

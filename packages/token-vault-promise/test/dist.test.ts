@@ -55,17 +55,21 @@ const main = `;(async () => {${body}})().catch((error) => {\n  console.error(err
 const esm = `import * as M from "@effect-auth0/token-vault-promise"\n${main}`
 const cjs = `const M = require("@effect-auth0/token-vault-promise")\n${main}`
 
-const node = process.execPath
+/** The Node running the tests (24), and the workspace's Node 22 (the oldest the package supports). */
+const nodes = {
+  [`Node ${process.versions.node}`]: process.execPath,
+  "Node 22": fileURLToPath(new URL("../../../node_modules/node22/bin/node", import.meta.url))
+}
 
-const run = (args: ReadonlyArray<string>, env: Record<string, string>) =>
+const run = (args: ReadonlyArray<string>, env: Record<string, string>, node = process.execPath) =>
   Effect.promise(() =>
     exec(node, [...args], { cwd: packageDir, env: { ...process.env, ...env }, timeout: 60_000 })
       .then(({ stdout }) => JSON.parse(stdout.trim().split("\n").at(-1)!))
   )
 
 /** Node resolves the package by its own name from inside it, with the `node` condition. */
-const runOnNode = (format: "module" | "commonjs", env: Record<string, string>) =>
-  run([`--input-type=${format}`, "--eval", format === "module" ? esm : cjs], env)
+const runOnNode = (format: "module" | "commonjs", env: Record<string, string>, node = process.execPath) =>
+  run([`--input-type=${format}`, "--eval", format === "module" ? esm : cjs], env, node)
 
 /**
  * The program bundled by esbuild, as an application would: for `neutral` (a browser, a worker: no
@@ -93,7 +97,7 @@ const runBundled = (
             tsconfigRaw: {},
             bundle: true,
             platform,
-            mainFields: platform === "neutral" ? ["module", "main"] : undefined,
+            ...(platform === "neutral" ? { mainFields: ["module", "main"] } : {}),
             format,
             outfile,
             metafile: true,
@@ -130,12 +134,14 @@ describe("the built package through its exports", () => {
     }
   })
 
-  it.live.each([["module"], ["commonjs"]] as const)(
-    "node condition, %s: exchanges over undici",
-    ([format]) =>
+  it.live.each(
+    Object.entries(nodes).flatMap(([name, node]) => [["module", name, node], ["commonjs", name, node]] as const)
+  )(
+    "node condition, %s on %s: exchanges over undici",
+    ([format, _, node]) =>
       Effect.gen(function*() {
         const server = yield* serve
-        const output = yield* runOnNode(format, { DOMAIN: server.url, CLIENT_ID, CLIENT_SECRET })
+        const output = yield* runOnNode(format, { DOMAIN: server.url, CLIENT_ID, CLIENT_SECRET }, node)
         expectOutput(output)
         const tokenRequests = (yield* server.emulator.requests).filter((request) => request.path === "/oauth/token")
         expect(tokenRequests).toHaveLength(2)

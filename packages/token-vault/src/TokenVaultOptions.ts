@@ -54,32 +54,31 @@ export const ClientAuthenticationMethod = Schema.Literals([
  */
 export type ClientAuthenticationMethod = typeof ClientAuthenticationMethod.Type
 
-const isPositiveInteger = (value: number) => Number.isSafeInteger(value) && value > 0
+const PositiveInteger = Schema.Number.check(
+  Schema.makeFilter((value: number) => Number.isSafeInteger(value) && value > 0)
+)
 
-const PositiveInteger = (message: string) =>
-  Schema.Number.annotate({ message }).check(Schema.makeFilter(isPositiveInteger, { message }))
-
-const isFiniteDuration = (value: unknown): value is Duration.Input => {
+const FiniteDuration = Schema.declare((value: unknown): value is Duration.Input => {
   const decoded = Duration.fromInput(value as Duration.Input)
   return Option.isSome(decoded) && Duration.isFinite(decoded.value)
-}
+})
 
-const DurationInput = (option: string) =>
-  Schema.declare(isFiniteDuration, {
-    message: `${option} must be a finite duration, e.g. "5 seconds" or a number of milliseconds`
-  })
-
-const isStore = (value: unknown): value is TokenCache.TokenCache =>
+const Store = Schema.declare((value: unknown): value is TokenCache.TokenCache =>
   typeof value === "object" && value !== null &&
   ["get", "set", "invalidate"].every((method) => typeof (value as Record<string, unknown>)[method] === "function")
+)
 
-const optionalField = <S extends Schema.Top>(schema: S, message: string) =>
-  Schema.optional(schema).annotate({ message })
+/** An optional field and its rule: the message for every way it can be wrong. */
+const optionalField = <S extends Schema.Top>(message: string, schema: S) =>
+  Schema.optional(schema.annotate({ message })).annotate({ message })
+
+const durationField = (option: string) =>
+  optionalField(`${option} must be a finite duration, e.g. "5 seconds" or a number of milliseconds`, FiniteDuration)
 
 const secretRule = "clientSecret must be a non-empty string wrapped in Redacted (Redacted.make)"
 
-/** Whether a `Redacted` secret holds a non-empty string; a wiped one says so. */
-const readableSecret = (secret: Redacted.Redacted<string>): string | undefined => {
+/** Why a `Redacted` secret is unusable: empty, or wiped. */
+const unusableSecret = (secret: Redacted.Redacted<string>): string | undefined => {
   let value: unknown
   try {
     value = Redacted.value(secret)
@@ -88,6 +87,10 @@ const readableSecret = (secret: Redacted.Redacted<string>): string | undefined =
   }
   return typeof value === "string" && value.trim().length > 0 ? undefined : secretRule
 }
+
+/** Why a text is refused by `parse`, or `undefined`. */
+const refusedBy = (parse: (input: string) => Result.Result<string, string>, prefix: string) => (input: string) =>
+  Result.match(parse(input), { onFailure: (reason) => `${prefix}${reason}`, onSuccess: () => undefined })
 
 /**
  * The token cache. On by default: an in-memory LRU owned by the client. An entry is served until
@@ -105,21 +108,12 @@ const readableSecret = (secret: Redacted.Redacted<string>): string | undefined =
  * ```
  *
  * @since 0.1.0
- * @category models
+ * @category schemas
  */
 export const CacheOptions = Schema.Struct({
-  maxEntries: optionalField(
-    PositiveInteger("cache.maxEntries must be a positive integer"),
-    "cache.maxEntries must be a positive integer"
-  ),
-  skew: optionalField(
-    DurationInput("cache.skew"),
-    "cache.skew must be a finite duration, e.g. \"5 seconds\" or a number of milliseconds"
-  ),
-  store: optionalField(
-    Schema.declare(isStore, { message: "cache.store must implement TokenCache (get, set, invalidate)" }),
-    "cache.store must implement TokenCache (get, set, invalidate)"
-  )
+  maxEntries: optionalField("cache.maxEntries must be a positive integer", PositiveInteger),
+  skew: durationField("cache.skew"),
+  store: optionalField("cache.store must implement TokenCache (get, set, invalidate)", Store)
 })
 
 /**
@@ -155,25 +149,13 @@ export type CacheOptions = typeof CacheOptions.Type
  * ```
  *
  * @since 0.1.0
- * @category models
+ * @category schemas
  */
 export const RetryOptions = Schema.Struct({
-  maxAttempts: optionalField(
-    PositiveInteger("retry.maxAttempts must be a positive integer (1 = no retries)"),
-    "retry.maxAttempts must be a positive integer (1 = no retries)"
-  ),
-  baseDelay: optionalField(
-    DurationInput("retry.baseDelay"),
-    "retry.baseDelay must be a finite duration, e.g. \"5 seconds\" or a number of milliseconds"
-  ),
-  maxDelay: optionalField(
-    DurationInput("retry.maxDelay"),
-    "retry.maxDelay must be a finite duration, e.g. \"5 seconds\" or a number of milliseconds"
-  ),
-  maxRetryAfter: optionalField(
-    DurationInput("retry.maxRetryAfter"),
-    "retry.maxRetryAfter must be a finite duration, e.g. \"5 seconds\" or a number of milliseconds"
-  )
+  maxAttempts: optionalField("retry.maxAttempts must be a positive integer (1 = no retries)", PositiveInteger),
+  baseDelay: durationField("retry.baseDelay"),
+  maxDelay: durationField("retry.maxDelay"),
+  maxRetryAfter: durationField("retry.maxRetryAfter")
 })
 
 /**
@@ -203,17 +185,11 @@ export type RetryOptions = typeof RetryOptions.Type
  * ```
  *
  * @since 0.1.0
- * @category models
+ * @category schemas
  */
 export const TimeoutOptions = Schema.Struct({
-  attempt: optionalField(
-    DurationInput("timeout.attempt"),
-    "timeout.attempt must be a finite duration, e.g. \"5 seconds\" or a number of milliseconds"
-  ),
-  total: optionalField(
-    DurationInput("timeout.total"),
-    "timeout.total must be a finite duration, e.g. \"5 seconds\" or a number of milliseconds"
-  )
+  attempt: durationField("timeout.attempt"),
+  total: durationField("timeout.total")
 })
 
 /**
@@ -263,68 +239,32 @@ export type TimeoutOptions = typeof TimeoutOptions.Type
  * ```
  *
  * @since 0.1.0
- * @category models
+ * @category schemas
  */
 export const TokenVaultOptions = Schema.Struct({
   domain: Schema.String.annotate({ message: "domain is required: the tenant's domain, e.g. tenant.us.auth0.com" })
-    .check(
-      Schema.makeFilter((domain: string) =>
-        Result.match(parseDomain(domain), { onFailure: (reason) => reason, onSuccess: () => undefined })
-      )
-    ),
-  clientId: Schema.String.annotate({ message: "clientId is required: the application's client id" }).check(
-    Schema.makeFilter((id: string) => id.trim().length > 0, {
-      message: "clientId is required: the application's client id"
-    })
-  ),
+    .check(Schema.makeFilter(refusedBy(parseDomain, ""))),
+  clientId: Schema.String.annotate({ message: "clientId is required: the application's client id" })
+    .check(Schema.makeFilter((id: string) => id.trim().length > 0)),
   clientSecret: optionalField(
-    Schema.declare(
-      (value): value is Redacted.Redacted<string> => Redacted.isRedacted(value),
-      { message: secretRule }
-    ).check(Schema.makeFilter(readableSecret)),
-    secretRule
+    secretRule,
+    Schema.declare((value: unknown): value is Redacted.Redacted<string> => Redacted.isRedacted(value))
+      .check(Schema.makeFilter(unusableSecret))
   ),
   clientAuthentication: optionalField(
-    ClientAuthenticationMethod.annotate({
-      message: `clientAuthentication must be one of ${ClientAuthenticationMethod.literals.join(", ")}`
-    }),
-    `clientAuthentication must be one of ${ClientAuthenticationMethod.literals.join(", ")}`
+    `clientAuthentication must be one of ${ClientAuthenticationMethod.literals.join(", ")}`,
+    ClientAuthenticationMethod
   ),
-  telemetry: optionalField(
-    Schema.Boolean.annotate({ message: "telemetry must be a boolean" }),
-    "telemetry must be a boolean"
-  ),
+  telemetry: optionalField("telemetry must be a boolean", Schema.Boolean),
   mtlsEndpoint: optionalField(
-    Schema.String.annotate({ message: "mtlsEndpoint must be an absolute URL without whitespace" }).check(
-      Schema.makeFilter((url: string) =>
-        Result.match(parseEndpoint(url), {
-          onFailure: (reason) => `mtlsEndpoint ${reason}`,
-          onSuccess: () => undefined
-        })
-      )
-    ),
-    "mtlsEndpoint must be an absolute URL without whitespace"
+    "mtlsEndpoint must be an absolute URL without whitespace",
+    Schema.String.check(Schema.makeFilter(refusedBy(parseEndpoint, "mtlsEndpoint ")))
   ),
-  discoverMtlsEndpoint: optionalField(
-    Schema.Boolean.annotate({ message: "discoverMtlsEndpoint must be a boolean" }),
-    "discoverMtlsEndpoint must be a boolean"
-  ),
-  cache: optionalField(
-    Schema.Union([Schema.Literal(false), CacheOptions]).annotate({ message: "cache must be false or an object" }),
-    "cache must be false or an object"
-  ),
-  retry: optionalField(
-    Schema.Union([Schema.Literal(false), RetryOptions]).annotate({ message: "retry must be false or an object" }),
-    "retry must be false or an object"
-  ),
-  timeout: optionalField(
-    TimeoutOptions.annotate({ message: "timeout must be an object with attempt and/or total" }),
-    "timeout must be an object with attempt and/or total"
-  ),
-  maxResponseBytes: optionalField(
-    PositiveInteger("maxResponseBytes must be a positive integer"),
-    "maxResponseBytes must be a positive integer"
-  )
+  discoverMtlsEndpoint: optionalField("discoverMtlsEndpoint must be a boolean", Schema.Boolean),
+  cache: optionalField("cache must be false or an object", Schema.Union([Schema.Literal(false), CacheOptions])),
+  retry: optionalField("retry must be false or an object", Schema.Union([Schema.Literal(false), RetryOptions])),
+  timeout: optionalField("timeout must be an object with attempt and/or total", TimeoutOptions),
+  maxResponseBytes: optionalField("maxResponseBytes must be a positive integer", PositiveInteger)
 })
 
 /**
