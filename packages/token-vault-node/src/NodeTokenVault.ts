@@ -16,7 +16,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import { makeDispatcher } from "./internal/dispatcher.js"
-import { type ResolvedHttpOptions, resolveHttpOptions, unreadableOptions } from "./internal/options.js"
+import { type ResolvedHttpOptions, resolveHttpOptions, unreadableOptions, unwrapConfig } from "./internal/options.js"
 import { makeTransport } from "./internal/transport.js"
 
 /**
@@ -305,8 +305,8 @@ export const layerConfig = (
   config: Config.Wrap<LayerOptions> = defaultConfig
 ): Layer.Layer<TokenVault.TokenVault, TokenVaultError.InvalidConfigurationError> =>
   Layer.unwrap(
-    Config.unwrap<LayerOptions>(config).pipe(
-      Effect.mapError(TokenVaultError.fromConfigError),
+    unwrapConfig<LayerOptions>(config).pipe(
+      Effect.flatMap((config) => Effect.mapError(config, TokenVaultError.fromConfigError)),
       Effect.map(layer)
     )
   )

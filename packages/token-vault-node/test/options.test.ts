@@ -311,6 +311,29 @@ describe("layer and layerConfig", () => {
       expect(error?.option).toBe("proxyFromEnvironment")
     }))
 
+  it.effect("layerConfig given something that is not a config fails typed, and throws nothing", () =>
+    Effect.gen(function*() {
+      const notConfigs: ReadonlyArray<unknown> = [
+        null,
+        "AUTH0_DOMAIN",
+        { domain: "tenant.example.com" },
+        { domain: null },
+        { tls: { cert: "-----BEGIN CERTIFICATE-----" } },
+        Object.defineProperty({}, "domain", {
+          enumerable: true,
+          get: () => {
+            throw new Error("getter-secret-9c1")
+          }
+        })
+      ]
+      for (const config of notConfigs) {
+        const error = yield* buildError(NodeTokenVault.layerConfig(config as Config.Wrap<NodeTokenVault.LayerOptions>))
+        expect(error).toBeInstanceOf(TokenVaultError.InvalidConfigurationError)
+        expect(error?.option).toBe("config")
+        for (const text of renderings(error)) expect(text).not.toContain("getter-secret-9c1")
+      }
+    }))
+
   it.effect("the service is the core's TokenVault", () =>
     Effect.gen(function*() {
       const vault = yield* Effect.scoped(Effect.provide(TokenVault.TokenVault, NodeTokenVault.layer(base)))

@@ -91,11 +91,14 @@ export const make = (options: Options = {}): TokenTransport.TokenTransport["Serv
           responseReceived = true
           const header = (name: string) => response.headers.get(name) ?? undefined
           const reader = TokenTransport.makeBodyReader(request.maxResponseBytes, header)
-          if (reader === undefined || !(await readInto(response.body, reader))) {
-            if (reader === undefined) await response.body?.cancel()
-            return settle(Effect.fail({ _tag: "BodyTooLarge", status: response.status }))
+          const tooLarge = () => settle(Effect.fail({ _tag: "BodyTooLarge", status: response.status }))
+          if (reader === undefined) {
+            tooLarge()
+            return response.body?.cancel()
           }
-          settle(Effect.succeed({ status: response.status, header, body: reader.text() }))
+          if (await readInto(response.body, reader)) {
+            settle(Effect.succeed({ status: response.status, header, body: reader.text() }))
+          } else tooLarge()
         }).catch((error: unknown) => settle(Effect.fail(TokenTransport.requestFailed(error, responseReceived))))
         return { responseReceived: () => responseReceived, stop: () => controller.abort() }
       })

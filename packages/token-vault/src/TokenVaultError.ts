@@ -228,7 +228,11 @@ const issuesOf = (
     case "Pointer":
       return issuesOf(issue.issue, [...path, ...issue.path], out)
     case "Composite":
+      for (const inner of issue.issues) issuesOf(inner, path, out)
+      return
     case "AnyOf":
+      // A value that matches no member (e.g. not one of the allowed literals) has no inner issues.
+      if (issue.issues.length === 0) out.push(`invalid configuration at ${path.map(String).join(".")}`)
       for (const inner of issue.issues) issuesOf(inner, path, out)
       return
     case "Filter":
@@ -236,6 +240,10 @@ const issuesOf = (
       return issuesOf(issue.issue, path, out)
     case "MissingKey":
       out.push(`missing configuration: ${path.map(String).join(".")}`)
+      return
+    case "InvalidType":
+      // A configuration source gives no value for a variable it does not have: the type check says so.
+      out.push(`missing or invalid configuration: ${path.map(String).join(".")}`)
       return
     default:
       out.push(`invalid configuration at ${path.map(String).join(".")}`)

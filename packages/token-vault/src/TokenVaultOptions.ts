@@ -310,10 +310,12 @@ const optionalConfig = <A>(config: Config.Config<A>): Config.Config<A | undefine
  * @since 0.1.0
  * @category config
  */
-export const config: Config.Config<TokenVaultOptions> = Config.all({
-  domain: Config.String("AUTH0_DOMAIN"),
-  clientId: Config.String("AUTH0_CLIENT_ID"),
-  clientSecret: optionalConfig(Config.Redacted("AUTH0_CLIENT_SECRET")),
-  clientAuthentication: optionalConfig(Config.schema(ClientAuthenticationMethod, "AUTH0_CLIENT_AUTHENTICATION")),
-  mtlsEndpoint: optionalConfig(Config.String("AUTH0_MTLS_ENDPOINT"))
+export const config: Config.Config<TokenVaultOptions> = /*#__PURE__*/ Config.all({
+  domain: /*#__PURE__*/ Config.String("AUTH0_DOMAIN"),
+  clientId: /*#__PURE__*/ Config.String("AUTH0_CLIENT_ID"),
+  clientSecret: /*#__PURE__*/ optionalConfig(/*#__PURE__*/ Config.Redacted("AUTH0_CLIENT_SECRET")),
+  clientAuthentication: /*#__PURE__*/ optionalConfig(
+    /*#__PURE__*/ Config.schema(ClientAuthenticationMethod, "AUTH0_CLIENT_AUTHENTICATION")
+  ),
+  mtlsEndpoint: /*#__PURE__*/ optionalConfig(/*#__PURE__*/ Config.String("AUTH0_MTLS_ENDPOINT"))
 })

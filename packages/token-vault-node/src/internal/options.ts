@@ -5,6 +5,7 @@
  * @internal
  */
 import { TokenVaultError } from "@effect-auth0/token-vault"
+import * as Config from "effect/Config"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -129,3 +130,24 @@ const validateHttpOptions = (
       proxy: yield* resolveProxy(options.proxy, options.proxyFromEnvironment)
     }
   })
+
+/** A `Config`, or a record whose values are (records of) `Config`s, at most 8 levels deep. */
+const isConfigRecord = (value: unknown, depth: number): boolean =>
+  Config.isConfig(value) ||
+  (depth < 8 && typeof value === "object" && value !== null && !Array.isArray(value) &&
+    Object.values(value).every((inner) => isConfigRecord(inner, depth + 1)))
+
+const notAConfig = () =>
+  new TokenVaultError.InvalidConfigurationError({
+    option: "config",
+    message:
+      "config must be a Config of the options, or a record of Configs (e.g. { domain: Config.String(\"AUTH0_DOMAIN\") })"
+  })
+
+/**
+ * `Config.unwrap(config)`, or a typed error when `config` is not a `Config` nor a record of them
+ * (where `Config.unwrap` throws, or recurses without end on a string) or cannot be read.
+ */
+export const unwrapConfig = <A>(config: Config.Wrap<A>): Effect.Effect<Config.Config<A>, InvalidConfigurationError> =>
+  Effect.suspend(() => isConfigRecord(config, 0) ? Effect.succeed(Config.unwrap<A>(config)) : Effect.fail(notAConfig()))
+    .pipe(Effect.catchDefect(() => Effect.fail(notAConfig())))

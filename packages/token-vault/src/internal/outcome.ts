@@ -4,9 +4,7 @@
  * `ConnectionTokenSet`, a `TokenExchangeError`, a `RateLimitError` or an `UnexpectedResponseError`.
  */
 import * as Clock from "effect/Clock"
-import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
-import * as Headers from "effect/http/Headers"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
@@ -145,22 +143,57 @@ const headerNumber = (header: Header, name: string): number | undefined => {
   return Number.isFinite(value) ? value : undefined
 }
 
+const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+const month = `(${months.join("|")})`
+const day = "(0[1-9]|[12]\\d|3[01])"
+const time = "([01]\\d|2[0-3]):([0-5]\\d):([0-5]\\d)"
+const shortDay = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+/** IMF-fixdate, e.g. `Sun, 06 Nov 1994 08:49:37 GMT`; groups: day, month, year, hour, minute, second. */
+const imfFixdate = new RegExp(`^${shortDay}, ${day} ${month} (\\d{4}) ${time} GMT$`)
+/** The obsolete RFC 850 form, e.g. `Sunday, 06-Nov-94 08:49:37 GMT`; same groups, a two-digit year. */
+const rfc850Date = new RegExp(
+  `^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), ${day}-${month}-(\\d{2}) ${time} GMT$`
+)
+/** ANSI C's asctime form, e.g. `Sun Nov  6 08:49:37 1994` (GMT); groups: month, day, hour, minute, second, year. */
+const asctimeDate = new RegExp(`^${shortDay} ${month} ( [1-9]|[12]\\d|3[01]) ${time} (\\d{4})$`)
+
+/**
+ * An HTTP-date (RFC 9110 §5.6.7) as epoch milliseconds: only its three forms, matched exactly and
+ * read as GMT, never the many strings `Date.parse` also accepts (`"1.5"`, `"5, 5"`). A two-digit
+ * year is the one that is not more than 50 years after `nowMillis`'s.
+ */
+const httpDateMillis = (raw: string, nowMillis: number): number | undefined => {
+  const utc = (year: number, mon: string, dd: string, hh: string, mm: string, ss: string) =>
+    Date.UTC(year, months.indexOf(mon), Number(dd), Number(hh), Number(mm), Number(ss))
+  const imf = imfFixdate.exec(raw)
+  if (imf !== null) return utc(Number(imf[3]), imf[2]!, imf[1]!, imf[4]!, imf[5]!, imf[6]!)
+  const rfc850 = rfc850Date.exec(raw)
+  if (rfc850 !== null) {
+    const thisYear = new Date(nowMillis).getUTCFullYear()
+    const year = thisYear - (thisYear % 100) + Number(rfc850[3])
+    return utc(year > thisYear + 50 ? year - 100 : year, rfc850[2]!, rfc850[1]!, rfc850[4]!, rfc850[5]!, rfc850[6]!)
+  }
+  const asctime = asctimeDate.exec(raw)
+  if (asctime !== null) {
+    return utc(Number(asctime[6]), asctime[1]!, asctime[2]!.trim(), asctime[3]!, asctime[4]!, asctime[5]!)
+  }
+  return undefined
+}
+
 /**
  * `Retry-After` (RFC 9110 §10.2.3) as whole seconds from `nowMillis`, or `undefined` when it is
  * absent or unusable (the caller then backs off as usual). Accepted: delta-seconds; a
  * comma-separated list that starts with delta-seconds, as a repeated header arrives (`"5, 5"`:
- * the first counts); an HTTP-date in one of its three forms (Effect's `Headers.parseHttpDate`:
- * only those, never the many strings `Date.parse` also accepts), a past one giving 0.
+ * the first counts); an HTTP-date in one of its three forms, a past one giving 0. (Effect's
+ * `Headers.parseHttpDate` would do, but brings `DateTime` into a browser bundle: ~4 KB minified.)
  */
 const retryAfterSeconds = (header: Header, nowMillis: number): number | undefined => {
   const raw = header("retry-after")?.trim()
   if (raw === undefined || raw === "") return undefined
   const delta = /^(\d+)\s*(?:,|$)/.exec(raw)
   if (delta !== null) return Number(delta[1])
-  const date = Headers.parseHttpDate(raw)
-  return Result.isFailure(date)
-    ? undefined
-    : Math.max(0, Math.ceil((DateTime.toEpochMillis(date.success) - nowMillis) / 1000))
+  const date = httpDateMillis(raw, nowMillis)
+  return date === undefined ? undefined : Math.max(0, Math.ceil((date - nowMillis) / 1000))
 }
 
 /** The paths of the leaves of an issue. */
