@@ -50,7 +50,7 @@ export type Fault = Data.TaggedEnum<{
   EmptyBody: { readonly status: number }
   /** A 5xx with a short HTML body. */
   ServerError: { readonly status: number; readonly body?: string }
-  /** Auth0's 429 with its rate-limit headers, each sent only when given. */
+  /** Auth0's 429 with its `x-ratelimit-*` headers (defaults for those not given), and `retry-after` when given. */
   RateLimited: {
     readonly retryAfter?: number
     readonly limit?: number
@@ -394,14 +394,19 @@ export const ServerError = (options: { readonly status?: number; readonly body?:
 
 /**
  * Auth0's rate-limit answer: 429
- * `{"error":"too_many_requests","error_description":"Global limit has been reached"}` with
- * `retry-after`, `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-reset` headers,
- * each only when given.
+ * `{"error":"too_many_requests","error_description":"Global limit has been reached"}` with the
+ * headers Auth0 documents, `x-ratelimit-limit` (default 10), `x-ratelimit-remaining` (default 0)
+ * and `x-ratelimit-reset` (UNIX seconds when the bucket refills; default: `retryAfter` seconds, or
+ * one second, after the emulator's `Clock`, so `TestClock` drives it), and `retry-after` only when
+ * `retryAfter` is given (Auth0 does not document it).
  *
  * @example
  * ```ts
  * import { Fault } from "@effect-auth0/token-vault-testing"
  *
+ * // x-ratelimit-* only, the reset one second ahead: a client should wait until then.
+ * const auth0 = Fault.RateLimited()
+ * // All four headers, as given.
  * const fault = Fault.RateLimited({ retryAfter: 3, limit: 30, remaining: 0, reset: 1_700_000_000 })
  * ```
  *

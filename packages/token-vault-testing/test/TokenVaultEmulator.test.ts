@@ -559,11 +559,32 @@ describe("TokenVaultEmulator: faults", () => {
         "x-ratelimit-remaining": "0",
         "x-ratelimit-reset": "1700000000"
       })
+    }))
+
+  it.effect("RateLimited: by default Auth0's x-ratelimit headers, the reset a second ahead, and no retry-after", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(1_800_000_000_500)
       const bare = yield* withFault(Fault.RateLimited())
       expect(bare.status).toBe(429)
-      expect(Object.keys(bare.headers).filter((h) => h === "retry-after" || h.startsWith("x-ratelimit"))).toStrictEqual(
-        []
-      )
+      expect(Object.fromEntries(
+        Object.entries(bare.headers).filter(([h]) => h === "retry-after" || h.startsWith("x-ratelimit"))
+      )).toStrictEqual({
+        "x-ratelimit-limit": "10",
+        "x-ratelimit-remaining": "0",
+        "x-ratelimit-reset": "1800000001"
+      })
+    }))
+
+  it.effect("RateLimited: with retryAfter, the default reset is that far ahead", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(1_800_000_000_000)
+      const response = yield* withFault(Fault.RateLimited({ retryAfter: 5, remaining: 2 }))
+      expect(response.headers).toMatchObject({
+        "retry-after": "5",
+        "x-ratelimit-limit": "10",
+        "x-ratelimit-remaining": "2",
+        "x-ratelimit-reset": "1800000005"
+      })
     }))
 
   it.effect("Custom: status, headers and body as given", () =>

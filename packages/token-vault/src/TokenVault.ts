@@ -22,6 +22,7 @@ import type { ConnectionTokenSet } from "./ConnectionTokenSet.js"
 import { makeCacheKey } from "./internal/cacheKey.js"
 import { resolveClient, type TokenCall } from "./internal/client.js"
 import { makeCoalescer } from "./internal/coalesce.js"
+import { configVariablesOf, withConfigVariables } from "./internal/configVariables.js"
 import { makeSha256 } from "./internal/digest.js"
 import { makeMtlsEndpointLookup } from "./internal/discovery.js"
 import * as HttpTransport from "./internal/httpTransport.js"
@@ -43,7 +44,9 @@ import * as TokenVaultOptions from "./TokenVaultOptions.js"
 /**
  * What a `TokenVault` can do.
  *
- * - `getAccessTokenForConnection`: the exchange (answered from the cache when it can be).
+ * - `getAccessTokenForConnection`: the exchange (answered from the cache when it can be). It fails
+ *   with any `TokenVaultError` but `InvalidConfigurationError`, which only building the service
+ *   raises.
  * - `invalidate`: drops the cached token set for these options, e.g. after the provider
  *   rejected the token.
  *
@@ -68,7 +71,7 @@ import * as TokenVaultOptions from "./TokenVaultOptions.js"
 export interface Service {
   readonly getAccessTokenForConnection: (
     options: AccessTokenForConnectionOptions.Input
-  ) => Effect.Effect<ConnectionTokenSet, TokenVaultError>
+  ) => Effect.Effect<ConnectionTokenSet, Exclude<TokenVaultError, InvalidConfigurationError>>
   readonly invalidate: (options: AccessTokenForConnectionOptions.Input) => Effect.Effect<void, InvalidArgumentError>
 }
 
@@ -105,7 +108,8 @@ const countFailure = (error: TokenVaultError) =>
  * Builds a `TokenVault` service. Token requests go through the `TokenTransport` in context when
  * there is one (a runtime adapter's), otherwise through the `HttpClient` in context. Fails with
  * `InvalidConfigurationError` when the options are wrong, before any request is made. The
- * service's cache and in-flight exchanges live in the `Scope`: closing it interrupts them.
+ * service's cache and in-flight exchanges live in the `Scope`: closing it interrupts the exchanges in
+ * flight, and every later call is interrupted, whether the cache could answer it or not.
  *
  * @example
  * ```ts
@@ -131,6 +135,20 @@ export const make = (
 ): Effect.Effect<Service, InvalidConfigurationError, HttpClient.HttpClient | Scope.Scope> =>
   Effect.gen(function*() {
     const client = yield* Effect.suspend(() => Effect.fromResult(resolveClient(options)))
+    // Messages name the options to check, or the variables when the options came from them.
+    const variables = configVariablesOf(options)
+    const clientAdvice = client.clientSecret === undefined
+      ? `check the client id (${variables?.clientId ?? "clientId"}) and the client certificate`
+      : `check the client id and secret (${variables?.clientId ?? "clientId"}, ${
+        variables?.clientSecret ?? "clientSecret"
+      })`
+    /** What names the host of `url`, for the advice on a host name that does not resolve. */
+    const hostSource = (url: string) =>
+      url.startsWith(`${client.origin}/`)
+        ? variables?.domain ?? "the domain option"
+        : client.endpoint._tag === "Fixed"
+        ? variables?.mtlsEndpoint ?? "the mtlsEndpoint option"
+        : "the mTLS alias in the tenant's discovery document"
     const sha256 = yield* Effect.flatMap(
       makeSha256(),
       Option.match({ onNone: () => Effect.fail(noDigest()), onSome: Effect.succeed })
@@ -139,6 +157,10 @@ export const make = (
     const transport = Option.getOrElse(yield* Effect.serviceOption(TokenTransport.TokenTransport), () =>
       HttpTransport.make(httpClient))
     const coalesce = yield* makeCoalescer<ConnectionTokenSet, ExchangeError>()
+    // Once the scope has closed, every call is interrupted: an exchange by the coalescer (its runs
+    // lived in the scope), a cache hit here.
+    let closed = false
+    yield* Effect.addFinalizer(() => Effect.sync(() => (closed = true)))
     // The token endpoint's URL; with `discoverMtlsEndpoint`, a lookup (done once) within the attempt.
     const tokenUrl = client.endpoint._tag === "Fixed"
       ? client.endpoint.url
@@ -172,7 +194,8 @@ export const make = (
                 timedOut: timeoutMillis < attemptMillis ? totalLimit : attemptLimit,
                 prefix: undefined,
                 body: "the body",
-                secrets: context.secrets
+                secrets: context.secrets,
+                hostSource: hostSource(url)
               })
             ),
             Effect.flatMap((response) => {
@@ -262,6 +285,7 @@ export const make = (
               const context: ExchangeContext = {
                 connection: call.connection,
                 loginHint: call.loginHint,
+                clientAdvice,
                 secrets: client.clientSecret === undefined
                   ? [Redacted.value(call.subjectToken)]
                   : [Redacted.value(call.subjectToken), client.clientSecret]
@@ -279,6 +303,8 @@ export const make = (
               ? Effect.flatMap(client.cache.store.get(key), (hit) =>
                 hit === undefined
                   ? Effect.andThen(Metric.update(TokenVaultMetrics.cacheMisses, 1), fetch())
+                  : closed
+                  ? Effect.interrupt
                   : Effect.as(Metric.update(TokenVaultMetrics.cacheHits, 1), hit))
               : fetch()
           })
@@ -358,13 +384,18 @@ export const layerConfig = (
     TokenVault,
     Config.unwrap(config).pipe(
       Effect.mapError(fromConfigError),
+      // Read from the default variables: messages name them (idempotent if the config marks them).
+      Effect.map((options) => config === TokenVaultOptions.config ? withConfigVariables(options) : options),
       Effect.flatMap(make)
     )
   )
 
 /**
  * Exchanges the user's Auth0 access token or refresh token for the access token of a federated
- * connection, with the `TokenVault` in context.
+ * connection, with the `TokenVault` in context. Its errors are those of a call:
+ * `InvalidArgumentError`, `TokenExchangeError`, `RateLimitError`, `TransportError` and
+ * `UnexpectedResponseError` (`InvalidConfigurationError` comes from building the service, not from
+ * a call), so an exhaustive `Effect.catchTags` names these five.
  *
  * @example
  * ```ts
@@ -379,6 +410,17 @@ export const layerConfig = (
  *     })
  *     return `Bearer ${Redacted.value(github.accessToken)}`
  *   })
+ *
+ * const header = (incomingAccessToken: string) =>
+ *   listRepositories(incomingAccessToken).pipe(
+ *     Effect.catchTags({
+ *       InvalidArgumentError: () => Effect.succeed(undefined),
+ *       TokenExchangeError: () => Effect.succeed(undefined),
+ *       RateLimitError: () => Effect.succeed(undefined),
+ *       TransportError: () => Effect.succeed(undefined),
+ *       UnexpectedResponseError: () => Effect.succeed(undefined)
+ *     })
+ *   ) // Effect<string | undefined, never, TokenVault>
  * ```
  *
  * @since 0.1.0
@@ -386,7 +428,7 @@ export const layerConfig = (
  */
 export const getAccessTokenForConnection = (
   options: AccessTokenForConnectionOptions.Input
-): Effect.Effect<ConnectionTokenSet, TokenVaultError, TokenVault> =>
+): Effect.Effect<ConnectionTokenSet, Exclude<TokenVaultError, InvalidConfigurationError>, TokenVault> =>
   TokenVault.use((vault) => vault.getAccessTokenForConnection(options))
 
 /**

@@ -7,6 +7,8 @@
 import type * as Config from "effect/Config"
 import * as Schema from "effect/Schema"
 import type * as SchemaIssue from "effect/SchemaIssue"
+import { adviceOf } from "./internal/advice.js"
+import { escapeControls as shown } from "./internal/escape.js"
 
 /**
  * The options of a call are wrong: no connection, neither or both of `accessToken` /
@@ -88,8 +90,14 @@ export class TokenExchangeError extends Schema.TaggedError<TokenExchangeError>(
   connection: Schema.String
 }) {
   override get message(): string {
-    const description = this.errorDescription === undefined ? "" : `: ${this.errorDescription}`
-    return `Auth0 refused the token exchange for connection "${this.connection}" (${this.status} ${this.error})${description}`
+    const answer = `(${this.status} ${shown(this.error)})${
+      this.errorDescription === undefined ? "" : `: ${shown(this.errorDescription)}`
+    }`
+    const connection = `"${shown(this.connection)}"`
+    const advice = adviceOf(this)
+    return advice === undefined
+      ? `Auth0 refused the token exchange for connection ${connection} ${answer}`
+      : `Auth0 rejected the client's authentication in the token exchange for connection ${connection} ${answer}; ${advice}`
   }
 }
 
@@ -121,7 +129,7 @@ export class RateLimitError extends Schema.TaggedError<RateLimitError>(
 }) {
   override get message(): string {
     const wait = this.retryAfter === undefined ? "" : `; retry after ${this.retryAfter} s`
-    return `Auth0 rate-limited the token exchange for connection "${this.connection}" (429)${wait}`
+    return `Auth0 rate-limited the token exchange for connection "${shown(this.connection)}" (429)${wait}`
   }
 }
 
@@ -153,7 +161,7 @@ export class TransportError extends Schema.TaggedError<TransportError>(
   responseReceived: Schema.Boolean
 }) {
   override get message(): string {
-    return `Could not complete the request to ${this.url}: ${this.description}`
+    return `Could not complete the request to ${shown(this.url)}: ${shown(this.description)}`
   }
 }
 
@@ -185,8 +193,10 @@ export class UnexpectedResponseError extends Schema.TaggedError<UnexpectedRespon
   excerpt: Schema.String
 }) {
   override get message(): string {
-    const excerpt = this.excerpt === "" ? "" : ` (body: ${this.excerpt})`
-    return `Unexpected response from the Auth0 token endpoint (status ${this.status}): ${this.description}${excerpt}`
+    const excerpt = this.excerpt === "" ? "" : ` (body: ${shown(this.excerpt)})`
+    return `Unexpected response from the Auth0 token endpoint (status ${this.status}): ${
+      shown(this.description)
+    }${excerpt}`
   }
 }
 

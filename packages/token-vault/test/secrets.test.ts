@@ -200,19 +200,21 @@ describe("secrets stay out of errors, logs and spans", () => {
       expect(Object.keys(request!.headers)).not.toContain("b3")
     }))
 
-  it.effect("a Basic authorization header stays redacted in spans even if the app records and unredacts headers", () =>
+  it.effect("a Basic authorization header stays out of spans even if the app records and unredacts headers", () =>
     Effect.gen(function*() {
       const stub = yield* stubHttpClient(scenarios[0]![1])
       // Effect 4's HttpClient records no header in its spans unless asked (TracerHeaderFilter): the
-      // app here asks for every header, and unredacts them all.
+      // app here asks for every header, and unredacts them all. The library records none of its
+      // requests' headers whatever the app set (issue 11, item 1; see span-headers.test.ts).
       const observed = yield* observe(stub.layer, { clientAuthentication: "client_secret_basic" }).pipe(
         Effect.provideService(Headers.CurrentRedactedNames, []),
         Effect.provideService(HttpClient.TracerHeaderFilter, () => true)
       )
       const basic = btoa(`client:${clientSecret}`)
+      expect(observed.tracer.spans.map((span) => span.name)).toContain("POST")
       expect(
-        observed.tracer.spans.some((span) => [...span.attributes.keys()].some((key) => key.includes("authorization")))
-      ).toBe(true)
+        observed.tracer.spans.some((span) => [...span.attributes.keys()].some((key) => key.includes("header")))
+      ).toBe(false)
       expect(observed.tracer.text()).not.toContain(basic)
       expectNoSecret(observed.tracer.text())
     }))

@@ -4,6 +4,7 @@
  *
  * @internal
  */
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { type Fault, Latency } from "../Fault.js"
@@ -210,6 +211,6 @@ export const outcomeOf = (
     case "OversizedBody":
       return Effect.succeed(oversizedBody(fault.bytes, fault.contentLength))
     default:
-      return Effect.succeed({ _tag: "Respond", response: renderFault(fault) })
+      return Effect.map(Clock.currentTimeMillis, (now) => ({ _tag: "Respond", response: renderFault(fault, now) }))
   }
 }

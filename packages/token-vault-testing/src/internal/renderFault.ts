@@ -45,8 +45,16 @@ const numberHeaders = (entries: ReadonlyArray<readonly [string, number | undefin
   return headers
 }
 
-/** @internal */
-export const renderFault = (fault: HttpFault): EmulatorResponse => {
+/** What `RateLimited` sends for a limit when none is given, as Auth0's 429s do. @internal */
+export const DEFAULT_RATE_LIMIT = 10
+
+/**
+ * The answer of `fault` at `nowMillis` (the emulator's `Clock`): a `RateLimited` without `reset`
+ * names the next whole second past `retryAfter` (or one second) from then.
+ *
+ * @internal
+ */
+export const renderFault = (fault: HttpFault, nowMillis: number): EmulatorResponse => {
   switch (fault._tag) {
     case "Html":
       return text(fault.status, "text/html; charset=utf-8", fault.body ?? DEFAULT_HTML_BODY)
@@ -70,9 +78,9 @@ export const renderFault = (fault: HttpFault): EmulatorResponse => {
         "Global limit has been reached",
         numberHeaders([
           ["retry-after", fault.retryAfter],
-          ["x-ratelimit-limit", fault.limit],
-          ["x-ratelimit-remaining", fault.remaining],
-          ["x-ratelimit-reset", fault.reset]
+          ["x-ratelimit-limit", fault.limit ?? DEFAULT_RATE_LIMIT],
+          ["x-ratelimit-remaining", fault.remaining ?? 0],
+          ["x-ratelimit-reset", fault.reset ?? Math.floor(nowMillis / 1000) + (fault.retryAfter ?? 1)]
         ])
       )
     case "Custom":

@@ -1,6 +1,8 @@
 import * as Result from "effect/Result"
 
 const loopbackHosts = new Set(["127.0.0.1", "[::1]", "localhost"])
+/** Whether `hostname` (as `URL` gives it) is a loopback host: `127.0.0.1`, `[::1]` or `localhost`. */
+export const isLoopbackHost = (hostname: string): boolean => loopbackHosts.has(hostname)
 const schemePattern = /^([a-z][a-z0-9+.-]*):\/\//i
 
 /**

@@ -12,9 +12,10 @@ import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as TokenTransport from "../TokenTransport.js"
 
-/** Keeps an `authorization` header redacted in the platform's spans whatever the application set. */
-const redactAuthorization = (names: ReadonlyArray<string | RegExp>) =>
-  names.some((name) => String(name).toLowerCase() === "authorization") ? names : [...names, "authorization"]
+/** A header filter that records no header in the client's spans. */
+const recordNoHeader = () => false
+/** Every header name: what the client redacts, should a header of these requests be rendered. */
+const everyHeaderName: ReadonlyArray<RegExp> = [/(?:)/]
 
 /**
  * Runs `effect` with `fetch`'s redirects off (`redirect: "manual"`), for a `FetchHttpClient`
@@ -28,11 +29,22 @@ const withoutRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effec
       Effect.provideService(effect, FetchHttpClient.RequestInit, { ...Option.getOrUndefined(init), redirect: "manual" })
   )
 
+/** The failure of a request that the client sent on to a redirect's `Location`. */
+const redirectFollowed: TokenTransport.TransportFailure = {
+  _tag: "RequestFailed",
+  responseReceived: true,
+  detail: "the HttpClient followed a redirect to another URL; token and discovery requests never follow redirects"
+}
+
 /**
  * Sends `request` with `client` and reads the response's body, at most `maxBytes` of it, within
  * `timeoutMillis`: a `TokenResponse`, or the `TransportFailure` that says why not. Trace context
  * is not propagated (Auth0 gets no trace ids of the application, and browsers need no CORS
- * preflight for them); the client's span is kept.
+ * preflight for them); the client's span is kept, without any header of the request or the
+ * response, whatever `HttpClient.TracerHeaderFilter` the application set: a server that echoes
+ * the form into a header would put the client secret and the subject token there. Redirects are
+ * not followed: `fetch`'s are turned off, and the answer of a client that followed one anyway is a
+ * failure.
  */
 export const exchange = (
   client: HttpClient.HttpClient,
@@ -44,12 +56,15 @@ export const exchange = (
     let responseReceived = false
     const sent = withoutRedirects(client.execute(request)).pipe(
       Effect.provideService(HttpClient.TracerPropagationEnabled, false),
-      Effect.updateService(Headers.CurrentRedactedNames, redactAuthorization)
+      Effect.provideService(HttpClient.TracerHeaderFilter, recordNoHeader),
+      Effect.provideService(Headers.CurrentRedactedNames, everyHeaderName)
     )
     return sent.pipe(
       Effect.mapError((error) => TokenTransport.requestFailed(error.reason.cause ?? error.reason._tag, false)),
       Effect.flatMap((response) => {
         responseReceived = true
+        // A client that follows redirects itself (`HttpClient.followRedirects`) answers for another URL.
+        if (response.request.url !== request.url) return Effect.fail(redirectFollowed)
         const header = (name: string) => response.headers[name]
         const reader = TokenTransport.makeBodyReader(maxBytes, header)
         const tooLarge: TokenTransport.TransportFailure = { _tag: "BodyTooLarge", status: response.status }

@@ -13,6 +13,7 @@ import type * as SchemaIssue from "effect/SchemaIssue"
 import { ConnectionTokenSet } from "../ConnectionTokenSet.js"
 import type { TransportFailure } from "../TokenTransport.js"
 import { RateLimitError, TokenExchangeError, TransportError, UnexpectedResponseError } from "../TokenVaultError.js"
+import { withAdvice } from "./advice.js"
 import { excerpt, scrub } from "./excerpt.js"
 
 /** What a failure is about: the URL, the size limit, what a timeout means, the secrets to scrub. */
@@ -26,7 +27,25 @@ export interface FailureContext {
   /** What the body is, in a `BodyTooLarge`'s description (`the body`, `the discovery document`). */
   readonly body: string
   readonly secrets: ReadonlyArray<string>
+  /**
+   * What names the URL's host, for the advice on a host name that does not resolve: the option or
+   * the configuration variable (`domain` when not given).
+   */
+  readonly hostSource?: string | undefined
 }
+
+/**
+ * A failed DNS lookup, by the code a transport's `RequestFailed` detail carries (`CODE: message`,
+ * see `TokenTransport.requestFailed`): the name does not exist (`ENOTFOUND`), or the resolver
+ * could not answer (`EAI_AGAIN`).
+ */
+const dnsFailure = /(?:^|: )(?:ENOTFOUND|EAI_AGAIN)(?=: |$)/
+
+/** The `TransportError`s of a host name that did not resolve: retrying will not make it resolve. */
+const unresolvedHosts = new WeakSet<TransportError>()
+
+/** Whether `error` is a host name that did not resolve (made by {@link failureToError}). */
+export const isUnresolvedHost = (error: TransportError): boolean => unresolvedHosts.has(error)
 
 /** The typed error of a request that brought back no complete response. */
 export const failureToError = (
@@ -36,12 +55,19 @@ export const failureToError = (
   const described = (description: string) =>
     context.prefix === undefined ? description : `${context.prefix} (${description})`
   switch (failure._tag) {
-    case "RequestFailed":
-      return new TransportError({
+    case "RequestFailed": {
+      const unresolved = !failure.responseReceived && dnsFailure.test(failure.detail)
+      const advice = unresolved
+        ? `; the host name did not resolve: check ${context.hostSource ?? "the domain option"}`
+        : ""
+      const error = new TransportError({
         url: context.url,
-        description: described(scrub(failure.detail, context.secrets)),
+        description: described(scrub(failure.detail, context.secrets) + advice),
         responseReceived: failure.responseReceived
       })
+      if (unresolved) unresolvedHosts.add(error)
+      return error
+    }
     case "TimedOut":
       return new TransportError({
         url: context.url,
@@ -123,7 +149,18 @@ export interface ExchangeContext {
   readonly loginHint: string | undefined
   /** Subject token and client secret, to keep out of excerpts. */
   readonly secrets: ReadonlyArray<string>
+  /** What to check when Auth0 rejects the client's authentication, e.g. `check the client id and secret`. */
+  readonly clientAdvice: string
 }
+
+/**
+ * Whether an OAuth error is Auth0 rejecting the client's authentication rather than the user's
+ * token: `invalid_client` (RFC 6749 §5.2), or the `401 access_denied` "Unauthorized" that Auth0
+ * answers for an unknown client id or a wrong secret.
+ */
+const rejectsClient = (status: number, error: string, description: string | null | undefined): boolean =>
+  error === "invalid_client" ||
+  (status === 401 && error === "access_denied" && description?.trim().toLowerCase() === "unauthorized")
 
 const parseJson = (text: string): unknown => {
   try {
@@ -257,6 +294,7 @@ export const classifyResponse = (
     }
     // A server may echo what it was sent: what it says goes into the error scrubbed.
     const oauthError = Option.map(decodeOAuthError(json), (answer) => ({
+      rejectsClient: rejectsClient(status, answer.error, answer.error_description),
       error: scrub(answer.error, context.secrets, oauthTextLength),
       errorDescription: answer.error_description == null
         ? undefined
@@ -277,14 +315,13 @@ export const classifyResponse = (
       )
     }
     if (status >= 400 && Option.isSome(oauthError)) {
-      return Effect.fail(
-        new TokenExchangeError({
-          status,
-          error: oauthError.value.error,
-          errorDescription: oauthError.value.errorDescription,
-          connection: context.connection
-        })
-      )
+      const error = new TokenExchangeError({
+        status,
+        error: oauthError.value.error,
+        errorDescription: oauthError.value.errorDescription,
+        connection: context.connection
+      })
+      return Effect.fail(oauthError.value.rejectsClient ? withAdvice(error, context.clientAdvice) : error)
     }
     if (body.trim() === "") return unexpected(`status ${status} with an empty body`)
     return unexpected(

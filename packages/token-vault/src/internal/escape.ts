@@ -1,0 +1,16 @@
+/**
+ * Control characters as visible escapes, for values that an error message shows: a connection
+ * name taken from a request, or text a server sent. A CR or LF there could forge a log line, an
+ * ANSI escape recolour or rewrite a terminal, a bidi control reorder what a reader sees.
+ */
+
+/** C0 controls, DEL, C1 controls, the line and paragraph separators, and the bidi controls. */
+const controls = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+
+const named: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" }
+
+const escapeOne = (char: string): string =>
+  named[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`
+
+/** `text` with each control character written as an escape (`\n`, `\r`, `\t`, `\u001b`, ...). */
+export const escapeControls = (text: string): string => text.replace(controls, escapeOne)
