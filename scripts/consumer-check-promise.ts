@@ -3,68 +3,43 @@
  * (`pnpm pack`) and, in fresh npm projects in the system's temporary folder:
  *
  * 1. with no Effect: `npm i <tarball>` leaves no `effect` (nor any `@effect/*`) in `npm ls --all`;
- *    an ESM and a CommonJS program exchange against the emulator's loopback server (started in
- *    this process) and get `TokenForConnectionError` (`token_for_connection_error`) for a refused
- *    exchange, and `InvalidConfigurationError` for an empty domain; the workspace's `tsc`
- *    type-checks a program under `moduleResolution` nodenext (an ESM `.mts` and a CommonJS `.cts`),
- *    bundler and node10 (`module: commonjs`), each with `skipLibCheck: false` and `lib: ["es2022"]`
- *    (no DOM, no `@types/node`), and once more with the DOM lib, where `customFetch: fetch` fits;
- * 2. next to `effect@3` (`npm i effect@3 <tarball>`): the tree keeps its one `effect`, 3.x, and
- *    the same ESM program runs.
+ *    an ESM and a CommonJS program (scripts/consumer/promise-program.ts) exchange against the
+ *    emulator's loopback server (started in this process) and get `TokenForConnectionError`
+ *    (`token_for_connection_error`) for a refused exchange, and `InvalidConfigurationError` for an
+ *    empty domain; the workspace's `tsc` type-checks a program under `moduleResolution` nodenext
+ *    (an ESM `.mts` and a CommonJS `.cts`), bundler and node10 (`module: commonjs`), each with
+ *    `skipLibCheck: false` and `lib: ["es2022"]` (no DOM, no `@types/node`), and once more with the
+ *    DOM lib, where `customFetch: fetch` fits;
+ * 2. next to `effect@3` (`npm i effect@3 <tarball>`): the tree keeps its one `effect`, 3.x, the
+ *    same ESM program runs, and the recipe for Effect 3 apps (docs/examples/effect3-recipe.ts)
+ *    type-checks (NodeNext, `skipLibCheck: false`) and runs, for a user with GitHub linked and
+ *    one without.
  *
  * Exits non-zero on any failure.
  *
  *   pnpm exec tsx scripts/consumer-check-promise.ts      (after pnpm build)
  */
 import { EmulatorServer, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
-import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import { Console, Data, Effect } from "effect"
-import { execFile } from "node:child_process"
+import { Console, Effect } from "effect"
 import * as Fs from "node:fs"
-import { tmpdir } from "node:os"
 import * as Path from "node:path"
-import { fileURLToPath } from "node:url"
-
-const root = fileURLToPath(new URL("..", import.meta.url))
-const packageDir = Path.join(root, "packages/token-vault-promise")
-const tsc = Path.join(root, "node_modules/typescript/bin/tsc")
-
-class CheckError extends Data.TaggedError("CheckError")<{ readonly message: string }> {}
-
-/** Runs a command; fails with its output unless it exits 0. */
-const sh = (command: string, args: ReadonlyArray<string>, cwd: string, env: Record<string, string> = {}) =>
-  Effect.callback<{ readonly stdout: string; readonly stderr: string }, CheckError>((resume) => {
-    const child = execFile(
-      command,
-      [...args],
-      { cwd, env: { ...process.env, ...env }, timeout: 300_000, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) =>
-        resume(
-          error === null
-            ? Effect.succeed({ stdout, stderr })
-            : Effect.fail(
-              new CheckError({ message: `${command} ${args.join(" ")} failed in ${cwd}:\n${stdout}\n${stderr}` })
-            )
-        )
-    )
-    return Effect.sync(() => child.kill("SIGKILL"))
-  })
-
-const check = (condition: boolean, what: string, detail = "") =>
-  condition
-    ? Console.log(`ok: ${what}`)
-    : Effect.fail(new CheckError({ message: `consumer check failed: ${what}${detail === "" ? "" : `\n${detail}`}` }))
-
-interface NpmTree {
-  readonly version?: string
-  readonly dependencies?: Record<string, NpmTree>
-}
-
-/** Every `name@version` in an `npm ls --all --json` tree. */
-const flatten = (tree: NpmTree): Array<{ readonly name: string; readonly version: string }> =>
-  Object.entries(tree.dependencies ?? {}).flatMap((
-    [name, node]
-  ) => [{ name, version: node.version ?? "?" }, ...flatten(node)])
+import {
+  check,
+  checkBuilt,
+  describeNodes,
+  makeProject,
+  npmInstall,
+  npmTree,
+  pack,
+  root,
+  runCheck,
+  runProgram,
+  strictCompilerOptions,
+  tsc,
+  workspaceVersion,
+  writeJson
+} from "./consumer/project.js"
+import { promiseProgram } from "./consumer/promise-program.js"
 
 const CLIENT_ID = "consumer-app"
 const CLIENT_SECRET = "consumer-app-secret"
@@ -72,56 +47,28 @@ const CLIENT_SECRET = "consumer-app-secret"
 const tenant: TokenVaultEmulator.TenantConfig = {
   domain: "tenant.example.com",
   clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }],
-  users: [{
-    userId: "auth0|consumer",
-    accessTokens: ["at-consumer"],
-    connections: { github: [{ accessToken: "gho_consumer", scope: "repo", expiresIn: 600 }] }
-  }]
+  users: [
+    {
+      userId: "auth0|consumer",
+      accessTokens: ["at-consumer"],
+      connections: { github: [{ accessToken: "gho_consumer", scope: "repo", expiresIn: 600 }] }
+    },
+    { userId: "auth0|no-github", accessTokens: ["at-no-github"] }
+  ]
 }
 
-/** The body of the programs, given the package's exports as `M`; prints one JSON line. */
-const body = `
-  const { ApiClient, InvalidConfigurationError, TokenForConnectionError } = M
-  const apiClient = new ApiClient({
-    domain: process.env.AUTH0_DOMAIN,
-    clientId: process.env.AUTH0_CLIENT_ID,
-    clientSecret: process.env.AUTH0_CLIENT_SECRET
-  })
-  const tokenSet = await apiClient.getAccessTokenForConnection({ connection: "github", accessToken: "at-consumer" })
-  let refused
-  try {
-    await apiClient.getAccessTokenForConnection({ connection: "slack", accessToken: "at-consumer" })
-  } catch (error) {
-    refused = { tokenForConnection: error instanceof TokenForConnectionError, code: error.code, cause: error.cause?.error }
-  }
-  let emptyDomain
-  try {
-    new ApiClient({ domain: "" })
-  } catch (error) {
-    emptyDomain = { invalidConfiguration: error instanceof InvalidConfigurationError, code: error.code }
-  }
-  await apiClient.dispose()
-  console.log(JSON.stringify({ accessToken: tokenSet.accessToken, keys: Object.keys(tokenSet).sort(), refused, emptyDomain }))
-`
+const program = promiseProgram({ connection: "github", accessToken: "at-consumer" })
 
-const programs = {
-  "program.mjs": `import * as M from "@effect-auth0/token-vault-promise"\n${body}`,
-  "program.cjs":
-    `const M = require("@effect-auth0/token-vault-promise")\n;(async () => {${body}})().catch((error) => {\n  console.error(error)\n  process.exitCode = 1\n})\n`
-}
+/** The program's files, ESM and CommonJS. */
+const programs = { "program.mjs": program.module, "program.cjs": program.commonjs }
 
-/** A typed use of the package; the `@ts-expect-error` lines fail if the types resolved to `any`. */
-const typed = `import {
-  ApiClient,
-  type ApiClientOptions,
-  type ConnectionTokenSet,
-  InvalidConfigurationError,
-  MissingClientAuthError,
-  MissingRequiredArgumentError,
-  TokenForConnectionError
-} from "@effect-auth0/token-vault-promise"
+/**
+ * A typed use of the package through a namespace import (effect3-recipe.ts, checked next to
+ * Effect 3, imports by name); the `@ts-expect-error` lines fail if the types resolved to `any`.
+ */
+const typed = `import * as TokenVault from "@effect-auth0/token-vault-promise"
 
-const options: ApiClientOptions = {
+const options: TokenVault.ApiClientOptions = {
   domain: "tenant.example.com",
   audience: "https://api.example.com",
   clientId: "client",
@@ -134,14 +81,14 @@ const options: ApiClientOptions = {
   retry: false,
   timeout: { total: "5 seconds" }
 }
-const apiClient = new ApiClient(options)
+const apiClient = new TokenVault.ApiClient(options)
 
 // @ts-expect-error domain is a string
-new ApiClient({ domain: 1 })
+new TokenVault.ApiClient({ domain: 1 })
 
 export const exchange = async (): Promise<string> => {
   try {
-    const tokenSet: ConnectionTokenSet = await apiClient.getAccessTokenForConnection({
+    const tokenSet: TokenVault.ConnectionTokenSet = await apiClient.getAccessTokenForConnection({
       connection: "github",
       accessToken: "eyJ...",
       loginHint: undefined
@@ -150,13 +97,13 @@ export const exchange = async (): Promise<string> => {
     const wrong: number = tokenSet.accessToken
     return tokenSet.accessToken + String(tokenSet.expiresAt) + String(wrong)
   } catch (error) {
-    if (error instanceof TokenForConnectionError) {
+    if (error instanceof TokenVault.TokenForConnectionError) {
       const code: "token_for_connection_error" = error.code
       return \`\${code} \${error.cause?.error ?? ""} \${error.cause?.error_description ?? ""} \${error.statusCode ?? ""}\`
     }
-    if (error instanceof InvalidConfigurationError) return error.code
-    if (error instanceof MissingClientAuthError) return error.code
-    if (error instanceof MissingRequiredArgumentError) return error.code
+    if (error instanceof TokenVault.InvalidConfigurationError) return error.code
+    if (error instanceof TokenVault.MissingClientAuthError) return error.code
+    if (error instanceof TokenVault.MissingRequiredArgumentError) return error.code
     throw error
   } finally {
     await apiClient.dispose()
@@ -177,15 +124,7 @@ export const apiClient = new ApiClient({
 export const plain = new ApiClient({ domain: "tenant.example.com", customFetch: fetch })
 `
 
-const compilerOptions = {
-  target: "ES2022",
-  lib: ["ES2022"],
-  types: [],
-  strict: true,
-  exactOptionalPropertyTypes: true,
-  skipLibCheck: false,
-  noEmit: true
-}
+const compilerOptions = { ...strictCompilerOptions, types: [], noEmit: true }
 
 /** tsconfig name → module settings and files, each type-checked by the workspace's tsc. */
 const typeChecks: Record<string, { readonly options: Record<string, unknown>; readonly files: ReadonlyArray<string> }> =
@@ -205,35 +144,14 @@ const typeChecks: Record<string, { readonly options: Record<string, unknown>; re
     }
   }
 
-const makeProject = (name: string) =>
-  Effect.acquireRelease(
-    Effect.sync(() => {
-      const directory = Fs.mkdtempSync(Path.join(tmpdir(), `token-vault-promise-${name}-`))
-      Fs.writeFileSync(
-        Path.join(directory, "package.json"),
-        JSON.stringify({ name: "consumer", private: true }, null, 2)
-      )
-      return directory
-    }),
-    (directory) => Effect.sync(() => Fs.rmSync(directory, { recursive: true, force: true }))
-  )
-
-const npmInstall = (project: string, packages: ReadonlyArray<string>) =>
-  sh("npm", ["i", "--no-audit", "--no-fund", ...packages], project)
-
-const npmTree = (project: string) =>
-  Effect.map(sh("npm", ["ls", "--all", "--json"], project), ({ stdout }) => flatten(JSON.parse(stdout) as NpmTree))
-
-const runProgram = (project: string, file: string, server: EmulatorServer.EmulatorServer) =>
+/** Runs a program of {@link programs} in the project against the loopback emulator and checks what it printed. */
+const checkProgram = (project: string, file: string, server: EmulatorServer.EmulatorServer) =>
   Effect.gen(function*() {
-    const { stdout } = yield* sh(process.execPath, [file], project, {
-      AUTH0_DOMAIN: server.url,
-      AUTH0_CLIENT_ID: CLIENT_ID,
-      AUTH0_CLIENT_SECRET: CLIENT_SECRET
-    })
-    const output = JSON.parse(stdout.trim().split("\n").at(-1)!)
+    const output = JSON.parse(
+      yield* runProgram(project, file, { DOMAIN: server.url, CLIENT_ID, CLIENT_SECRET })
+    )
     yield* check(
-      output.accessToken === "gho_consumer",
+      output.tokenSet?.accessToken === "gho_consumer",
       `${file}: the exchange against the loopback emulator returns the token`
     )
     yield* check(
@@ -242,27 +160,64 @@ const runProgram = (project: string, file: string, server: EmulatorServer.Emulat
       JSON.stringify(output.keys)
     )
     yield* check(
-      output.refused?.tokenForConnection === true && output.refused.code === "token_for_connection_error" &&
-        output.refused.cause === "federated_connection_refresh_token_not_found",
+      output.refused?.instance === true && output.refused.code === "token_for_connection_error" &&
+        output.refused.cause?.error === "federated_connection_refresh_token_not_found",
       `${file}: a refused exchange rejects with TokenForConnectionError (token_for_connection_error) and Auth0's error`,
       JSON.stringify(output.refused)
     )
     yield* check(
-      output.emptyDomain?.invalidConfiguration === true && output.emptyDomain.code === "invalid_configuration_error",
+      output.emptyDomain?.instance === true && output.emptyDomain.code === "invalid_configuration_error",
       `${file}: an empty domain throws InvalidConfigurationError (invalid_configuration_error)`,
       JSON.stringify(output.emptyDomain)
     )
   })
 
-const program = Effect.gen(function*() {
-  for (const file of ["node.js", "node.cjs", "index.js", "index.cjs", "index.d.ts", "index.d.cts"]) {
-    yield* check(Fs.existsSync(Path.join(packageDir, "dist", file)), `dist/${file} is built (run pnpm build first)`)
-  }
-  const packDir = yield* makeProject("pack")
-  yield* sh("pnpm", ["pack", "--pack-destination", packDir], packageDir)
-  const tarballName = Fs.readdirSync(packDir).find((file) => file.endsWith(".tgz"))
-  yield* check(tarballName !== undefined, `packed @effect-auth0/token-vault-promise as ${tarballName}`)
-  const tarball = Path.join(packDir, tarballName!)
+/**
+ * docs/examples/effect3-recipe.ts in a project with Effect 3: type-checked with `@types/node`
+ * (NodeNext, `skipLibCheck: false`, so Effect 3's declarations too), then run as a program by
+ * Node's type stripping against the loopback emulator, as `pnpm example effect3-recipe` runs it.
+ */
+const checkRecipe = (project: string, server: EmulatorServer.EmulatorServer) =>
+  Effect.gen(function*() {
+    yield* npmInstall(project, ["-D", `@types/node@${workspaceVersion("@types/node")}`])
+    Fs.copyFileSync(Path.join(root, "docs/examples/effect3-recipe.ts"), Path.join(project, "effect3-recipe.mts"))
+    writeJson(project, "tsconfig.json", {
+      compilerOptions: {
+        ...strictCompilerOptions,
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        types: ["node"],
+        noEmit: true
+      },
+      files: ["effect3-recipe.mts"]
+    })
+    yield* tsc(project, "tsconfig.json")
+    yield* Console.log("ok: tsc type-checks docs/examples/effect3-recipe.ts against effect 3 (skipLibCheck false)")
+    const users = [
+      ["at-consumer", `Got a GitHub token (${"gho_consumer".length} characters).`],
+      ["at-no-github", "No GitHub account connected."]
+    ] as const
+    for (const [subjectToken, expected] of users) {
+      const printed = yield* runProgram(project, "effect3-recipe.mts", {
+        AUTH0_DOMAIN: server.url,
+        AUTH0_CLIENT_ID: CLIENT_ID,
+        AUTH0_CLIENT_SECRET: CLIENT_SECRET,
+        AUTH0_SUBJECT_TOKEN: subjectToken
+      })
+      yield* check(printed === expected, `effect3-recipe.ts runs on effect 3: ${expected}`, printed)
+    }
+  })
+
+runCheck(Effect.gen(function*() {
+  yield* checkBuilt("token-vault-promise", [
+    "node.js",
+    "node.cjs",
+    "index.js",
+    "index.cjs",
+    "index.d.ts",
+    "index.d.cts"
+  ])
+  const tarball = yield* pack("token-vault-promise", yield* makeProject("pack"))
 
   const server = yield* EmulatorServer.serve(yield* TokenVaultEmulator.make(tenant))
   yield* Console.log(`the emulator listens on ${server.url}`)
@@ -275,25 +230,22 @@ const program = Effect.gen(function*() {
   yield* check(
     effects.length === 0,
     "`npm i <tarball>`: no effect (nor @effect/*) in `npm ls --all`",
-    effects.map((node) => `${node.name}@${node.version}`).join(", ")
+    describeNodes(effects)
   )
   yield* check(
     plainTree.every((node) => ["@effect-auth0/token-vault-promise", "undici"].includes(node.name)),
     "... the tree is the package and undici",
-    plainTree.map((node) => `${node.name}@${node.version}`).join(", ")
+    describeNodes(plainTree)
   )
   for (const [file, text] of Object.entries(programs)) Fs.writeFileSync(Path.join(plain, file), text)
-  for (const file of Object.keys(programs)) yield* runProgram(plain, file, server)
+  for (const file of Object.keys(programs)) yield* checkProgram(plain, file, server)
 
   for (const file of ["typed.mts", "typed.cts", "typed.ts"]) Fs.writeFileSync(Path.join(plain, file), typed)
   Fs.writeFileSync(Path.join(plain, "typed-dom.ts"), typedDom)
   for (const [name, { files, options }] of Object.entries(typeChecks)) {
     const config = `tsconfig.${Object.keys(typeChecks).indexOf(name)}.json`
-    Fs.writeFileSync(
-      Path.join(plain, config),
-      JSON.stringify({ compilerOptions: { ...compilerOptions, ...options }, files }, null, 2)
-    )
-    yield* sh(process.execPath, [tsc, "-p", config], plain)
+    writeJson(plain, config, { compilerOptions: { ...compilerOptions, ...options }, files })
+    yield* tsc(plain, config)
     yield* Console.log(`ok: tsc ${name}: skipLibCheck false, ${JSON.stringify({ ...compilerOptions, ...options }.lib)}`)
   }
 
@@ -307,10 +259,6 @@ const program = Effect.gen(function*() {
     `\`npm i effect@3 <tarball>\`: the tree keeps one effect, 3.x (${versions.join(", ")})`
   )
   Fs.writeFileSync(Path.join(withEffect3, "program.mjs"), programs["program.mjs"])
-  yield* runProgram(withEffect3, "program.mjs", server)
-}).pipe(
-  Effect.scoped,
-  Effect.tapError((error) => Console.error(error.message))
-)
-
-NodeRuntime.runMain(program)
+  yield* checkProgram(withEffect3, "program.mjs", server)
+  yield* checkRecipe(withEffect3, server)
+}))

@@ -25,6 +25,8 @@ const root = Path.resolve(here, "../..")
 interface App {
   readonly file: string
   readonly label: string
+  /** Bundle the file with its per-module `effect` imports turned into imports from the package roots. */
+  readonly rootImports?: true
 }
 
 /** The first app is the anchor of the ratios. */
@@ -33,8 +35,31 @@ const apps: ReadonlyArray<App> = [
   { file: "promise-facade.ts", label: "@effect-auth0/token-vault-promise ApiClient" },
   { file: "effect-browser.ts", label: "@effect-auth0/token-vault + BrowserTokenVault.layer" },
   { file: "effect-http.ts", label: "the same app without the library: effect, Schema class, FetchHttpClient" },
-  { file: "effect-http-root-imports.ts", label: "the same, importing from the package roots" }
+  { file: "effect-http.ts", label: "the same, importing from the package roots", rootImports: true }
 ]
+
+/** The app's name in the figures and its metafile's: its file's, `-root-imports` added for a root-imports build. */
+const nameOf = (app: App): string => app.rootImports ? app.file.replace(/\.ts$/, "-root-imports.ts") : app.file
+
+/**
+ * The source with each per-module import (`import * as Effect from "effect/Effect"`,
+ * `import * as HttpClient from "effect/http/HttpClient"`) turned into an import from the package
+ * root (`import { Effect } from "effect"`, `import { HttpClient } from "effect/http"`), and nothing
+ * else changed.
+ */
+const toRootImports = (source: string): string => {
+  const roots = new Map<string, Array<string>>()
+  const rest = source.replace(
+    /^import \* as (\w+) from "(effect(?:\/[a-z]+)*)\/(\w+)"\n/gm,
+    (line: string, name: string, packageRoot: string, module: string) => {
+      if (name !== module) throw new Error(`not imported under the module's own name: ${line}`)
+      roots.set(packageRoot, [...roots.get(packageRoot) ?? [], name])
+      return ""
+    }
+  )
+  return [...roots].map(([packageRoot, names]) => `import { ${names.join(", ")} } from "${packageRoot}"\n`).join("") +
+    rest
+}
 
 export interface Size {
   readonly app: string
@@ -44,8 +69,15 @@ export interface Size {
 }
 
 const measure = async (app: App, installed: string, metafileDir: string | undefined): Promise<Size> => {
+  const name = nameOf(app)
+  const source = Fs.readFileSync(Path.join(here, "apps", app.file), "utf8")
   const result = await esbuild.build({
-    entryPoints: [Path.join(here, "apps", app.file)],
+    stdin: {
+      contents: app.rootImports ? toRootImports(source) : source,
+      sourcefile: name,
+      resolveDir: Path.join(here, "apps"),
+      loader: "ts"
+    },
     absWorkingDir: root,
     // No tsconfig paths (the workspace's map the packages to their sources): the built packages.
     tsconfigRaw: {},
@@ -63,13 +95,13 @@ const measure = async (app: App, installed: string, metafileDir: string | undefi
     logLevel: "warning"
   })
   const output = result.outputFiles[0]
-  if (output === undefined) throw new Error(`esbuild produced no output for ${app.file}`)
+  if (output === undefined) throw new Error(`esbuild produced no output for ${name}`)
   if (metafileDir !== undefined) {
     Fs.mkdirSync(metafileDir, { recursive: true })
-    Fs.writeFileSync(Path.join(metafileDir, app.file.replace(/\.ts$/, ".meta.json")), JSON.stringify(result.metafile))
+    Fs.writeFileSync(Path.join(metafileDir, name.replace(/\.ts$/, ".meta.json")), JSON.stringify(result.metafile))
   }
   const bytes = output.contents
-  return { app: app.file, label: app.label, raw: bytes.byteLength, gzip: Zlib.gzipSync(bytes, { level: 9 }).byteLength }
+  return { app: name, label: app.label, raw: bytes.byteLength, gzip: Zlib.gzipSync(bytes, { level: 9 }).byteLength }
 }
 
 /** Bundles every app; `metafileDir` also gets esbuild's metafiles. */

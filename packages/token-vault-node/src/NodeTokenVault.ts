@@ -15,8 +15,15 @@ import * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import { makeDispatcher } from "./internal/dispatcher.js"
-import { type ResolvedHttpOptions, resolveHttpOptions, unreadableOptions, unwrapConfig } from "./internal/options.js"
+import {
+  httpOptionKeys,
+  type ResolvedHttpOptions,
+  resolveHttpOptions,
+  unreadableOptions
+} from "./internal/options.js"
+import { ownFields } from "./internal/own.js"
 import { makeTransport } from "./internal/transport.js"
 
 /**
@@ -168,11 +175,9 @@ export const layerHttpClient = (
 ): Layer.Layer<HttpClient.HttpClient | TokenTransport.TokenTransport, TokenVaultError.InvalidConfigurationError> =>
   Layer.unwrap(Effect.map(resolveHttpOptions(options), httpClientFrom))
 
-/** The client-authentication methods whose credential is the TLS client certificate. */
-const mtlsMethods: ReadonlyArray<unknown> = [
-  "tls_client_auth",
-  "self_signed_tls_client_auth"
-] satisfies ReadonlyArray<TokenVaultOptions.ClientAuthenticationMethod>
+const isMtlsMethod = Schema.is(TokenVaultOptions.MtlsClientAuthenticationMethod)
+
+const httpKeys: ReadonlySet<PropertyKey> = new Set(httpOptionKeys)
 
 /**
  * `TokenVault` over undici: the core layer with this package's HTTP client. Bad options, of the
@@ -223,21 +228,27 @@ export const layer = (
         message: "options must be an object"
       })
     }
-    // Reading the options may throw (a getter, a Proxy): that fails typed too.
+    // Reading the options may throw (a getter, a Proxy): that fails typed too. Own properties
+    // only: the core's options are the own enumerable rest (symbol keys included), the HTTP
+    // options never come from a polluted prototype.
     const { core, http } = yield* Effect.try({
       try: () => {
-        const { connectTimeout, connections, keepAliveTimeout, proxy, proxyFromEnvironment, tls, ...core } = options
-        return { core, http: { connectTimeout, connections, keepAliveTimeout, proxy, proxyFromEnvironment, tls } }
+        const core: Record<PropertyKey, unknown> = {}
+        for (const key of Reflect.ownKeys(options)) {
+          if (!httpKeys.has(key) && Object.prototype.propertyIsEnumerable.call(options, key)) {
+            core[key] = (options as unknown as Record<PropertyKey, unknown>)[key]
+          }
+        }
+        return { core: core as unknown as TokenVaultOptions.TokenVaultOptions, http: ownFields(options, httpOptionKeys) }
       },
       catch: unreadableOptions
     })
     const resolved = yield* resolveHttpOptions(http)
-    if (mtlsMethods.includes(core.clientAuthentication) && resolved.tls?.clientCertificate !== true) {
+    const clientAuthentication = Object.hasOwn(core, "clientAuthentication") ? core.clientAuthentication : undefined
+    if (isMtlsMethod(clientAuthentication) && resolved.tls?.clientCertificate !== true) {
       return yield* new TokenVaultError.InvalidConfigurationError({
         option: "tls",
-        message: `clientAuthentication ${
-          String(core.clientAuthentication)
-        } needs a client certificate: give tls.cert and tls.key`
+        message: `clientAuthentication ${clientAuthentication} needs a client certificate: give tls.cert and tls.key`
       })
     }
     return TokenVault.layer(core).pipe(Layer.provide(httpClientFrom(resolved)))
@@ -305,8 +316,5 @@ export const layerConfig = (
   config: Config.Wrap<LayerOptions> = defaultConfig
 ): Layer.Layer<TokenVault.TokenVault, TokenVaultError.InvalidConfigurationError> =>
   Layer.unwrap(
-    unwrapConfig<LayerOptions>(config).pipe(
-      Effect.flatMap((config) => Effect.mapError(config, TokenVaultError.fromConfigError)),
-      Effect.map(layer)
-    )
+    Effect.map(TokenVaultOptions.loadConfig<LayerOptions>(config), layer)
   )

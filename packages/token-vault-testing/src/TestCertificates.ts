@@ -273,6 +273,75 @@ const describeCertificate = (cert: string, key: string): Effect.Effect<ClientCer
 
 const serial = (): string => `0x${randomBytes(12).toString("hex")}`
 
+/** How long every certificate is valid, in days. */
+const validDays = "2"
+
+/** Makes a key (`<name>.key`) and a certificate it signs itself (`<name>.crt`) with these extensions of `openssl.cnf`. */
+const selfSignedCertificate = (
+  ws: Workspace,
+  step: string,
+  name: string,
+  options: { readonly keyType: KeyType; readonly subject: string; readonly extensions: string }
+) =>
+  ws.openssl(step, [
+    "req",
+    "-x509",
+    ...newKeyArgs(options.keyType),
+    "-nodes",
+    "-keyout",
+    `${name}.key`,
+    "-out",
+    `${name}.crt`,
+    "-days",
+    validDays,
+    "-subj",
+    options.subject,
+    "-config",
+    "openssl.cnf",
+    "-extensions",
+    options.extensions
+  ])
+
+/** Makes a key (`<name>.key`) and a request to certify it (`<name>.csr`). */
+const certificateRequest = (ws: Workspace, step: string, name: string, keyType: KeyType, subject: string) =>
+  ws.openssl(step, [
+    "req",
+    "-new",
+    ...newKeyArgs(keyType),
+    "-nodes",
+    "-keyout",
+    `${name}.key`,
+    "-out",
+    `${name}.csr`,
+    "-subj",
+    subject,
+    "-config",
+    "openssl.cnf"
+  ])
+
+/**
+ * Signs `<name>.csr` with the CA in the workspace (`ca.crt`, `ca.key`) into `<name>.crt`, with the
+ * extensions these arguments name (`-extfile <file>`, and `-extensions <section>` of it).
+ */
+const signRequest = (ws: Workspace, step: string, name: string, extensions: ReadonlyArray<string>) =>
+  ws.openssl(step, [
+    "x509",
+    "-req",
+    "-in",
+    `${name}.csr`,
+    "-CA",
+    "ca.crt",
+    "-CAkey",
+    "ca.key",
+    "-set_serial",
+    serial(),
+    "-days",
+    validDays,
+    ...extensions,
+    "-out",
+    `${name}.crt`
+  ])
+
 /**
  * Makes a test CA and a server certificate for `127.0.0.1`, `::1` and `localhost`, signed by it.
  * Issue client certificates with `issueClient`.
@@ -306,56 +375,13 @@ export const make = (options: MakeOptions = {}): Effect.Effect<TestCertificates,
         "server.ext",
         serverExtensions(options.ipAddresses ?? ["127.0.0.1", "::1"], options.dnsNames ?? ["localhost"])
       )
-      yield* ws.openssl("CA", [
-        "req",
-        "-x509",
-        ...newKeyArgs(keyType),
-        "-nodes",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.crt",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=Token Vault Emulator Test CA",
-        "-config",
-        "openssl.cnf",
-        "-extensions",
-        "ca_ext"
-      ])
-      yield* ws.openssl("server request", [
-        "req",
-        "-new",
-        ...newKeyArgs(keyType),
-        "-nodes",
-        "-keyout",
-        "server.key",
-        "-out",
-        "server.csr",
-        "-subj",
-        "/CN=Token Vault Emulator",
-        "-config",
-        "openssl.cnf"
-      ])
-      yield* ws.openssl("server certificate", [
-        "x509",
-        "-req",
-        "-in",
-        "server.csr",
-        "-CA",
-        "ca.crt",
-        "-CAkey",
-        "ca.key",
-        "-set_serial",
-        serial(),
-        "-days",
-        "2",
-        "-extfile",
-        "server.ext",
-        "-out",
-        "server.crt"
-      ])
+      yield* selfSignedCertificate(ws, "CA", "ca", {
+        keyType,
+        subject: "/CN=Token Vault Emulator Test CA",
+        extensions: "ca_ext"
+      })
+      yield* certificateRequest(ws, "server request", "server", keyType, "/CN=Token Vault Emulator")
+      yield* signRequest(ws, "server certificate", "server", ["-extfile", "server.ext"])
       const ca: CertifiedKey = { cert: yield* ws.read("ca.crt"), key: Redacted.make(yield* ws.read("ca.key")) }
       const server: CertifiedKey = {
         cert: yield* ws.read("server.crt"),
@@ -368,39 +394,12 @@ export const make = (options: MakeOptions = {}): Effect.Effect<TestCertificates,
               yield* client.write("openssl.cnf", CONFIG)
               yield* client.write("ca.crt", ca.cert)
               yield* client.write("ca.key", Redacted.value(ca.key))
-              yield* client.openssl("client request", [
-                "req",
-                "-new",
-                ...newKeyArgs(keyType),
-                "-nodes",
-                "-keyout",
-                "client.key",
-                "-out",
-                "client.csr",
-                "-subj",
-                subj,
-                "-config",
-                "openssl.cnf"
-              ])
-              yield* client.openssl("client certificate", [
-                "x509",
-                "-req",
-                "-in",
-                "client.csr",
-                "-CA",
-                "ca.crt",
-                "-CAkey",
-                "ca.key",
-                "-set_serial",
-                serial(),
-                "-days",
-                "2",
+              yield* certificateRequest(client, "client request", "client", keyType, subj)
+              yield* signRequest(client, "client certificate", "client", [
                 "-extfile",
                 "openssl.cnf",
                 "-extensions",
-                "client_ext",
-                "-out",
-                "client.crt"
+                "client_ext"
               ])
               return yield* describeCertificate(yield* client.read("client.crt"), yield* client.read("client.key"))
             })))
@@ -437,24 +436,11 @@ export const selfSigned = (
       withWorkspace(options.openssl ?? "openssl", (ws) =>
         Effect.gen(function*() {
           yield* ws.write("openssl.cnf", CONFIG)
-          yield* ws.openssl("self-signed certificate", [
-            "req",
-            "-x509",
-            ...newKeyArgs(options.keyType ?? "ec"),
-            "-nodes",
-            "-keyout",
-            "client.key",
-            "-out",
-            "client.crt",
-            "-days",
-            "2",
-            "-subj",
-            subj,
-            "-config",
-            "openssl.cnf",
-            "-extensions",
-            "client_ext"
-          ])
+          yield* selfSignedCertificate(ws, "self-signed certificate", "client", {
+            keyType: options.keyType ?? "ec",
+            subject: subj,
+            extensions: "client_ext"
+          })
           return yield* describeCertificate(yield* ws.read("client.crt"), yield* ws.read("client.key"))
         }))
   )

@@ -212,7 +212,10 @@ const decoder = new TextDecoder()
 export interface BodyReader {
   /** Adds a chunk; `false` once the body is over the limit: stop reading and cancel it. */
   readonly push: (chunk: Uint8Array) => boolean
-  /** The chunks pushed so far, joined and decoded as UTF-8. */
+  /**
+   * The chunks pushed so far, joined and decoded as UTF-8. Bytes that are not UTF-8 decode to
+   * U+FFFD: the service then reads the body as not UTF-8 text, which errors describe but never show.
+   */
   readonly text: () => string
 }
 

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import * as Clock from "effect/Clock"
-import * as Config from "effect/Config"
+import type * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -22,7 +22,7 @@ import type { ConnectionTokenSet } from "./ConnectionTokenSet.js"
 import { makeCacheKey } from "./internal/cacheKey.js"
 import { resolveClient, type TokenCall } from "./internal/client.js"
 import { makeCoalescer } from "./internal/coalesce.js"
-import { configVariablesOf, withConfigVariables } from "./internal/configVariables.js"
+import { configVariablesOf } from "./internal/configVariables.js"
 import { makeSha256 } from "./internal/digest.js"
 import { makeMtlsEndpointLookup } from "./internal/discovery.js"
 import * as HttpTransport from "./internal/httpTransport.js"
@@ -32,7 +32,6 @@ import { spanEvent, traced } from "./internal/spans.js"
 import { subjectTokenExpiry } from "./internal/subjectExpiry.js"
 import * as TokenTransport from "./TokenTransport.js"
 import {
-  fromConfigError,
   type InvalidArgumentError,
   InvalidConfigurationError,
   type TokenVaultError,
@@ -160,7 +159,9 @@ export const make = (
     // Once the scope has closed, every call is interrupted: an exchange by the coalescer (its runs
     // lived in the scope), a cache hit here.
     let closed = false
-    yield* Effect.addFinalizer(() => Effect.sync(() => (closed = true)))
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => (closed = true))
+    )
     // The token endpoint's URL; with `discoverMtlsEndpoint`, a lookup (done once) within the attempt.
     const tokenUrl = client.endpoint._tag === "Fixed"
       ? client.endpoint.url
@@ -224,22 +225,23 @@ export const make = (
                 : Effect.flatMap(
                   tokenUrl(Math.min(attemptMillis, deadline - now)),
                   (url) =>
-                    Effect.flatMap(Clock.currentTimeMillis, (later) =>
-                      attempt(url, body, context, number, deadline - later))
+                    Effect.flatMap(
+                      Clock.currentTimeMillis,
+                      (later) => attempt(url, body, context, number, deadline - later)
+                    )
                 )
             ))
         if (client.retry.maxAttempts === 1) {
           return send(1)
         }
         // The schedule's metadata numbers the attempts; its tap counts the retries.
-        return Effect.flatMap(Schedule.CurrentMetadata, (meta) =>
-          send(meta.attempt + 1)).pipe(
-            Effect.retry(retrySchedule<ExchangeError>(client.retry, deadline, (number, failure) =>
-              Effect.andThen(
-                Metric.update(TokenVaultMetrics.retries, 1),
-                spanEvent("TokenVault.retry", { "auth0.attempt": number, "error.type": failure._tag })
-              )))
-          )
+        return Effect.flatMap(Schedule.CurrentMetadata, (meta) => send(meta.attempt + 1)).pipe(
+          Effect.retry(retrySchedule<ExchangeError>(client.retry, deadline, (number, failure) =>
+            Effect.andThen(
+              Metric.update(TokenVaultMetrics.retries, 1),
+              spanEvent("TokenVault.retry", { "auth0.attempt": number, "error.type": failure._tag })
+            )))
+        )
       }).pipe(Effect.trackDuration(TokenVaultMetrics.latency))
 
     /** Exchanges (or joins an identical exchange in flight) and stores the result. */
@@ -354,7 +356,9 @@ export const layer = (
 /**
  * A layer of `TokenVault` whose options come from Effect `Config`: by default `AUTH0_DOMAIN`,
  * `AUTH0_CLIENT_ID` and `AUTH0_CLIENT_SECRET`. Missing or invalid configuration fails the layer
- * with `InvalidConfigurationError`.
+ * with `InvalidConfigurationError`. With those default variables, a failed call's message names
+ * the variable to check: `AUTH0_CLIENT_ID` and `AUTH0_CLIENT_SECRET` when Auth0 rejects the client's
+ * authentication, `AUTH0_DOMAIN` when the tenant's host name does not resolve.
  *
  * @example
  * ```ts
@@ -382,12 +386,7 @@ export const layerConfig = (
 ): Layer.Layer<TokenVault, InvalidConfigurationError, HttpClient.HttpClient> =>
   Layer.effect(
     TokenVault,
-    Config.unwrap(config).pipe(
-      Effect.mapError(fromConfigError),
-      // Read from the default variables: messages name them (idempotent if the config marks them).
-      Effect.map((options) => config === TokenVaultOptions.config ? withConfigVariables(options) : options),
-      Effect.flatMap(make)
-    )
+    TokenVaultOptions.loadConfig(config).pipe(Effect.flatMap(make))
   )
 
 /**

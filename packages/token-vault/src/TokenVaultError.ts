@@ -1,6 +1,9 @@
 /**
  * The typed errors of the Token Vault exchange. Every failure of `TokenVault` is one of these,
- * and none of them carries a subject token, a client secret or an issued access token.
+ * and none of them carries a subject token, a client secret or an issued access token. Their
+ * messages show the control characters of the values they quote (CR, LF, ANSI escapes, other C0
+ * and C1 controls, bidi controls) as escapes such as `\r`, `\n` and `\u001b`, so that a value
+ * cannot forge a log line or restyle a terminal; the fields keep the values as given.
  *
  * @since 0.1.0
  */
@@ -64,6 +67,11 @@ export class InvalidConfigurationError extends Schema.TaggedError<InvalidConfigu
  * Auth0 answered the exchange with an OAuth error (`{ error, error_description }`), for example
  * `invalid_grant` for an expired subject token or
  * `federated_connection_refresh_token_not_found` when the user never linked the connection.
+ * When Auth0 rejected the client's own authentication instead (`invalid_client`, or the
+ * `401 access_denied` "Unauthorized" it answers for an unknown client id or a wrong secret), the
+ * message of the service's error says so and what to check: the client id and secret (named
+ * `AUTH0_CLIENT_ID` and `AUTH0_CLIENT_SECRET` when they came from `TokenVault.layerConfig`), or
+ * with mTLS the client id and certificate. The fields are Auth0's answer either way.
  *
  * @example
  * ```ts
@@ -103,7 +111,10 @@ export class TokenExchangeError extends Schema.TaggedError<TokenExchangeError>(
 
 /**
  * Auth0 answered `429 Too Many Requests`. Carries `Retry-After` (in seconds) and Auth0's
- * `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-reset` headers when sent.
+ * `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-reset` (UNIX seconds) headers when
+ * sent. The service retries a 429 after the wait it names (`Retry-After`, else until
+ * `x-ratelimit-reset`) when that is within `retry.maxRetryAfter` and the call's time limit, and
+ * otherwise fails at once with this error.
  *
  * @example
  * ```ts
@@ -228,6 +239,19 @@ export type TokenVaultError =
   | TransportError
   | UnexpectedResponseError
 
+/**
+ * The rule a configuration schema states for an invalid value (its `message` annotation, e.g. the
+ * allowed values), as `: rule`; empty when it states none. Our annotations, never the value read.
+ */
+const ruleOf = (issue: SchemaIssue.Issue): string => {
+  const message = issue._tag === "InvalidValue"
+    ? issue.annotations?.message
+    : issue._tag === "AnyOf" || issue._tag === "InvalidType"
+    ? issue.ast.annotations?.message
+    : undefined
+  return typeof message === "string" && message !== "" ? `: ${message}` : ""
+}
+
 /** The configuration keys an issue is about, each as missing or invalid, in order. */
 const issuesOf = (
   issue: SchemaIssue.Issue,
@@ -242,7 +266,7 @@ const issuesOf = (
       return
     case "AnyOf":
       // A value that matches no member (e.g. not one of the allowed literals) has no inner issues.
-      if (issue.issues.length === 0) out.push(`invalid configuration at ${path.map(String).join(".")}`)
+      if (issue.issues.length === 0) out.push(`invalid configuration at ${path.map(String).join(".")}${ruleOf(issue)}`)
       for (const inner of issue.issues) issuesOf(inner, path, out)
       return
     case "Filter":
@@ -256,7 +280,7 @@ const issuesOf = (
       out.push(`missing or invalid configuration: ${path.map(String).join(".")}`)
       return
     default:
-      out.push(`invalid configuration at ${path.map(String).join(".")}`)
+      out.push(`invalid configuration at ${path.map(String).join(".")}${ruleOf(issue)}`)
   }
 }
 

@@ -5,12 +5,16 @@
  */
 import * as Config from "effect/Config"
 import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
+import * as SchemaIssue from "effect/SchemaIssue"
+import { defaultVariables, withConfigVariables } from "./internal/configVariables.js"
 import { parseDomain, parseEndpoint } from "./internal/domain.js"
 import type * as TokenCache from "./TokenCache.js"
+import { fromConfigError, InvalidConfigurationError } from "./TokenVaultError.js"
 
 /**
  * How the client authenticates at the token endpoint, as a Schema: the one list of the methods.
@@ -35,6 +39,29 @@ import type * as TokenCache from "./TokenCache.js"
 export const ClientAuthenticationMethod = Schema.Literals([
   "client_secret_post",
   "client_secret_basic",
+  "tls_client_auth",
+  "self_signed_tls_client_auth"
+])
+
+/**
+ * The mTLS {@link ClientAuthenticationMethod}s, as a Schema: `tls_client_auth` and
+ * `self_signed_tls_client_auth`. With them the TLS client certificate is the credential: no
+ * client secret is sent, and the HTTP client must present the certificate.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { TokenVaultOptions } from "@effect-auth0/token-vault"
+ *
+ * const needsCertificate = Schema.is(TokenVaultOptions.MtlsClientAuthenticationMethod)
+ * needsCertificate("tls_client_auth") // true
+ * needsCertificate("client_secret_post") // false
+ * ```
+ *
+ * @since 1.0.0
+ * @category schemas
+ */
+export const MtlsClientAuthenticationMethod = ClientAuthenticationMethod.pick([
   "tls_client_auth",
   "self_signed_tls_client_auth"
 ])
@@ -290,11 +317,62 @@ export type TokenVaultOptions = typeof TokenVaultOptions.Type
 const optionalConfig = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
   Config.map(Config.option(config), Option.getOrUndefined)
 
+const isMethod = Schema.is(ClientAuthenticationMethod)
+const isMtlsMethod = Schema.is(MtlsClientAuthenticationMethod)
+
+/** The rule of `AUTH0_CLIENT_AUTHENTICATION`: the allowed values, never the one given. */
+const methodRule = `must be one of ${ClientAuthenticationMethod.literals.join(", ")}`
+
+/** The issue of a configuration variable: missing, or invalid with its rule. */
+const variableIssue = (name: string, issue: SchemaIssue.Issue): SchemaIssue.Issue => new SchemaIssue.Pointer([name], issue)
+
+/**
+ * The options read from the variables, or every variable that is missing or invalid at once: the
+ * domain, the client id, the secret (unless the method is mTLS) and the method.
+ */
+const checkVariables = (read: {
+  readonly domain: string | undefined
+  readonly clientId: string | undefined
+  readonly clientSecret: Redacted.Redacted<string> | undefined
+  readonly clientAuthentication: string | undefined
+  readonly mtlsEndpoint: string | undefined
+}): Effect.Effect<TokenVaultOptions, Config.ConfigError> => {
+  const { clientAuthentication, clientId, clientSecret, domain, mtlsEndpoint } = read
+  const issues: Array<SchemaIssue.Issue> = []
+  const missing = (name: string) => issues.push(variableIssue(name, new SchemaIssue.MissingKey(undefined)))
+  if (domain === undefined) missing(defaultVariables.domain)
+  if (clientId === undefined) missing(defaultVariables.clientId)
+  if (clientAuthentication !== undefined && !isMethod(clientAuthentication)) {
+    issues.push(
+      variableIssue("AUTH0_CLIENT_AUTHENTICATION", new SchemaIssue.InvalidValue({ message: methodRule }))
+    )
+  }
+  // The secret is needed unless the method is mTLS. Alone, its absence is the client's rule
+  // (`clientSecret`, naming the variable); with other variables wrong it is named among them.
+  const mtls = clientAuthentication !== undefined && isMtlsMethod(clientAuthentication)
+  if (clientSecret === undefined && !mtls && issues.length > 0) missing(defaultVariables.clientSecret)
+  const [first, ...rest] = issues
+  if (first !== undefined) {
+    const issue = rest.length === 0
+      ? first
+      : new SchemaIssue.Composite(Schema.Unknown.ast, [first, ...rest])
+    return Effect.fail(new Config.ConfigError(new Schema.SchemaError(issue)))
+  }
+  return Effect.succeed(withConfigVariables({
+    domain: domain!,
+    clientId: clientId!,
+    ...(clientSecret === undefined ? {} : { clientSecret }),
+    ...(clientAuthentication === undefined ? {} : { clientAuthentication: clientAuthentication as ClientAuthenticationMethod }),
+    ...(mtlsEndpoint === undefined ? {} : { mtlsEndpoint })
+  }))
+}
+
 /**
  * The default configuration of `TokenVault.layerConfig`: `AUTH0_DOMAIN`, `AUTH0_CLIENT_ID`,
  * `AUTH0_CLIENT_SECRET` (read as `Redacted`; not needed with mTLS), and optionally
  * `AUTH0_CLIENT_AUTHENTICATION` (one of the {@link ClientAuthenticationMethod}s) and
- * `AUTH0_MTLS_ENDPOINT`.
+ * `AUTH0_MTLS_ENDPOINT`. It fails naming every variable that is missing or invalid at once, and
+ * for an invalid `AUTH0_CLIENT_AUTHENTICATION` the allowed values; never a value read.
  *
  * @example
  * ```ts
@@ -311,11 +389,52 @@ const optionalConfig = <A>(config: Config.Config<A>): Config.Config<A | undefine
  * @category config
  */
 export const config: Config.Config<TokenVaultOptions> = /*#__PURE__*/ Config.all({
-  domain: /*#__PURE__*/ Config.String("AUTH0_DOMAIN"),
-  clientId: /*#__PURE__*/ Config.String("AUTH0_CLIENT_ID"),
-  clientSecret: /*#__PURE__*/ optionalConfig(/*#__PURE__*/ Config.Redacted("AUTH0_CLIENT_SECRET")),
-  clientAuthentication: /*#__PURE__*/ optionalConfig(
-    /*#__PURE__*/ Config.schema(ClientAuthenticationMethod, "AUTH0_CLIENT_AUTHENTICATION")
-  ),
-  mtlsEndpoint: /*#__PURE__*/ optionalConfig(/*#__PURE__*/ Config.String("AUTH0_MTLS_ENDPOINT"))
-})
+  domain: /*#__PURE__*/ optionalConfig(/*#__PURE__*/ Config.String(defaultVariables.domain)),
+  clientId: /*#__PURE__*/ optionalConfig(/*#__PURE__*/ Config.String(defaultVariables.clientId)),
+  clientSecret: /*#__PURE__*/ optionalConfig(/*#__PURE__*/ Config.Redacted(defaultVariables.clientSecret)),
+  clientAuthentication: /*#__PURE__*/ optionalConfig(/*#__PURE__*/ Config.String("AUTH0_CLIENT_AUTHENTICATION")),
+  mtlsEndpoint: /*#__PURE__*/ optionalConfig(/*#__PURE__*/ Config.String(defaultVariables.mtlsEndpoint))
+}).pipe(/*#__PURE__*/ Config.mapEffect(checkVariables))
+
+/** A `Config`, or a record whose values are (records of) `Config`s, at most 8 levels deep. */
+const isConfigRecord = (value: unknown, depth: number): boolean =>
+  Config.isConfig(value) ||
+  (depth < 8 && typeof value === "object" && value !== null && !Array.isArray(value) &&
+    Object.values(value).every((inner) => isConfigRecord(inner, depth + 1)))
+
+const notAConfig = () =>
+  new InvalidConfigurationError({
+    option: "config",
+    message:
+      "config must be a Config of the options, or a record of Configs (e.g. { domain: Config.String(\"AUTH0_DOMAIN\") })"
+  })
+
+/**
+ * Reads options from Effect `Config`: a `Config` of the options, or a record of `Config`s field by
+ * field (`Config.Wrap`), as `TokenVault.layerConfig` and the adapters' `layerConfig` take it.
+ * Missing or invalid configuration fails with `InvalidConfigurationError` (option `config`) naming
+ * the variables, never their values; so does a `config` that is neither a `Config` nor a record
+ * of them (`null`, a string where a `Config` belongs, a getter that throws): nothing throws.
+ *
+ * @example
+ * ```ts
+ * import { Config, Effect } from "effect"
+ * import { TokenVaultOptions } from "@effect-auth0/token-vault"
+ *
+ * const options = TokenVaultOptions.loadConfig({
+ *   domain: Config.String("TENANT_DOMAIN"),
+ *   clientId: Config.String("TENANT_CLIENT_ID"),
+ *   clientSecret: Config.Redacted("TENANT_CLIENT_SECRET")
+ * })
+ * // Effect<{ domain: string; clientId: string; clientSecret: Redacted<string> }, InvalidConfigurationError>
+ * ```
+ *
+ * @since 1.0.0
+ * @category config
+ */
+export const loadConfig = <A>(config: Config.Wrap<A>): Effect.Effect<A, InvalidConfigurationError> =>
+  Effect.suspend(() => isConfigRecord(config, 0) ? Effect.succeed(Config.unwrap<A>(config)) : Effect.fail(notAConfig()))
+    .pipe(
+      Effect.catchDefect(() => Effect.fail(notAConfig())),
+      Effect.flatMap((config) => Effect.mapError(config, fromConfigError))
+    )

@@ -3,12 +3,16 @@ import { EmulatorHttpClient, TokenVaultEmulator } from "@effect-auth0/token-vaul
 import { describe, expect, it } from "@effect/vitest"
 import { Config, ConfigProvider, Effect, Layer, Redacted } from "effect"
 import { HttpClient } from "effect/http"
+import { jsonAnswer } from "./utils/stubHttpClient.js"
 import { secretOf, tenant } from "./utils/tenant.js"
+import { github, vaultOver } from "./utils/vault.js"
 
 const call = { connection: "github", accessToken: "alice-access-token" } as const
 
 /** The error of one call through `vault` over the emulated tenant. */
-const failure = (vault: Layer.Layer<TokenVault.TokenVault, TokenVaultError.InvalidConfigurationError, HttpClient.HttpClient>) =>
+const failure = (
+  vault: Layer.Layer<TokenVault.TokenVault, TokenVaultError.InvalidConfigurationError, HttpClient.HttpClient>
+) =>
   Effect.gen(function*() {
     const emulator = yield* TokenVaultEmulator.make(tenant)
     const error = yield* Effect.flip(TokenVault.getAccessTokenForConnection(call)).pipe(
@@ -26,7 +30,9 @@ const options = (clientId: string, secret: string) => ({
 })
 
 const env = (clientId: string, secret: string) =>
-  ConfigProvider.fromEnv({ env: { AUTH0_DOMAIN: tenant.domain, AUTH0_CLIENT_ID: clientId, AUTH0_CLIENT_SECRET: secret } })
+  ConfigProvider.fromEnv({
+    env: { AUTH0_DOMAIN: tenant.domain, AUTH0_CLIENT_ID: clientId, AUTH0_CLIENT_SECRET: secret }
+  })
 
 describe("Auth0 rejecting the client's authentication", () => {
   it.effect("a wrong secret: the message says to check the client id and secret; the fields are Auth0's answer", () =>
@@ -95,5 +101,15 @@ describe("Auth0 rejecting the client's authentication", () => {
       expect(error._tag).toBe("TokenExchangeError")
       expect(error.message).toMatch(/^Auth0 refused the token exchange for connection "github" \(401 invalid_grant\)/)
       expect(error.message).not.toContain("client id")
+    }))
+
+  it.effect("with mTLS, the advice is the client id and the certificate", () =>
+    Effect.gen(function*() {
+      const { vault } = yield* vaultOver(
+        jsonAnswer(401, { error: "invalid_client", error_description: "The client certificate is not trusted" }),
+        { clientAuthentication: "tls_client_auth", mtlsEndpoint: "https://mtls.tenant.auth0.com/oauth/token" }
+      )
+      const error = yield* Effect.flip(vault.getAccessTokenForConnection(github))
+      expect(error.message).toMatch(/; check the client id \(clientId\) and the client certificate$/)
     }))
 })

@@ -63,7 +63,11 @@ describe("mTLS discovery cannot be steered", () => {
 
   it.effect.each(
     [
-      ["login.example.com", "https://evil.example.net/oauth/token", "is not on the tenant's host (login.example.com) or under example.com"],
+      [
+        "login.example.com",
+        "https://evil.example.net/oauth/token",
+        "is not on the tenant's host (login.example.com) or under example.com"
+      ],
       ["login.example.com", "https://example.com.evil.net/oauth/token", "set mtlsEndpoint"],
       ["login.example.com", "https://notexample.com/oauth/token", "set mtlsEndpoint"],
       ["login.example.com", "http://mtls.example.com/oauth/token", "uses http; it must use https"],
@@ -72,15 +76,18 @@ describe("mTLS discovery cannot be steered", () => {
       ["https://10.0.0.5", "https://10.0.0.6/oauth/token", "is not on the tenant's host (10.0.0.5); set mtlsEndpoint"],
       ["http://127.0.0.1:4000", "https://mtls.example.com/oauth/token", "is not on the tenant's host (127.0.0.1)"]
     ] as const
-  )("the tenant %s refuses the alias %s, and sends no token request", ([domain, alias, message]) =>
-    Effect.gen(function*() {
-      const { exit, urls } = yield* discover(domain, [documentNaming(alias), success])
-      const error = failureOf(exit)
-      expect(error._tag).toBe("UnexpectedResponseError")
-      expect(error.message).toContain("discovery failed")
-      expect(error.message).toContain(message)
-      expect(urls).toHaveLength(1)
-    }))
+  )(
+    "the tenant %s refuses the alias %s, and sends no token request",
+    ([domain, alias, message]) =>
+      Effect.gen(function*() {
+        const { exit, urls } = yield* discover(domain, [documentNaming(alias), success])
+        const error = failureOf(exit)
+        expect(error._tag).toBe("UnexpectedResponseError")
+        expect(error.message).toContain("discovery failed")
+        expect(error.message).toContain(message)
+        expect(urls).toHaveLength(1)
+      })
+  )
 
   it.effect.each([301, 302, 303, 307, 308])(
     "a %s on the discovery URL is an error, even with a document in its body",

@@ -1,8 +1,10 @@
 import { FetchTokenTransport, TokenTransport, TokenVault, type TokenVaultError } from "@effect-auth0/token-vault"
+import { EmulatorHttpClient, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
 import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Layer, Redacted } from "effect"
-import { FetchHttpClient } from "effect/http"
+import { FetchHttpClient, HttpClient } from "effect/http"
 import { jsonAnswer, stubHttpClient } from "./utils/stubHttpClient.js"
+import { secretOf, tenant } from "./utils/tenant.js"
 import { github } from "./utils/vault.js"
 
 /** Node's error for a host name that does not resolve, as `dns.lookup` gives it. */
@@ -33,25 +35,30 @@ const failureOf = (
 ) => Effect.flip(TokenVault.getAccessTokenForConnection(github)).pipe(Effect.provide(vault))
 
 describe("a host name that does not resolve", () => {
-  it.live.each(["ENOTFOUND", "EAI_AGAIN"] as const)("%s is not retried, and the message says to check domain", (code) =>
-    Effect.gen(function*() {
-      const stub = yield* stubHttpClient(jsonAnswer(200, {}))
-      const transport = failingTransport(lookupError(code, "dev-x1y2z3.us.auth0.com"))
-      const error = yield* failureOf(
-        TokenVault.layer(options).pipe(Layer.provide(Layer.merge(stub.layer, transport.layer)))
-      )
-      expect(error._tag).toBe("TransportError")
-      expect(transport.sent()).toBe(1)
-      expect(error.message).toContain(`${code}: getaddrinfo ${code}`)
-      expect(error.message).toMatch(/the host name did not resolve: check the domain option$/)
-    }))
+  it.live.each(["ENOTFOUND", "EAI_AGAIN"] as const)(
+    "%s is not retried, and the message says to check domain",
+    (code) =>
+      Effect.gen(function*() {
+        const stub = yield* stubHttpClient(jsonAnswer(200, {}))
+        const transport = failingTransport(lookupError(code, "dev-x1y2z3.us.auth0.com"))
+        const error = yield* failureOf(
+          TokenVault.layer(options).pipe(Layer.provide(Layer.merge(stub.layer, transport.layer)))
+        )
+        expect(error._tag).toBe("TransportError")
+        expect(transport.sent()).toBe(1)
+        expect(error.message).toContain(`${code}: getaddrinfo ${code}`)
+        expect(error.message).toMatch(/the host name did not resolve: check the domain option$/)
+      })
+  )
 
   it.live("over fetch, whose error carries the code in its cause", () =>
     Effect.gen(function*() {
       let fetched = 0
       const fetch = (() => {
         fetched++
-        return Promise.reject(new TypeError("fetch failed", { cause: lookupError("ENOTFOUND", "dev-x1y2z3.us.auth0.com") }))
+        return Promise.reject(
+          new TypeError("fetch failed", { cause: lookupError("ENOTFOUND", "dev-x1y2z3.us.auth0.com") })
+        )
       }) as typeof globalThis.fetch
       const error = yield* failureOf(
         TokenVault.layer(options).pipe(
@@ -89,5 +96,23 @@ describe("a host name that does not resolve", () => {
       expect(error._tag).toBe("TransportError")
       expect(transport.sent()).toBe(8)
       expect(error.message).not.toContain("did not resolve")
+    }))
+
+  it.live("a mistyped tenant domain, against the emulator: one request, at once, and the advice", () =>
+    Effect.gen(function*() {
+      const emulator = yield* TokenVaultEmulator.make(tenant)
+      // Default retries: eight attempts would take about 7 s.
+      const error = yield* failureOf(
+        TokenVault.layer({
+          domain: "tenant.tset",
+          clientId: "web-app",
+          clientSecret: Redacted.make(secretOf("web-app"))
+        }).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, EmulatorHttpClient.make(emulator))))
+      ).pipe(Effect.timeout("1 second"))
+      expect(error._tag).toBe("TransportError")
+      expect(error.message).toBe(
+        "Could not complete the request to https://tenant.tset/oauth/token: request failed: ENOTFOUND: " +
+          "getaddrinfo ENOTFOUND tenant.tset; the host name did not resolve: check the domain option"
+      )
     }))
 })

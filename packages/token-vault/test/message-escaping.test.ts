@@ -9,6 +9,7 @@ const hostile = "github\r\n2026-01-01 INFO forged \u001b[31mred\u001b[0m\u0085\u
 const escaped = "github\\r\\n2026-01-01 INFO forged \\u001b[31mred\\u001b[0m\\u0085\\u007f\\u202eevil\\u2066x\\u2069\\t"
 
 /** Any control character a message must not carry: C0, DEL, C1, line separators, bidi controls. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const anyControl = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
 
 describe("caller values in error messages", () => {
@@ -32,7 +33,9 @@ describe("caller values in error messages", () => {
       const { vault } = yield* vaultOver(jsonAnswer(429, { error: "too_many_requests" }, { "retry-after": "60" }))
       const error = yield* Effect.flip(vault.getAccessTokenForConnection({ connection: hostile, accessToken: "at" }))
       expect(error._tag).toBe("RateLimitError")
-      expect(error.message).toBe(`Auth0 rate-limited the token exchange for connection "${escaped}" (429); retry after 60 s`)
+      expect(error.message).toBe(
+        `Auth0 rate-limited the token exchange for connection "${escaped}" (429); retry after 60 s`
+      )
       expect(error).toHaveProperty("connection", hostile)
     }))
 
@@ -42,8 +45,14 @@ describe("caller values in error messages", () => {
       description: `request failed: ${hostile}`,
       responseReceived: false
     })
-    expect(transport.message).toBe(`Could not complete the request to https://tenant.auth0.com/oauth/token: request failed: ${escaped}`)
-    const unexpected = new TokenVaultError.UnexpectedResponseError({ status: 502, description: hostile, excerpt: hostile })
+    expect(transport.message).toBe(
+      `Could not complete the request to https://tenant.auth0.com/oauth/token: request failed: ${escaped}`
+    )
+    const unexpected = new TokenVaultError.UnexpectedResponseError({
+      status: 502,
+      description: hostile,
+      excerpt: hostile
+    })
     expect(unexpected.message).not.toMatch(anyControl)
     expect(unexpected.message).toContain(`(body: ${escaped})`)
     expect(unexpected.excerpt).toBe(hostile)

@@ -5,7 +5,7 @@ import { Effect, Exit, Fiber, Layer, Option, Redacted } from "effect"
 import { HttpClient } from "effect/http"
 import { TestClock } from "effect/testing"
 import { jsonAnswer, type Script } from "./utils/stubHttpClient.js"
-import { tenant, secretOf } from "./utils/tenant.js"
+import { secretOf, tenant } from "./utils/tenant.js"
 import { advance, github, poll, settle, vaultOver } from "./utils/vault.js"
 
 const success = jsonAnswer(200, { access_token: "federated", expires_in: 3600 })
@@ -93,7 +93,9 @@ describe("x-ratelimit-reset without Retry-After", () => {
   it.effect("a reset that has passed: the usual backoff, not an immediate retry", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(nowMillis)
-      const { instants, vault } = yield* vaultOver(rateLimitedOnce(nowSeconds - 5), { retry: { baseDelay: "1 second" } })
+      const { instants, vault } = yield* vaultOver(rateLimitedOnce(nowSeconds - 5), {
+        retry: { baseDelay: "1 second" }
+      })
       const call = yield* Effect.forkChild(vault.getAccessTokenForConnection(github))
       yield* advance("2 seconds")
       yield* Fiber.join(call)

@@ -1,4 +1,4 @@
-import { FetchTokenTransport, TokenTransport, TokenVault, type TokenVaultOptions } from "@effect-auth0/token-vault"
+import { FetchTokenTransport, type TokenTransport, TokenVault, type TokenVaultOptions } from "@effect-auth0/token-vault"
 import { NodeTokenVault } from "@effect-auth0/token-vault-node"
 import { EmulatorHttpClient } from "@effect-auth0/token-vault-testing"
 import { NodeHttpClient } from "@effect/platform-node"

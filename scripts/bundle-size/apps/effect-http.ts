@@ -3,6 +3,9 @@
  * exchange written by hand with `effect` (per-module imports), a `ManagedRuntime`, a `Schema`
  * class decoding the response, and an `effect/http/FetchHttpClient` POST. No typed errors,
  * validation, cache, retries, redaction or telemetry.
+ *
+ * `run.ts` also bundles it with these imports from the package roots (`effect`, `effect/http`):
+ * what root imports cost, the reason the library imports per module.
  */
 import * as Effect from "effect/Effect"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"

@@ -5,12 +5,12 @@
  * @internal
  */
 import { TokenVaultError } from "@effect-auth0/token-vault"
-import * as Config from "effect/Config"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type { HttpClientOptions } from "../NodeTokenVault.js"
+import { ownFields } from "./own.js"
 import { type ResolvedTls, resolveTls } from "./tls.js"
 
 type InvalidConfigurationError = TokenVaultError.InvalidConfigurationError
@@ -39,6 +39,16 @@ export interface ResolvedHttpOptions {
   readonly tls: ResolvedTls | undefined
   readonly proxy: ResolvedProxy
 }
+
+/** The options of `layerHttpClient`, which `layer` takes next to the core's. */
+export const httpOptionKeys = [
+  "connections",
+  "keepAliveTimeout",
+  "connectTimeout",
+  "tls",
+  "proxy",
+  "proxyFromEnvironment"
+] as const satisfies ReadonlyArray<keyof HttpClientOptions>
 
 const invalid = (option: string, message: string) =>
   Effect.fail(new TokenVaultError.InvalidConfigurationError({ option, message }))
@@ -111,43 +121,28 @@ const resolveProxy = (
  * Proxy, a wiped `Redacted` key or proxy URL): that fails typed, without what was thrown.
  */
 export const resolveHttpOptions = (
-  options: HttpClientOptions
+  options: unknown
 ): Effect.Effect<ResolvedHttpOptions, InvalidConfigurationError> =>
   Effect.catchDefect(validateHttpOptions(options), () => Effect.fail(unreadableOptions()))
 
 const validateHttpOptions = (
-  options: HttpClientOptions
+  options: unknown
 ): Effect.Effect<ResolvedHttpOptions, InvalidConfigurationError> =>
   Effect.gen(function*() {
     if (typeof options !== "object" || options === null) return yield* invalid("options", "options must be an object")
+    // Own properties only: `options` may come from plain JavaScript, and inherited values from a
+    // polluted prototype must not choose the proxy or the certificate.
+    const { connectTimeout, connections, keepAliveTimeout, proxy, proxyFromEnvironment, tls } = ownFields(
+      options,
+      httpOptionKeys
+    )
     return {
-      connections: yield* resolveConnections(options.connections),
-      keepAliveTimeoutMillis: options.keepAliveTimeout === undefined
+      connections: yield* resolveConnections(connections),
+      keepAliveTimeoutMillis: keepAliveTimeout === undefined
         ? undefined
-        : yield* positiveMillis("keepAliveTimeout", options.keepAliveTimeout, Duration.zero),
-      connectTimeoutMillis: yield* positiveMillis("connectTimeout", options.connectTimeout, defaults.connectTimeout),
-      tls: yield* resolveTls(options.tls),
-      proxy: yield* resolveProxy(options.proxy, options.proxyFromEnvironment)
+        : yield* positiveMillis("keepAliveTimeout", keepAliveTimeout, Duration.zero),
+      connectTimeoutMillis: yield* positiveMillis("connectTimeout", connectTimeout, defaults.connectTimeout),
+      tls: yield* resolveTls(tls),
+      proxy: yield* resolveProxy(proxy, proxyFromEnvironment)
     }
   })
-
-/** A `Config`, or a record whose values are (records of) `Config`s, at most 8 levels deep. */
-const isConfigRecord = (value: unknown, depth: number): boolean =>
-  Config.isConfig(value) ||
-  (depth < 8 && typeof value === "object" && value !== null && !Array.isArray(value) &&
-    Object.values(value).every((inner) => isConfigRecord(inner, depth + 1)))
-
-const notAConfig = () =>
-  new TokenVaultError.InvalidConfigurationError({
-    option: "config",
-    message:
-      "config must be a Config of the options, or a record of Configs (e.g. { domain: Config.String(\"AUTH0_DOMAIN\") })"
-  })
-
-/**
- * `Config.unwrap(config)`, or a typed error when `config` is not a `Config` nor a record of them
- * (where `Config.unwrap` throws, or recurses without end on a string) or cannot be read.
- */
-export const unwrapConfig = <A>(config: Config.Wrap<A>): Effect.Effect<Config.Config<A>, InvalidConfigurationError> =>
-  Effect.suspend(() => isConfigRecord(config, 0) ? Effect.succeed(Config.unwrap<A>(config)) : Effect.fail(notAConfig()))
-    .pipe(Effect.catchDefect(() => Effect.fail(notAConfig())))

@@ -13,6 +13,9 @@ import { Buffer } from "node:buffer"
 import * as Crypto from "node:crypto"
 import * as Tls from "node:tls"
 import type { TlsOptions } from "../NodeTokenVault.js"
+import { ownFields } from "./own.js"
+
+const tlsOptionKeys = ["cert", "key", "passphrase", "ca"] as const satisfies ReadonlyArray<keyof TlsOptions>
 
 /** What undici's connector receives: Node `tls.connect` options, secrets unwrapped. */
 export interface TlsConnectOptions {
@@ -91,12 +94,12 @@ const resolveCa = (ca: unknown): Effect.Effect<ReadonlyArray<Buffer> | undefined
  * passphrase and belongs to the certificate, and that every CA certificate parses.
  */
 export const resolveTls = (
-  tls: TlsOptions | undefined
+  tls: unknown
 ): Effect.Effect<ResolvedTls | undefined, InvalidConfigurationError> =>
   Effect.gen(function*() {
     if (tls === undefined) return undefined
     if (typeof tls !== "object" || tls === null) return yield* invalid("tls", "tls must be an object")
-    const { ca, cert, key, passphrase } = tls as Partial<Record<keyof TlsOptions, unknown>>
+    const { ca, cert, key, passphrase } = ownFields(tls, tlsOptionKeys)
 
     if (key !== undefined && !Redacted.isRedacted(key)) {
       return yield* invalid("tls.key", "tls.key must be wrapped in Redacted (Redacted.make)")

@@ -4,10 +4,18 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as TokenCache from "../TokenCache.js"
 import { InvalidConfigurationError } from "../TokenVaultError.js"
-import { TokenVaultOptions } from "../TokenVaultOptions.js"
+import {
+  CacheOptions,
+  MtlsClientAuthenticationMethod,
+  RetryOptions,
+  TimeoutOptions,
+  TokenVaultOptions
+} from "../TokenVaultOptions.js"
 import { parseDomain, parseEndpoint } from "./domain.js"
 import { formEncode } from "./formEncode.js"
+import { configVariablesOf } from "./configVariables.js"
 import { firstFailure } from "./issue.js"
+import { ownProperties, type Shape } from "./ownProperties.js"
 import { grantType, requestedTokenType, type SubjectTokenKind, subjectTokenTypes } from "./protocol.js"
 import { unreadableOptions } from "./unreadable.js"
 import { packageName, packageVersion } from "./version.js"
@@ -71,6 +79,17 @@ const noRetries: RetryPolicy = {
 }
 
 const decodeOptions = Schema.decodeUnknownResult(TokenVaultOptions)
+const isMtlsMethod = Schema.is(MtlsClientAuthenticationMethod)
+
+const fieldsOf = (fields: object): Shape => Object.fromEntries(Object.keys(fields).map((key) => [key, true]))
+
+/** The options' fields, with the nested objects of options. */
+const optionsShape: Shape = {
+  ...fieldsOf(TokenVaultOptions.fields),
+  cache: fieldsOf(CacheOptions.fields),
+  retry: fieldsOf(RetryOptions.fields),
+  timeout: fieldsOf(TimeoutOptions.fields)
+}
 
 /** The `InvalidConfigurationError` of options the Schema refused: the option's path and rule. */
 const refused = (error: Schema.SchemaError) => {
@@ -89,7 +108,8 @@ const refused = (error: Schema.SchemaError) => {
 
 /**
  * Validates client options and precomputes everything that does not change between exchanges.
- * Options may come from plain JavaScript: the `TokenVaultOptions` Schema checks each one, then
+ * Options may come from plain JavaScript: they are read as own properties only (never from a
+ * polluted prototype), the `TokenVaultOptions` Schema checks each one, then
  * the rules between them are checked; messages name the option, never its value. A getter or a
  * Proxy trap that throws ends as a typed error whose message leaves out what was thrown (it could
  * quote a secret), never as an exception.
@@ -104,17 +124,23 @@ export const resolveClient = (options: unknown): Result.Result<ResolvedClient, I
 
 const resolveReadable = (input: unknown): Result.Result<ResolvedClient, InvalidConfigurationError> =>
   Result.gen(function*() {
-    const decoded = decodeOptions(input)
+    // Own properties only, in and out: the Schema would read inherited ones, and so would a
+    // plain read of an option the decoded object does not have.
+    const decoded = decodeOptions(ownProperties(input, optionsShape))
     if (Result.isFailure(decoded)) return yield* refused(decoded.failure)
-    const options = decoded.success
+    const options = ownProperties(decoded.success, optionsShape) as TokenVaultOptions
     const { clientAuthentication = "client_secret_post", clientId, clientSecret, telemetry = true } = options
     const origin = yield* Result.mapError(
       parseDomain(options.domain),
       (reason) => new InvalidConfigurationError({ option: "domain", message: reason })
     )
-    const mtls = clientAuthentication === "tls_client_auth" || clientAuthentication === "self_signed_tls_client_auth"
+    const mtls = isMtlsMethod(clientAuthentication)
     if (!mtls && clientSecret === undefined) {
-      return yield* invalid("clientSecret", "client authentication is required: give clientSecret, or use mTLS")
+      const variable = configVariablesOf(input)?.clientSecret
+      return yield* invalid(
+        "clientSecret",
+        `client authentication is required: give clientSecret${variable === undefined ? "" : ` (${variable})`}, or use mTLS`
+      )
     }
     // With mTLS the certificate is the credential: a secret given too is never sent.
     const secret = mtls || clientSecret === undefined ? undefined : Redacted.value(clientSecret)

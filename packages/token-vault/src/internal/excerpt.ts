@@ -94,7 +94,9 @@ const identity = (text: string): View => {
 }
 
 const fromCodePoint = (codePoint: number): string | undefined =>
-  Number.isSafeInteger(codePoint) && codePoint >= 0 && codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : undefined
+  Number.isSafeInteger(codePoint) && codePoint >= 0 && codePoint <= 0x10ffff
+    ? String.fromCodePoint(codePoint)
+    : undefined
 
 const decoder = new TextDecoder()
 const percentByte = /^%[0-9A-Fa-f]{2}/
@@ -238,10 +240,17 @@ const redactJson = (value: unknown, secrets: ReadonlyArray<string>, depth = 0): 
 }
 
 /**
- * Characters that UTF-8 text does not have: U+FFFD, which decoding puts for bytes that are not
- * UTF-8, and control characters (NUL between the letters of UTF-16 text) other than whitespace.
+ * Whether `body` has a character that UTF-8 text does not: U+FFFD, which decoding puts for bytes
+ * that are not UTF-8, or a control character other than whitespace (NUL between the letters of
+ * UTF-16 text).
  */
-const notText = /[\uFFFD\u0000-\u0008\u000E-\u001F\u007F]/
+const hasNonTextCharacter = (body: string): boolean => {
+  for (let i = 0; i < body.length; i++) {
+    const code = body.charCodeAt(i)
+    if (code === 0xfffd || code === 0x7f || (code < 0x20 && (code < 0x09 || code > 0x0d))) return true
+  }
+  return false
+}
 
 /**
  * Whether a response body, as decoded by the transport, is not UTF-8 text: its `content-type`
@@ -251,7 +260,8 @@ const notText = /[\uFFFD\u0000-\u0008\u000E-\u001F\u007F]/
  */
 export const isNotUtf8Text = (body: string, header?: (name: string) => string | undefined): boolean => {
   const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(header?.("content-type") ?? "")?.[1]?.toLowerCase()
-  return (charset !== undefined && !["utf-8", "utf8", "us-ascii", "ascii"].includes(charset)) || notText.test(body)
+  return (charset !== undefined && !["utf-8", "utf8", "us-ascii", "ascii"].includes(charset)) ||
+    hasNonTextCharacter(body)
 }
 
 /** What an error shows of a body that is not UTF-8 text, in place of an excerpt. */

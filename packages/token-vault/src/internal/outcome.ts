@@ -29,7 +29,7 @@ export interface FailureContext {
   readonly secrets: ReadonlyArray<string>
   /**
    * What names the URL's host, for the advice on a host name that does not resolve: the option or
-   * the configuration variable (`domain` when not given).
+   * the configuration variable (`the domain option` when not given).
    */
   readonly hostSource?: string | undefined
 }
