@@ -23,22 +23,7 @@ import { EmulatorServer, TokenVaultEmulator } from "@effect-auth0/token-vault-te
 import { Console, Effect } from "effect"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
-import {
-  check,
-  checkBuilt,
-  describeNodes,
-  makeProject,
-  npmInstall,
-  npmTree,
-  pack,
-  root,
-  runCheck,
-  runProgram,
-  strictCompilerOptions,
-  tsc,
-  workspaceVersion,
-  writeJson
-} from "./consumer/project.js"
+import * as Consumer from "./consumer/project.js"
 import { promiseProgram } from "./consumer/promise-program.js"
 
 const CLIENT_ID = "consumer-app"
@@ -124,7 +109,7 @@ export const apiClient = new ApiClient({
 export const plain = new ApiClient({ domain: "tenant.example.com", customFetch: fetch })
 `
 
-const compilerOptions = { ...strictCompilerOptions, types: [], noEmit: true }
+const compilerOptions = { ...Consumer.strictCompilerOptions, types: [], noEmit: true }
 
 /** tsconfig name → module settings and files, each type-checked by the workspace's tsc. */
 const typeChecks: Record<string, { readonly options: Record<string, unknown>; readonly files: ReadonlyArray<string> }> =
@@ -148,24 +133,24 @@ const typeChecks: Record<string, { readonly options: Record<string, unknown>; re
 const checkProgram = (project: string, file: string, server: EmulatorServer.EmulatorServer) =>
   Effect.gen(function*() {
     const output = JSON.parse(
-      yield* runProgram(project, file, { DOMAIN: server.url, CLIENT_ID, CLIENT_SECRET })
+      yield* Consumer.runProgram(project, file, { DOMAIN: server.url, CLIENT_ID, CLIENT_SECRET })
     )
-    yield* check(
+    yield* Consumer.check(
       output.tokenSet?.accessToken === "gho_consumer",
       `${file}: the exchange against the loopback emulator returns the token`
     )
-    yield* check(
+    yield* Consumer.check(
       JSON.stringify(output.keys) === JSON.stringify(["accessToken", "connection", "expiresAt", "loginHint", "scope"]),
       `${file}: the result has the five keys of @auth0/auth0-api-js`,
       JSON.stringify(output.keys)
     )
-    yield* check(
+    yield* Consumer.check(
       output.refused?.instance === true && output.refused.code === "token_for_connection_error" &&
         output.refused.cause?.error === "federated_connection_refresh_token_not_found",
       `${file}: a refused exchange rejects with TokenForConnectionError (token_for_connection_error) and Auth0's error`,
       JSON.stringify(output.refused)
     )
-    yield* check(
+    yield* Consumer.check(
       output.emptyDomain?.instance === true && output.emptyDomain.code === "invalid_configuration_error",
       `${file}: an empty domain throws InvalidConfigurationError (invalid_configuration_error)`,
       JSON.stringify(output.emptyDomain)
@@ -179,37 +164,34 @@ const checkProgram = (project: string, file: string, server: EmulatorServer.Emul
  */
 const checkRecipe = (project: string, server: EmulatorServer.EmulatorServer) =>
   Effect.gen(function*() {
-    yield* npmInstall(project, ["-D", `@types/node@${workspaceVersion("@types/node")}`])
-    Fs.copyFileSync(Path.join(root, "docs/examples/effect3-recipe.ts"), Path.join(project, "effect3-recipe.mts"))
-    writeJson(project, "tsconfig.json", {
-      compilerOptions: {
-        ...strictCompilerOptions,
-        module: "NodeNext",
-        moduleResolution: "NodeNext",
-        types: ["node"],
-        noEmit: true
-      },
+    yield* Consumer.npmInstall(project, ["-D", `@types/node@${Consumer.workspaceVersion("@types/node")}`])
+    Fs.copyFileSync(
+      Path.join(Consumer.root, "docs/examples/effect3-recipe.ts"),
+      Path.join(project, "effect3-recipe.mts")
+    )
+    Consumer.writeJson(project, "tsconfig.json", {
+      compilerOptions: { ...Consumer.nodeCompilerOptions, noEmit: true },
       files: ["effect3-recipe.mts"]
     })
-    yield* tsc(project, "tsconfig.json")
+    yield* Consumer.tsc(project, "tsconfig.json")
     yield* Console.log("ok: tsc type-checks docs/examples/effect3-recipe.ts against effect 3 (skipLibCheck false)")
     const users = [
       ["at-consumer", `Got a GitHub token (${"gho_consumer".length} characters).`],
       ["at-no-github", "No GitHub account connected."]
     ] as const
     for (const [subjectToken, expected] of users) {
-      const printed = yield* runProgram(project, "effect3-recipe.mts", {
+      const printed = yield* Consumer.runProgram(project, "effect3-recipe.mts", {
         AUTH0_DOMAIN: server.url,
         AUTH0_CLIENT_ID: CLIENT_ID,
         AUTH0_CLIENT_SECRET: CLIENT_SECRET,
         AUTH0_SUBJECT_TOKEN: subjectToken
       })
-      yield* check(printed === expected, `effect3-recipe.ts runs on effect 3: ${expected}`, printed)
+      yield* Consumer.check(printed === expected, `effect3-recipe.ts runs on effect 3: ${expected}`, printed)
     }
   })
 
-runCheck(Effect.gen(function*() {
-  yield* checkBuilt("token-vault-promise", [
+Consumer.runCheck(Effect.gen(function*() {
+  yield* Consumer.checkBuilt("token-vault-promise", [
     "node.js",
     "node.cjs",
     "index.js",
@@ -217,25 +199,25 @@ runCheck(Effect.gen(function*() {
     "index.d.ts",
     "index.d.cts"
   ])
-  const tarball = yield* pack("token-vault-promise", yield* makeProject("pack"))
+  const tarball = yield* Consumer.pack("token-vault-promise", yield* Consumer.makeProject("pack"))
 
   const server = yield* EmulatorServer.serve(yield* TokenVaultEmulator.make(tenant))
   yield* Console.log(`the emulator listens on ${server.url}`)
 
   // 1. A project with no Effect.
-  const plain = yield* makeProject("plain")
-  yield* npmInstall(plain, [tarball])
-  const plainTree = yield* npmTree(plain)
+  const plain = yield* Consumer.makeProject("plain")
+  yield* Consumer.npmInstall(plain, [tarball])
+  const plainTree = yield* Consumer.npmTree(plain)
   const effects = plainTree.filter((node) => node.name === "effect" || node.name.startsWith("@effect/"))
-  yield* check(
+  yield* Consumer.check(
     effects.length === 0,
     "`npm i <tarball>`: no effect (nor @effect/*) in `npm ls --all`",
-    describeNodes(effects)
+    Consumer.describeNodes(effects)
   )
-  yield* check(
+  yield* Consumer.check(
     plainTree.every((node) => ["@effect-auth0/token-vault-promise", "undici"].includes(node.name)),
     "... the tree is the package and undici",
-    describeNodes(plainTree)
+    Consumer.describeNodes(plainTree)
   )
   for (const [file, text] of Object.entries(programs)) Fs.writeFileSync(Path.join(plain, file), text)
   for (const file of Object.keys(programs)) yield* checkProgram(plain, file, server)
@@ -244,17 +226,17 @@ runCheck(Effect.gen(function*() {
   Fs.writeFileSync(Path.join(plain, "typed-dom.ts"), typedDom)
   for (const [name, { files, options }] of Object.entries(typeChecks)) {
     const config = `tsconfig.${Object.keys(typeChecks).indexOf(name)}.json`
-    writeJson(plain, config, { compilerOptions: { ...compilerOptions, ...options }, files })
-    yield* tsc(plain, config)
+    Consumer.writeJson(plain, config, { compilerOptions: { ...compilerOptions, ...options }, files })
+    yield* Consumer.tsc(plain, config)
     yield* Console.log(`ok: tsc ${name}: skipLibCheck false, ${JSON.stringify({ ...compilerOptions, ...options }.lib)}`)
   }
 
   // 2. Next to Effect 3.
-  const withEffect3 = yield* makeProject("effect3")
-  yield* npmInstall(withEffect3, ["effect@3", tarball])
-  const effect3Tree = yield* npmTree(withEffect3)
+  const withEffect3 = yield* Consumer.makeProject("effect3")
+  yield* Consumer.npmInstall(withEffect3, ["effect@3", tarball])
+  const effect3Tree = yield* Consumer.npmTree(withEffect3)
   const versions = [...new Set(effect3Tree.filter((node) => node.name === "effect").map((node) => node.version))]
-  yield* check(
+  yield* Consumer.check(
     versions.length === 1 && versions[0]!.startsWith("3."),
     `\`npm i effect@3 <tarball>\`: the tree keeps one effect, 3.x (${versions.join(", ")})`
   )

@@ -19,23 +19,7 @@
 import { Console, Effect } from "effect"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
-import {
-  check,
-  checkBuilt,
-  describeNodes,
-  makeProject,
-  npmInstall,
-  npmTree,
-  pack,
-  root,
-  runCheck,
-  runProgram,
-  sh,
-  strictCompilerOptions,
-  tsc,
-  workspaceVersion,
-  writeJson
-} from "./consumer/project.js"
+import * as Consumer from "./consumer/project.js"
 
 /** Folder under packages/ of each package the check installs. */
 const packages = ["token-vault", "token-vault-node", "token-vault-browser", "token-vault-testing"]
@@ -43,81 +27,78 @@ const packages = ["token-vault", "token-vault-node", "token-vault-browser", "tok
 /** Nothing of these may be in the installed tree. */
 const effect3 = ["@effect/platform", "@effect/platform-browser", "@effect/schema", "fast-check"]
 
-/** The programs (and the module they share), copied into the project. */
-const programsDir = Path.join(root, "scripts/consumer")
+/** The folder of the programs (`*.mts`: the two programs and the tenant they share), copied into the project. */
+const programsDir = Path.join(Consumer.root, "scripts/consumer")
 
-runCheck(Effect.gen(function*() {
-  for (const folder of packages) yield* checkBuilt(folder, ["index.js"])
-  const project = yield* makeProject("effect", { type: "module" })
+Consumer.runCheck(Effect.gen(function*() {
+  for (const folder of packages) yield* Consumer.checkBuilt(folder, ["index.js"])
+  const project = yield* Consumer.makeProject("effect", { type: "module" })
   const tarballs: Array<string> = []
-  for (const folder of packages) tarballs.push(yield* pack(folder, project))
+  for (const folder of packages) tarballs.push(yield* Consumer.pack(folder, project))
 
-  const installWarnings = yield* npmInstall(project, ["effect@latest", ...tarballs])
+  const installWarnings = yield* Consumer.npmInstall(project, ["effect@latest", ...tarballs])
   for (const line of installWarnings) yield* Console.log(`  ${line}`)
-  yield* check(
+  yield* Consumer.check(
     !installWarnings.some((line) => /ERESOLVE|peer/i.test(line)),
     "`npm i effect@latest` + the tarballs: no ERESOLVE, no peer warning",
     installWarnings.join("\n")
   )
-  yield* sh("npm", ["ls", "--all"], project)
+  yield* Consumer.sh("npm", ["ls", "--all"], project)
   yield* Console.log("ok: `npm ls --all` is clean")
-  const tree = yield* npmTree(project)
+  const tree = yield* Consumer.npmTree(project)
   const effects = [...new Set(tree.filter((node) => node.name === "effect").map((node) => node.version))]
-  yield* check(
+  yield* Consumer.check(
     effects.length === 1 && effects[0]!.startsWith("4."),
     `one effect in the tree, 4.x (${effects.join(", ")})`
   )
   const stale = tree.filter((node) => effect3.includes(node.name))
-  yield* check(stale.length === 0, "nothing of Effect 3 in the tree", describeNodes(stale))
+  yield* Consumer.check(stale.length === 0, "nothing of Effect 3 in the tree", Consumer.describeNodes(stale))
 
-  yield* npmInstall(project, [
+  yield* Consumer.npmInstall(project, [
     "-D",
-    `typescript@${workspaceVersion("typescript")}`,
-    `@types/node@${workspaceVersion("@types/node")}`
+    `typescript@${Consumer.workspaceVersion("typescript")}`,
+    `@types/node@${Consumer.workspaceVersion("@types/node")}`
   ])
-  writeJson(project, "tsconfig.json", {
-    compilerOptions: {
-      ...strictCompilerOptions,
-      module: "NodeNext",
-      moduleResolution: "NodeNext",
-      types: ["node"],
-      outDir: "out"
-    },
+  Consumer.writeJson(project, "tsconfig.json", {
+    compilerOptions: { ...Consumer.nodeCompilerOptions, outDir: "out" },
     include: ["*.mts"]
   })
   for (const file of Fs.readdirSync(programsDir).filter((file) => file.endsWith(".mts"))) {
     Fs.copyFileSync(Path.join(programsDir, file), Path.join(project, file))
   }
-  yield* tsc(project, "tsconfig.json", Path.join(project, "node_modules/typescript/bin/tsc"))
+  yield* Consumer.tsc(project, "tsconfig.json", Path.join(project, "node_modules/typescript/bin/tsc"))
   yield* Console.log(
     "ok: tsc (skipLibCheck: false, no DOM lib) type-checks the programs against the installed packages"
   )
 
   const refused = "TokenExchangeError 401 federated_connection_refresh_token_not_found"
-  const tenant = JSON.parse(yield* runProgram(project, "out/layer-tenant.mjs"))
-  yield* check(tenant.matches === true, "TokenVault.layer over EmulatorHttpClient.layerTenant returns the token")
-  yield* check(tenant.refused === refused, "... and a TokenExchangeError is caught by its tag", tenant.refused)
-  yield* check(
+  const tenant = JSON.parse(yield* Consumer.runProgram(project, "out/layer-tenant.mjs"))
+  yield* Consumer.check(
+    tenant.matches === true,
+    "TokenVault.layer over EmulatorHttpClient.layerTenant returns the token"
+  )
+  yield* Consumer.check(tenant.refused === refused, "... and a TokenExchangeError is caught by its tag", tenant.refused)
+  yield* Consumer.check(
     !tenant.printed.includes("gho_consumer"),
     "... and the token set prints and serializes redacted",
     tenant.printed
   )
-  yield* check(tenant.requests === 2, "... and the in-memory emulator got the two requests")
+  yield* Consumer.check(tenant.requests === 2, "... and the in-memory emulator got the two requests")
 
-  const server = JSON.parse(yield* runProgram(project, "out/node-server.mjs"))
+  const server = JSON.parse(yield* Consumer.runProgram(project, "out/node-server.mjs"))
   for (const layer of ["node", "browser"] as const) {
     const name = layer === "node" ? "NodeTokenVault.layer" : "BrowserTokenVault.layer"
-    yield* check(server[layer].matches === true, `${name} against EmulatorServer returns the token`)
-    yield* check(
+    yield* Consumer.check(server[layer].matches === true, `${name} against EmulatorServer returns the token`)
+    yield* Consumer.check(
       server[layer].refused === refused,
       "... and a TokenExchangeError is caught by its tag",
       server[layer].refused
     )
-    yield* check(
+    yield* Consumer.check(
       !server[layer].printed.includes("gho_consumer"),
       "... and the token set prints redacted",
       server[layer].printed
     )
   }
-  yield* check(server.requests === 4, "the loopback emulator got the four requests")
+  yield* Consumer.check(server.requests === 4, "the loopback emulator got the four requests")
 }))

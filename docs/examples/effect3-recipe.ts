@@ -6,7 +6,8 @@
  *
  * Everything here (`Data.TaggedError`, `Effect.try`, `Effect.tryPromise`, `Effect.acquireRelease`,
  * `Effect.catchTags`) is written the same in Effect 3 and Effect 4, so the file compiles and runs
- * on either: docs/examples/effect3-recipe.test.ts runs it on the workspace's Effect 4.
+ * on either: docs/examples/effect3-recipe.test.ts runs it on the workspace's Effect 4, and
+ * `pnpm consumer-check` type-checks and runs it next to `effect@3`.
  *
  *   npm i @effect-auth0/token-vault-promise        (next to your effect@3)
  *   pnpm example effect3-recipe                    (against the emulator)

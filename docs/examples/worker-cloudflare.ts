@@ -72,7 +72,6 @@ const calendarsOrExplain = (auth0AccessToken: string, env: Env) =>
         Effect.succeed(json(503, { error: "rate_limited" }, { "retry-after": String(error.retryAfter ?? 1) })),
       TransportError: () => Effect.succeed(json(502, { error: "auth0_unreachable" })),
       UnexpectedResponseError: () => Effect.succeed(json(502, { error: "auth0_unexpected_response" })),
-      InvalidConfigurationError: () => Effect.succeed(json(500, { error: "misconfigured" })),
       UnknownError: () => Effect.succeed(json(502, { error: "google_unreachable" }))
     })
   )

@@ -128,6 +128,14 @@ export const strictCompilerOptions = {
   skipLibCheck: false
 }
 
+/** The compiler options of a type check of Node programs: {@link strictCompilerOptions}, NodeNext, `@types/node`. */
+export const nodeCompilerOptions = {
+  ...strictCompilerOptions,
+  module: "NodeNext",
+  moduleResolution: "NodeNext",
+  types: ["node"]
+}
+
 /** Runs a `tsc` (the workspace's unless told) on a tsconfig of the project. */
 export const tsc = (project: string, config: string, compiler = Path.join(root, "node_modules/typescript/bin/tsc")) =>
   sh(process.execPath, [compiler, "-p", config], project)
@@ -137,9 +145,9 @@ export const runProgram = (project: string, file: string, env: Record<string, st
   Effect.map(sh(process.execPath, [file], project, env), ({ stdout }) => stdout.trim().split("\n").at(-1) ?? "")
 
 /** Runs a check as the main program: its `ok:` lines, or its failure on stderr and a non-zero exit. */
-export const runCheck = <E extends { readonly message: string }>(check: Effect.Effect<void, E, Scope.Scope>) =>
+export const runCheck = <E extends { readonly message: string }>(program: Effect.Effect<void, E, Scope.Scope>) =>
   NodeRuntime.runMain(
-    check.pipe(
+    program.pipe(
       Effect.scoped,
       Effect.tapError((error) => Console.error(error.message))
     ),

@@ -2,6 +2,8 @@
  * The undici dispatcher (connection pool) behind the HTTP client: an `Agent`, a `ProxyAgent` for
  * an explicit proxy, or an `EnvHttpProxyAgent` reading `HTTP(S)_PROXY` / `NO_PROXY`. It is
  * acquired in the layer's scope and destroyed (open sockets closed) when the scope closes.
+ * Through a proxy, a plain-`http` loopback origin (the only plain-`http` origins the core
+ * accepts) still goes straight to the loopback host: plaintext never leaves the machine.
  *
  * @internal
  */
@@ -12,6 +14,29 @@ import type * as Scope from "effect/Scope"
 import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent } from "undici"
 import type { ResolvedHttpOptions } from "./options.js"
 import { connectOptions } from "./tls.js"
+
+/** Hosts of the loopback interface, as `URL` writes them. */
+const loopbackHosts = new Set(["127.0.0.1", "[::1]", "localhost"])
+
+/** Whether `origin` is plain `http` to a loopback host: never sent through a proxy. */
+const isPlainLoopback = (origin: unknown): boolean => {
+  try {
+    const url = new URL(String(origin))
+    return url.protocol === "http:" && (loopbackHosts.has(url.hostname) || url.hostname.startsWith("127."))
+  } catch {
+    return false
+  }
+}
+
+/**
+ * `proxied`, except that plain-`http` loopback origins go through `direct`: with a proxy (or
+ * `HTTP_PROXY` and no `NO_PROXY` for it) the request and its form, subject token and client
+ * secret included, would otherwise cross the network in clear to the proxy host.
+ */
+const bypassForLoopback = (proxied: Dispatcher, direct: Dispatcher): Dispatcher =>
+  proxied.compose((dispatch) => (options, handler) =>
+    isPlainLoopback(options.origin) ? direct.dispatch(options, handler) : dispatch(options, handler)
+  )
 
 const build = (options: ResolvedHttpOptions): Dispatcher => {
   const keepAlive = options.keepAliveTimeoutMillis
@@ -28,26 +53,37 @@ const build = (options: ResolvedHttpOptions): Dispatcher => {
   // To the origin: the TLS options with the client certificate. Through a proxy undici opens
   // the tunnel with `proxyTls` and then runs TLS to the origin inside it with `requestTls`.
   const originTls = { ...connectOptions(options.tls), timeout }
+  /** `proxied`, with an `Agent` of its own for plain-`http` loopback origins; closing closes both. */
+  const withDirect = (proxied: Dispatcher): Dispatcher => {
+    const direct = new Agent({ ...pool, connect: originTls })
+    const routed = bypassForLoopback(proxied, direct)
+    const close = routed.close.bind(routed)
+    const destroy = routed.destroy.bind(routed)
+    return Object.assign(routed, {
+      close: () => Promise.all([close(), direct.close()]).then(() => undefined),
+      destroy: () => Promise.all([destroy(), direct.destroy()]).then(() => undefined)
+    })
+  }
   switch (options.proxy._tag) {
     case "Direct":
       return new Agent({ ...pool, connect: originTls })
     case "Explicit":
-      return new ProxyAgent({
+      return withDirect(new ProxyAgent({
         ...pool,
         uri: Redacted.value(options.proxy.uri),
         proxyTunnel,
         requestTls: originTls,
         proxyTls: { timeout }
-      })
+      }))
     case "Environment":
       // Direct origins (NO_PROXY) use `connect`; proxied ones `requestTls` / `proxyTls`.
-      return new EnvHttpProxyAgent({
+      return withDirect(new EnvHttpProxyAgent({
         ...pool,
         proxyTunnel,
         connect: originTls,
         requestTls: originTls,
         proxyTls: { timeout }
-      })
+      }))
   }
 }
 
