@@ -53,6 +53,10 @@ export interface ConnectProxy {
   readonly seen: () => string
   /** The `Proxy-Authorization` header of every `CONNECT`, in order (`undefined` when absent). */
   readonly authorizations: ReadonlyArray<string | undefined>
+  /** How many TCP connections reached the proxy, tunnels or not. */
+  readonly connections: () => number
+  /** The request line and headers of every plain (non-`CONNECT`) request it refused. */
+  readonly plainRequests: ReadonlyArray<string>
 }
 
 const LOOPBACK = "127.0.0.1"
@@ -81,11 +85,17 @@ export const connectProxy = (
       sockets.add(socket)
       socket.once("close", () => sockets.delete(socket))
     }
-    const server = Http.createServer((_req, res) => {
+    let connections = 0
+    const plainRequests: Array<string> = []
+    const server = Http.createServer((req, res) => {
+      plainRequests.push(`${req.method} ${req.url} ${JSON.stringify(req.headers)}`)
       res.writeHead(405, { connection: "close" })
       res.end("tunnels only")
     })
-    server.on("connection", track)
+    server.on("connection", (socket: Net.Socket) => {
+      connections++
+      track(socket)
+    })
     server.on("connect", (req: Http.IncomingMessage, client: Net.Socket, head: Buffer) => {
       const target = req.url ?? ""
       const authorization = req.headers["proxy-authorization"]
@@ -149,7 +159,9 @@ export const connectProxy = (
       targets,
       open: () => open,
       seen: () => Buffer.concat(seen).toString("latin1"),
-      authorizations
+      authorizations,
+      connections: () => connections,
+      plainRequests
     }
   })
 

@@ -54,6 +54,20 @@ describe("connection reuse over HTTP", () => {
       expect(yield* server.connections).toBeLessThanOrEqual(2)
     }))
 
+  it.effect("sequential exchanges reuse the first socket: one connection after each, with the default pool", () =>
+    Effect.gen(function*() {
+      const server = yield* EmulatorServer.serve(yield* TokenVaultEmulator.make(tenant))
+      const counts = yield* Effect.gen(function*() {
+        const counts: Array<number> = []
+        for (let i = 0; i < 5; i++) {
+          yield* exchange()
+          counts.push(yield* server.connections)
+        }
+        return counts
+      }).pipe(Effect.provide(vaultLayer(server.url)))
+      expect(counts).toEqual([1, 1, 1, 1, 1])
+    }))
+
   it.effect("control: a layer per exchange opens a connection per exchange", () =>
     Effect.gen(function*() {
       const server = yield* EmulatorServer.serve(yield* TokenVaultEmulator.make(tenant))

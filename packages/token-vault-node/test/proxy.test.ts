@@ -3,12 +3,14 @@ import { NodeTokenVault } from "@effect-auth0/token-vault-node"
 import { EmulatorServer, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
 import { describe, expect, it, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as HttpClient from "effect/http/HttpClient"
 import * as Redacted from "effect/Redacted"
 import { type Fixtures, FixturesLive, MTLS_CLIENT_ID, serveHttps } from "./fixtures.js"
 import {
   CLIENT_ID,
   CLIENT_SECRET,
   closedPort,
+  type ConnectProxy,
   connectProxy,
   renderings,
   tenant,
@@ -63,41 +65,37 @@ const mtls = (
   ...http
 })
 
-describe("proxies, to a plain HTTP origin", () => {
-  it.effect("the proxy option tunnels through the proxy, and reuses the tunnel", () =>
+/** Nothing of any exchange reached the proxy: no connection, no tunnel, no plain request. */
+const expectUntouched = (proxy: ConnectProxy) => {
+  expect(proxy.connections()).toBe(0)
+  expect(proxy.tunnels()).toBe(0)
+  expect(proxy.plainRequests).toEqual([])
+  expect(proxy.seen()).toBe("")
+}
+
+describe("proxies never carry a plain-HTTP loopback exchange (plaintext never leaves the machine)", () => {
+  it.effect("the proxy option: a loopback http: token endpoint is reached directly, over one pooled socket", () =>
     Effect.gen(function*() {
       yield* withEnvironment({})
       const server = yield* EmulatorServer.serve(yield* TokenVaultEmulator.make(tenant))
       const proxy = yield* connectProxy()
-      expect(yield* exchanges(plain(server.url, { proxy: proxy.url }), 10)).toEqual(Array(10).fill("ya29.alice"))
-      // Reused: one tunnel, or two when the pool is slow to take a socket back on a loaded machine.
-      expectTunnelsTo(proxy, server.domain, { atMost: 2 })
-      expect(yield* server.connections).toBe(proxy.tunnels())
+      expect(yield* exchanges(plain(server.url, { proxy: proxy.url }), 3)).toEqual(Array(3).fill("ya29.alice"))
+      expectUntouched(proxy)
+      expect(yield* server.emulator.requests).toHaveLength(3)
     }))
 
-  it.effect("proxy credentials in a Redacted URL are sent as Proxy-Authorization, and never shown", () =>
+  it.effect("a proxy URL with credentials is not used for loopback either, nor shown", () =>
     Effect.gen(function*() {
       yield* withEnvironment({})
       const server = yield* EmulatorServer.serve(yield* TokenVaultEmulator.make(tenant))
-      const expected = `Basic ${Buffer.from("tv-user:proxy-pa55word").toString("base64")}`
-      const proxy = yield* connectProxy({ authorization: expected })
+      const proxy = yield* connectProxy({ authorization: "Basic never" })
       const address = proxy.url.slice("http://".length)
-
       const ok = yield* exchanges(
         plain(server.url, { proxy: Redacted.make(`http://tv-user:proxy-pa55word@${address}`) })
       )
       expect(ok).toEqual(["ya29.alice"])
-      expect(proxy.authorizations).toEqual([expected])
-
-      const refused = yield* Effect.flip(
-        exchanges(plain(server.url, { proxy: Redacted.make(`http://tv-user:wrong-pa55word@${address}`) }))
-      )
-      expect(refused._tag).toBe("TransportError")
-      expect(refused.message).toMatch(/407/)
-      for (const text of renderings(refused)) {
-        expect(text).not.toContain("wrong-pa55word")
-        expect(text).not.toContain("tv-user")
-      }
+      expectUntouched(proxy)
+      expect(proxy.authorizations).toEqual([])
     }))
 
   it.effect("without the option and with the environment mode off (the default), no proxy is used", () =>
@@ -106,39 +104,41 @@ describe("proxies, to a plain HTTP origin", () => {
       const proxy = yield* connectProxy()
       yield* withEnvironment({ HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url })
       expect(yield* exchanges(plain(server.url, {}))).toEqual(["ya29.alice"])
-      expect(proxy.tunnels()).toBe(0)
+      expectUntouched(proxy)
     }))
 
-  it.effect("environment mode: HTTP_PROXY routes http: origins, NO_PROXY exempts (host:port entries too)", () =>
+  it.effect("environment mode: HTTP_PROXY / HTTPS_PROXY without NO_PROXY do not carry a loopback http: exchange", () =>
     Effect.gen(function*() {
       const server = yield* EmulatorServer.serve(yield* TokenVaultEmulator.make(tenant))
       const proxy = yield* connectProxy()
-      yield* withEnvironment({ HTTP_PROXY: proxy.url, NO_PROXY: "internal.example" })
-      expect(yield* exchanges(plain(server.url, { proxyFromEnvironment: true }))).toEqual(["ya29.alice"])
-      expect(proxy.tunnels()).toBe(1)
-      yield* withEnvironment({ HTTP_PROXY: proxy.url, NO_PROXY: `example.com, 127.0.0.1:${server.port}` })
-      expect(yield* exchanges(plain(server.url, { proxyFromEnvironment: true }))).toEqual(["ya29.alice"])
-      expect(proxy.tunnels()).toBe(1)
+      for (const variable of ["HTTP_PROXY", "HTTPS_PROXY", "http_proxy"]) {
+        yield* withEnvironment({ [variable]: proxy.url, NO_PROXY: "internal.example" })
+        expect(yield* exchanges(plain(server.url, { proxyFromEnvironment: true }))).toEqual(["ya29.alice"])
+      }
+      expectUntouched(proxy)
     }))
 
-  it.effect("a proxy that is not there is a TransportError", () =>
+  it.effect("a proxy that is not there does not matter to a loopback http: origin", () =>
     Effect.gen(function*() {
       yield* withEnvironment({})
       const server = yield* EmulatorServer.serve(yield* TokenVaultEmulator.make(tenant))
       const port = yield* closedPort
-      const error = yield* Effect.flip(exchanges(plain(server.url, { proxy: `http://127.0.0.1:${port}` })))
-      expect(error._tag).toBe("TransportError")
-      expect(error.message).toContain("ECONNREFUSED")
-      expect(yield* server.connections).toBe(0)
+      expect(yield* exchanges(plain(server.url, { proxy: `http://127.0.0.1:${port}` }))).toEqual(["ya29.alice"])
     }))
 
-  it.effect("a plain-HTTP origin's exchange is readable by the proxy (contrast with HTTPS below)", () =>
+  it.effect("mTLS discovery on a loopback http: tenant is not sent through the proxy either", () =>
     Effect.gen(function*() {
       yield* withEnvironment({})
       const server = yield* EmulatorServer.serve(yield* TokenVaultEmulator.make(tenant))
       const proxy = yield* connectProxy()
-      yield* exchanges(plain(server.url, { proxy: proxy.url }))
-      expect(proxy.seen()).toContain("subject_token=at-alice")
+      // Discovery goes through the HttpClient (not the token transport): same dispatcher, same rule.
+      const layer = NodeTokenVault.layerHttpClient({ proxy: proxy.url })
+      const status = yield* Effect.flatMap(
+        HttpClient.HttpClient,
+        (client) => client.get(`${server.url}/.well-known/openid-configuration`)
+      ).pipe(Effect.map((response) => response.status), Effect.provide(layer))
+      expect(status).toBe(200)
+      expectUntouched(proxy)
     }))
 })
 
@@ -159,6 +159,42 @@ layer(FixturesLive, { timeout: 60_000 })("proxies, to the HTTPS emulator with mT
       expect(proxy.seen().length).toBeGreaterThan(0)
       expect(proxy.seen()).not.toContain("subject_token")
       expect(proxy.seen()).not.toContain("at-alice")
+    }))
+
+  it.effect("proxy credentials in a Redacted URL are sent as Proxy-Authorization, and never shown", () =>
+    Effect.gen(function*() {
+      yield* withEnvironment({})
+      const { fixtures, server } = yield* serveHttps
+      const expected = `Basic ${Buffer.from("tv-user:proxy-pa55word").toString("base64")}`
+      const proxy = yield* connectProxy({ authorization: expected })
+      const address = proxy.url.slice("http://".length)
+
+      const ok = yield* exchanges(
+        mtls(fixtures, server, { proxy: Redacted.make(`http://tv-user:proxy-pa55word@${address}`) })
+      )
+      expect(ok).toEqual(["ya29.alice"])
+      expect(proxy.authorizations).toEqual([expected])
+
+      const refused = yield* Effect.flip(
+        exchanges(mtls(fixtures, server, { proxy: Redacted.make(`http://tv-user:wrong-pa55word@${address}`) }))
+      )
+      expect(refused._tag).toBe("TransportError")
+      expect(refused.message).toMatch(/407/)
+      for (const text of renderings(refused)) {
+        expect(text).not.toContain("wrong-pa55word")
+        expect(text).not.toContain("tv-user")
+      }
+    }))
+
+  it.effect("a proxy that is not there is a TransportError", () =>
+    Effect.gen(function*() {
+      yield* withEnvironment({})
+      const { fixtures, server } = yield* serveHttps
+      const port = yield* closedPort
+      const error = yield* Effect.flip(exchanges(mtls(fixtures, server, { proxy: `http://127.0.0.1:${port}` })))
+      expect(error._tag).toBe("TransportError")
+      expect(error.message).toContain("ECONNREFUSED")
+      expect(yield* server.connections).toBe(0)
     }))
 
   it.effect("environment mode: HTTPS_PROXY routes https: origins (not HTTP_PROXY), with mTLS", () =>

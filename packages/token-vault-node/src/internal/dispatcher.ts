@@ -38,7 +38,13 @@ const bypassForLoopback = (proxied: Dispatcher, direct: Dispatcher): Dispatcher 
     isPlainLoopback(options.origin) ? direct.dispatch(options, handler) : dispatch(options, handler)
   )
 
-const build = (options: ResolvedHttpOptions): Dispatcher => {
+/** The dispatcher to send with, and the pools it sends through (destroyed with the scope). */
+interface Built {
+  readonly dispatcher: Dispatcher
+  readonly owned: ReadonlyArray<Dispatcher>
+}
+
+const build = (options: ResolvedHttpOptions): Built => {
   const keepAlive = options.keepAliveTimeoutMillis
   const pool = {
     connections: options.connections,
@@ -53,20 +59,16 @@ const build = (options: ResolvedHttpOptions): Dispatcher => {
   // To the origin: the TLS options with the client certificate. Through a proxy undici opens
   // the tunnel with `proxyTls` and then runs TLS to the origin inside it with `requestTls`.
   const originTls = { ...connectOptions(options.tls), timeout }
-  /** `proxied`, with an `Agent` of its own for plain-`http` loopback origins; closing closes both. */
-  const withDirect = (proxied: Dispatcher): Dispatcher => {
+  /** `proxied`, with an `Agent` of its own for plain-`http` loopback origins. */
+  const withDirect = (proxied: Dispatcher): Built => {
     const direct = new Agent({ ...pool, connect: originTls })
-    const routed = bypassForLoopback(proxied, direct)
-    const close = routed.close.bind(routed)
-    const destroy = routed.destroy.bind(routed)
-    return Object.assign(routed, {
-      close: () => Promise.all([close(), direct.close()]).then(() => undefined),
-      destroy: () => Promise.all([destroy(), direct.destroy()]).then(() => undefined)
-    })
+    return { dispatcher: bypassForLoopback(proxied, direct), owned: [proxied, direct] }
   }
   switch (options.proxy._tag) {
-    case "Direct":
-      return new Agent({ ...pool, connect: originTls })
+    case "Direct": {
+      const agent = new Agent({ ...pool, connect: originTls })
+      return { dispatcher: agent, owned: [agent] }
+    }
     case "Explicit":
       return withDirect(new ProxyAgent({
         ...pool,
@@ -109,5 +111,5 @@ export const makeDispatcher = (
             message: "undici refused the HTTP client options"
           })
     }),
-    (dispatcher) => Effect.promise(() => dispatcher.destroy())
-  )
+    ({ owned }) => Effect.promise(() => Promise.all(owned.map((pool) => pool.destroy())))
+  ).pipe(Effect.map(({ dispatcher }) => dispatcher))

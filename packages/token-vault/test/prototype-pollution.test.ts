@@ -1,0 +1,111 @@
+import { TokenVault, type TokenVaultOptions } from "@effect-auth0/token-vault"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Redacted } from "effect"
+import { stubHttpClient } from "./utils/stubHttpClient.js"
+
+const success = { status: 200, body: JSON.stringify({ access_token: "federated-token", expires_in: 600 }) }
+const base = { domain: "tenant.auth0.com", clientId: "client", clientSecret: Redacted.make("client-secret-value") }
+const call = { connection: "github", accessToken: "subject-token" } as const
+
+/** Runs `f` with `Object.prototype[key] = value`, restoring the prototype afterwards. */
+const polluted = <A, E, R>(entries: Record<string, unknown>, f: () => Effect.Effect<A, E, R>) =>
+  Effect.acquireUseRelease(
+    Effect.sync(() => {
+      for (const [key, value] of Object.entries(entries)) {
+        Object.defineProperty(Object.prototype, key, { value, configurable: true, writable: true })
+      }
+    }),
+    f,
+    () =>
+      Effect.sync(() => {
+        for (const key of Object.keys(entries)) delete (Object.prototype as Record<string, unknown>)[key]
+      })
+  )
+
+/** A cache store that records what it was given. */
+const recordingStore = () => {
+  const received: Array<unknown> = []
+  const store = {
+    get: () => Effect.succeed(undefined),
+    set: (_key: string, tokenSet: unknown) => Effect.sync(() => void received.push(tokenSet)),
+    invalidate: () => Effect.void
+  }
+  return { store, received }
+}
+
+/** Two calls through a vault built from `options`: the URLs requested. */
+const exchangeTwice = (options: TokenVaultOptions.TokenVaultOptions) =>
+  Effect.gen(function*() {
+    const stub = yield* stubHttpClient(success)
+    yield* Effect.gen(function*() {
+      const vault = yield* TokenVault.make(options)
+      yield* vault.getAccessTokenForConnection(call)
+      yield* vault.getAccessTokenForConnection(call)
+    }).pipe(Effect.provide(stub.layer), Effect.scoped)
+    return (yield* stub.seen).map((request) => request.url)
+  })
+
+describe("client options are read as own properties only (a polluted Object.prototype changes nothing)", () => {
+  it.effect("Object.prototype.store never receives a token set; the client's own cache answers", () => {
+    const { received, store } = recordingStore()
+    return polluted({ store }, () =>
+      Effect.gen(function*() {
+        // Also through the nested cache options, where `store` would be read.
+        for (const options of [base, { ...base, cache: { maxEntries: 10 } }]) {
+          const urls = yield* exchangeTwice(options)
+          expect(urls).toEqual(["https://tenant.auth0.com/oauth/token"])
+        }
+        expect(received).toEqual([])
+      }))
+  })
+
+  it.effect("Object.prototype.cache (a store in it) is ignored", () => {
+    const { received, store } = recordingStore()
+    return polluted({ cache: { store } }, () =>
+      Effect.gen(function*() {
+        expect(yield* exchangeTwice(base)).toEqual(["https://tenant.auth0.com/oauth/token"])
+        expect(received).toEqual([])
+      }))
+  })
+
+  it.effect("Object.prototype.mtlsEndpoint / clientAuthentication / discoverMtlsEndpoint never redirect tokens", () =>
+    polluted({
+      mtlsEndpoint: "https://attacker.example/oauth/token",
+      discoverMtlsEndpoint: true,
+      clientAuthentication: "tls_client_auth"
+    }, () =>
+      Effect.gen(function*() {
+        const urls = yield* exchangeTwice(base)
+        expect(urls).toEqual(["https://tenant.auth0.com/oauth/token"])
+      })))
+
+  it.effect("Object.prototype.domain / clientId / clientSecret do not fill in missing options", () =>
+    polluted({ domain: "attacker.example", clientId: "x", clientSecret: Redacted.make("y") }, () =>
+      Effect.gen(function*() {
+        const stub = yield* stubHttpClient(success)
+        const error = yield* Effect.flip(
+          TokenVault.make({ clientId: "client" } as never).pipe(Effect.provide(stub.layer), Effect.scoped)
+        )
+        expect(error._tag).toBe("InvalidConfigurationError")
+        expect(error.option).toBe("domain")
+      })))
+
+  it.effect("Object.prototype.retry / timeout / telemetry do not change the client", () =>
+    polluted({ retry: false, maxAttempts: 1, telemetry: false }, () =>
+      Effect.gen(function*() {
+        const stub = yield* stubHttpClient(success)
+        yield* Effect.gen(function*() {
+          const vault = yield* TokenVault.make(base)
+          yield* vault.getAccessTokenForConnection(call)
+        }).pipe(Effect.provide(stub.layer), Effect.scoped)
+        const [request] = yield* stub.seen
+        // telemetry stays on: the header is sent.
+        expect(request?.headers["auth0-client"]).toBeDefined()
+      })))
+
+  it.effect("the prototype is restored afterwards", () =>
+    Effect.sync(() => {
+      expect("store" in {}).toBe(false)
+      expect("mtlsEndpoint" in {}).toBe(false)
+    }))
+})
