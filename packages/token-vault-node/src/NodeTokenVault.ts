@@ -17,12 +17,7 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { makeDispatcher } from "./internal/dispatcher.js"
-import {
-  httpOptionKeys,
-  type ResolvedHttpOptions,
-  resolveHttpOptions,
-  unreadableOptions
-} from "./internal/options.js"
+import { httpOptionKeys, type ResolvedHttpOptions, resolveHttpOptions, unreadableOptions } from "./internal/options.js"
 import { ownFields } from "./internal/own.js"
 import { makeTransport } from "./internal/transport.js"
 
@@ -78,6 +73,10 @@ export interface TlsOptions {
  * - `proxyFromEnvironment`: `true` to route as `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` (or
  *   their lower-case forms) say, read when the layer is built. Off by default: like Node's own
  *   HTTP clients, the adapter ignores these variables unless asked. Not together with `proxy`.
+ *
+ * Neither proxy carries a plain-`http` loopback origin (`http://127.0.0.1:PORT`, the emulator):
+ * those requests go straight to the loopback host, so plaintext never leaves the machine. Options
+ * are read as own properties only: values inherited from a polluted `Object.prototype` are ignored.
  *
  * @example
  * ```ts
@@ -239,7 +238,10 @@ export const layer = (
             core[key] = (options as unknown as Record<PropertyKey, unknown>)[key]
           }
         }
-        return { core: core as unknown as TokenVaultOptions.TokenVaultOptions, http: ownFields(options, httpOptionKeys) }
+        return {
+          core: core as unknown as TokenVaultOptions.TokenVaultOptions,
+          http: ownFields(options, httpOptionKeys)
+        }
       },
       catch: unreadableOptions
     })

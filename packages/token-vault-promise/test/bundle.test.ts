@@ -7,6 +7,7 @@ import * as esbuild from "esbuild"
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import ts from "typescript"
 import { describe, expect, it } from "vitest"
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url))
@@ -65,6 +66,29 @@ describe("the bundles", () => {
     expect(declarations).not.toMatch(/\/\/\/\s*<reference/)
     expect(declarations).toContain("export declare class ApiClient")
   })
+
+  it.each(["index.d.ts", "index.d.cts"])(
+    "%s compiles in a Node project without the DOM lib (lib es2022, no @types, skipLibCheck false)",
+    (file) => {
+      const options: ts.CompilerOptions = {
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.NodeNext,
+        moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        lib: ["lib.es2022.d.ts"],
+        types: [],
+        strict: true,
+        exactOptionalPropertyTypes: true,
+        skipLibCheck: false,
+        noEmit: true
+      }
+      const program = ts.createProgram([path(file)], options)
+      const diagnostics = ts.getPreEmitDiagnostics(program).map((diagnostic) =>
+        ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n")
+      )
+      // e.g. "Cannot find name 'CryptoKey'" when a DOM type slips into the declarations.
+      expect(diagnostics).toEqual([])
+    }
+  )
 
   it("the package has undici as its one dependency and no peer dependency", () => {
     const manifest = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8"))

@@ -235,7 +235,9 @@ export const TimeoutOptions = Schema.Struct({
 export type TimeoutOptions = typeof TimeoutOptions.Type
 
 /**
- * Options of `TokenVault.make` and `TokenVault.layer`.
+ * Options of `TokenVault.make` and `TokenVault.layer`. `TokenVault.make` reads them (and the
+ * nested `cache`, `retry`, `timeout`) as own properties only: a value inherited from a polluted
+ * `Object.prototype` is never read (decoding with this Schema directly reads inherited ones too).
  *
  * - `domain`: the tenant's domain (`tenant.eu.auth0.com`, `https://login.example.com/`, ...).
  *   `https` only, except plain `http` to `127.0.0.1`, `[::1]` or `localhost` (the emulator).
@@ -324,7 +326,8 @@ const isMtlsMethod = Schema.is(MtlsClientAuthenticationMethod)
 const methodRule = `must be one of ${ClientAuthenticationMethod.literals.join(", ")}`
 
 /** The issue of a configuration variable: missing, or invalid with its rule. */
-const variableIssue = (name: string, issue: SchemaIssue.Issue): SchemaIssue.Issue => new SchemaIssue.Pointer([name], issue)
+const variableIssue = (name: string, issue: SchemaIssue.Issue): SchemaIssue.Issue =>
+  new SchemaIssue.Pointer([name], issue)
 
 /**
  * The options read from the variables, or every variable that is missing or invalid at once: the
@@ -362,7 +365,9 @@ const checkVariables = (read: {
     domain: domain!,
     clientId: clientId!,
     ...(clientSecret === undefined ? {} : { clientSecret }),
-    ...(clientAuthentication === undefined ? {} : { clientAuthentication: clientAuthentication as ClientAuthenticationMethod }),
+    ...(clientAuthentication === undefined
+      ? {}
+      : { clientAuthentication: clientAuthentication as ClientAuthenticationMethod }),
     ...(mtlsEndpoint === undefined ? {} : { mtlsEndpoint })
   }))
 }

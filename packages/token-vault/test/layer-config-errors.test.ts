@@ -105,20 +105,23 @@ describe("layerConfig given something that is not a config", () => {
       })
     ]
   ]
-  it.effect.each(notConfigs)("fails typed with option config for %s, and throws nothing", ([, config]) =>
-    Effect.gen(function*() {
-      let error: TokenVaultError.InvalidConfigurationError | undefined
-      expect(() => {
-        // Building the layer value must not throw either.
-        TokenVault.layerConfig(config as never)
-      }).not.toThrow()
-      error = yield* buildError({}, config)
-      expect(error?.option).toBe("config")
-      expect(error?.message).toContain("config must be a Config")
-      for (const text of renderings(error)) expect(text).not.toContain("getter-secret-9c1")
-      error = yield* Effect.flip(TokenVaultOptions.loadConfig(config as never))
-      expect(error.option).toBe("config")
-    }))
+  it.effect.each(notConfigs)(
+    "fails typed with option config for %s, and throws nothing",
+    ([, config]) =>
+      Effect.gen(function*() {
+        let error: TokenVaultError.InvalidConfigurationError | undefined
+        expect(() => {
+          // Building the layer value must not throw either.
+          TokenVault.layerConfig(config as never)
+        }).not.toThrow()
+        error = yield* buildError({}, config)
+        expect(error?.option).toBe("config")
+        expect(error?.message).toContain("config must be a Config")
+        for (const text of renderings(error)) expect(text).not.toContain("getter-secret-9c1")
+        error = yield* Effect.flip(TokenVaultOptions.loadConfig(config as never))
+        expect(error.option).toBe("config")
+      })
+  )
 
   it.effect("loadConfig reads a record of Configs", () =>
     Effect.gen(function*() {

@@ -80,15 +80,18 @@ describe("client options are read as own properties only (a polluted Object.prot
       })))
 
   it.effect("Object.prototype.domain / clientId / clientSecret do not fill in missing options", () =>
-    polluted({ domain: "attacker.example", clientId: "x", clientSecret: Redacted.make("y") }, () =>
-      Effect.gen(function*() {
-        const stub = yield* stubHttpClient(success)
-        const error = yield* Effect.flip(
-          TokenVault.make({ clientId: "client" } as never).pipe(Effect.provide(stub.layer), Effect.scoped)
-        )
-        expect(error._tag).toBe("InvalidConfigurationError")
-        expect(error.option).toBe("domain")
-      })))
+    polluted(
+      { domain: "attacker.example", clientId: "x", clientSecret: Redacted.make("y") },
+      () =>
+        Effect.gen(function*() {
+          const stub = yield* stubHttpClient(success)
+          const error = yield* Effect.flip(
+            TokenVault.make({ clientId: "client" } as never).pipe(Effect.provide(stub.layer), Effect.scoped)
+          )
+          expect(error._tag).toBe("InvalidConfigurationError")
+          expect(error.option).toBe("domain")
+        })
+    ))
 
   it.effect("Object.prototype.retry / timeout / telemetry do not change the client", () =>
     polluted({ retry: false, maxAttempts: 1, telemetry: false }, () =>

@@ -70,22 +70,26 @@ const build = (options: ResolvedHttpOptions): Built => {
       return { dispatcher: agent, owned: [agent] }
     }
     case "Explicit":
-      return withDirect(new ProxyAgent({
-        ...pool,
-        uri: Redacted.value(options.proxy.uri),
-        proxyTunnel,
-        requestTls: originTls,
-        proxyTls: { timeout }
-      }))
+      return withDirect(
+        new ProxyAgent({
+          ...pool,
+          uri: Redacted.value(options.proxy.uri),
+          proxyTunnel,
+          requestTls: originTls,
+          proxyTls: { timeout }
+        })
+      )
     case "Environment":
       // Direct origins (NO_PROXY) use `connect`; proxied ones `requestTls` / `proxyTls`.
-      return withDirect(new EnvHttpProxyAgent({
-        ...pool,
-        proxyTunnel,
-        connect: originTls,
-        requestTls: originTls,
-        proxyTls: { timeout }
-      }))
+      return withDirect(
+        new EnvHttpProxyAgent({
+          ...pool,
+          proxyTunnel,
+          connect: originTls,
+          requestTls: originTls,
+          proxyTls: { timeout }
+        })
+      )
   }
 }
 

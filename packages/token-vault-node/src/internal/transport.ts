@@ -67,7 +67,13 @@ export const makeTransport = (dispatcher: Dispatcher): TokenTransport.TokenTrans
             if (body !== undefined && !body.push(chunk)) tooLarge()
           },
           onResponseEnd: () => {
-            if (body !== undefined) settle(Effect.succeed({ status, header, body: body.text() }))
+            if (body === undefined) return
+            const response = { status, header, body: body.text() }
+            // undici 8 hands a kept-alive socket back to its pool only after checking it in the
+            // next check phase (its idle-socket validation, a `setImmediate`). Settled before
+            // that, a caller's next request finds the socket busy and the pool opens a second
+            // one: settle after it, two check phases on.
+            setImmediate(() => setImmediate(() => settle(Effect.succeed(response))))
           },
           onResponseError: (_, error) => {
             if (!(error instanceof Stopped)) fail(error)

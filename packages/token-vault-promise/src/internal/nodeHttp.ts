@@ -15,7 +15,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import { unreadableOptions } from "../../../token-vault/src/internal/unreadable.js"
 import { fetchHttp, type HttpLayer } from "./fetchHttp.js"
-import { nodeHttpOptionNames, type Settings } from "./settings.js"
+import { nodeHttpOptionNames, ownOption, type Settings } from "./settings.js"
 
 /** The Node adapter, imported on first use. */
 const loadNodeAdapter = Effect.tryPromise({
@@ -43,10 +43,10 @@ const nodeOptions = (settings: Settings): NodeTokenVault.HttpClientOptions => {
     connectTimeout: settings.connectTimeout,
     tls: typeof tls === "object" && tls !== null
       ? {
-        cert: (tls as Record<string, unknown>)["cert"],
-        key: redact((tls as Record<string, unknown>)["key"]),
-        passphrase: redact((tls as Record<string, unknown>)["passphrase"]),
-        ca: (tls as Record<string, unknown>)["ca"]
+        cert: ownOption(tls, "cert"),
+        key: redact(ownOption(tls, "key")),
+        passphrase: redact(ownOption(tls, "passphrase")),
+        ca: ownOption(tls, "ca")
       }
       : tls,
     proxy: typeof settings.proxy === "string" ? Redacted.make(settings.proxy) : settings.proxy,

@@ -18,25 +18,42 @@ export const nodeHttpOptionNames = [
 /** Every option the client reads, each read once, values unchecked. */
 export type Settings = { readonly [K in keyof ApiClientOptions]-?: unknown }
 
-/** Reads every option once: a getter read again later could answer differently. */
-export const readSettings = (options: ApiClientOptions): Settings => ({
-  domain: options.domain,
-  audience: options.audience,
-  clientId: options.clientId,
-  clientSecret: options.clientSecret,
-  clientAssertionSigningKey: options.clientAssertionSigningKey,
-  clientAssertionSigningAlg: options.clientAssertionSigningAlg,
-  customFetch: options.customFetch,
-  clientAuthentication: options.clientAuthentication,
-  mtlsEndpoint: options.mtlsEndpoint,
-  discoverMtlsEndpoint: options.discoverMtlsEndpoint,
-  cache: options.cache,
-  retry: options.retry,
-  timeout: options.timeout,
-  connections: options.connections,
-  keepAliveTimeout: options.keepAliveTimeout,
-  connectTimeout: options.connectTimeout,
-  tls: options.tls,
-  proxy: options.proxy,
-  proxyFromEnvironment: options.proxyFromEnvironment
-})
+/**
+ * `record[key]` when it is an own property, else `undefined`: an option is never read from a
+ * polluted `Object.prototype` (`Object.prototype.mtlsEndpoint = ...` must not redirect tokens).
+ */
+export const ownOption = (record: object, key: string): unknown =>
+  Object.hasOwn(record, key) ? (record as Record<string, unknown>)[key] : undefined
+
+/** Every option's name. */
+const optionNames = [
+  "domain",
+  "audience",
+  "clientId",
+  "clientSecret",
+  "clientAssertionSigningKey",
+  "clientAssertionSigningAlg",
+  "customFetch",
+  "clientAuthentication",
+  "mtlsEndpoint",
+  "discoverMtlsEndpoint",
+  "cache",
+  "retry",
+  "timeout",
+  "connections",
+  "keepAliveTimeout",
+  "connectTimeout",
+  "tls",
+  "proxy",
+  "proxyFromEnvironment"
+] as const satisfies ReadonlyArray<keyof ApiClientOptions>
+
+/**
+ * Reads every option once (a getter read again later could answer differently), own properties
+ * only.
+ */
+export const readSettings = (options: ApiClientOptions): Settings => {
+  const settings: Record<string, unknown> = {}
+  for (const name of optionNames) settings[name] = ownOption(options, name)
+  return settings as Settings
+}

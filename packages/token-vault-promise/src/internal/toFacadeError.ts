@@ -10,12 +10,14 @@ import {
   MissingRequiredArgumentError,
   TokenForConnectionError
 } from "../errors.js"
+import { escapeControls } from "./escape.js"
 
 /**
  * Auth0's SDKs reject a call without a client id with `TokenForConnectionError` and without
  * client authentication with `MissingClientAuthError`; every failure of the exchange itself is a
  * `TokenForConnectionError` whose `cause` is Auth0's `{ error, error_description }` when Auth0
- * sent one, and whose message is the tagged error's own.
+ * sent one, and whose message is the tagged error's own. Control characters in the caller's
+ * `connection` are escaped in the message (the tagged errors' own messages escape theirs).
  */
 export const toFacadeError = (error: TokenVaultError.TokenVaultError): Error => {
   switch (error._tag) {
@@ -31,7 +33,7 @@ export const toFacadeError = (error: TokenVaultError.TokenVaultError): Error => 
         : new TokenForConnectionError(error.message)
     case "TokenExchangeError":
       return new TokenForConnectionError(
-        `Failed to exchange token for connection '${error.connection}'.`,
+        `Failed to exchange token for connection '${escapeControls(error.connection)}'.`,
         { error: error.error, error_description: error.errorDescription ?? "" },
         error.status
       )

@@ -11,9 +11,9 @@ import {
   TimeoutOptions,
   TokenVaultOptions
 } from "../TokenVaultOptions.js"
+import { configVariablesOf } from "./configVariables.js"
 import { parseDomain, parseEndpoint } from "./domain.js"
 import { formEncode } from "./formEncode.js"
-import { configVariablesOf } from "./configVariables.js"
 import { firstFailure } from "./issue.js"
 import { ownProperties, type Shape } from "./ownProperties.js"
 import { grantType, requestedTokenType, type SubjectTokenKind, subjectTokenTypes } from "./protocol.js"
@@ -139,7 +139,9 @@ const resolveReadable = (input: unknown): Result.Result<ResolvedClient, InvalidC
       const variable = configVariablesOf(input)?.clientSecret
       return yield* invalid(
         "clientSecret",
-        `client authentication is required: give clientSecret${variable === undefined ? "" : ` (${variable})`}, or use mTLS`
+        `client authentication is required: give clientSecret${
+          variable === undefined ? "" : ` (${variable})`
+        }, or use mTLS`
       )
     }
     // With mTLS the certificate is the credential: a secret given too is never sent.
