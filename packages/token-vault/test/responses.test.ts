@@ -180,6 +180,18 @@ describe("token endpoint responses", () => {
       })
   )
 
+  it.effect("a body in another declared charset is described, not excerpted", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(exchangeAgainst({
+        status: 500,
+        body: "token=abc+def refused",
+        headers: { "content-type": "text/plain; charset=iso-8859-1" }
+      }))
+      expect(error._tag).toBe("UnexpectedResponseError")
+      expect((error as TokenVaultError.UnexpectedResponseError).excerpt).toContain("not UTF-8 text")
+      expect((error as TokenVaultError.UnexpectedResponseError).excerpt).not.toContain("abc")
+    }))
+
   it.effect("a long body is cut to a short excerpt", () =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(exchangeAgainst({ status: 503, body: "x".repeat(100_000) }))

@@ -271,7 +271,7 @@ export const classifyResponse = (
     const json = parseJson(body)
     const unexpected = (description: string) =>
       Effect.fail(
-        new UnexpectedResponseError({ status, description, excerpt: excerpt(body, json, context.secrets) })
+        new UnexpectedResponseError({ status, description, excerpt: excerpt(body, json, context.secrets, header) })
       )
     if (status >= 200 && status < 300) {
       if (json === undefined) {
