@@ -8,7 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
-import { CLIENT_ID, CLIENT_SECRET, tenant } from "./helpers.js"
+import { CLIENT_ID, CLIENT_SECRET, PROXIED_NAME, tenant } from "./helpers.js"
 
 export const MTLS_CLIENT_ID = "mtls-app"
 export const SELF_SIGNED_CLIENT_ID = "self-signed-app"
@@ -33,7 +33,8 @@ export const Fixtures = Context.Service<Fixtures>("token-vault-node/test/Fixture
 export const FixturesLive: Layer.Layer<Fixtures> = Layer.effect(
   Fixtures,
   Effect.gen(function*() {
-    const certificates = yield* TestCertificates.make()
+    // The server certificate also names the host only the test proxy resolves (helpers.ts).
+    const certificates = yield* TestCertificates.make({ dnsNames: ["localhost", PROXIED_NAME] })
     const client = yield* certificates.issueClient("CN=mtls-app, O=Example")
     return {
       certificates,

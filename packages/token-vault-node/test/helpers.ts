@@ -1,4 +1,4 @@
-import type { TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+import type { EmulatorServer, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
 import * as Effect from "effect/Effect"
 import * as Logger from "effect/Logger"
 import * as References from "effect/References"
@@ -62,9 +62,27 @@ export interface ConnectProxy {
 const LOOPBACK = "127.0.0.1"
 
 /**
- * A minimal HTTP proxy that only tunnels (`CONNECT`) and only to `127.0.0.1`. Plain proxied
- * requests are refused with 405 so that a test notices if the client did not tunnel. With
- * `authorization`, a `CONNECT` without exactly that `Proxy-Authorization` gets 407.
+ * A name that only `connectProxy` resolves (to `127.0.0.1`; no DNS knows it): loopback origins
+ * never go through a proxy, so a test that must see a request go through one serves the
+ * emulator under this name (the test certificates name it too).
+ */
+export const PROXIED_NAME = "tenant.test"
+
+/** `server` under `PROXIED_NAME`: its `host:port`, URL and token endpoint, answered by the emulator. */
+export const proxiedName = (server: EmulatorServer.EmulatorServer) =>
+  Effect.gen(function*() {
+    const { port, protocol } = new URL(server.url)
+    const domain = `${PROXIED_NAME}:${port}`
+    yield* server.emulator.addHost(domain)
+    const url = `${protocol}//${domain}`
+    return { domain, url, tokenEndpoint: `${url}/oauth/token` }
+  })
+
+/**
+ * A minimal HTTP proxy that only tunnels (`CONNECT`) and only to `127.0.0.1` (`PROXIED_NAME`
+ * included, which it resolves itself). Plain proxied requests are refused with 405 so that a
+ * test notices if the client did not tunnel. With `authorization`, a `CONNECT` without exactly
+ * that `Proxy-Authorization` gets 407.
  */
 export const connectProxy = (
   options: { readonly authorization?: string } = {}
@@ -104,7 +122,7 @@ export const connectProxy = (
         client.end("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\n\r\n")
         return
       }
-      const match = /^(127\.0\.0\.1|localhost):(\d{1,5})$/.exec(target)
+      const match = /^(127\.0\.0\.1|localhost|tenant\.test):(\d{1,5})$/.exec(target)
       if (match === null) {
         client.end("HTTP/1.1 403 Forbidden\r\n\r\n")
         return

@@ -12,6 +12,7 @@ import {
   closedPort,
   type ConnectProxy,
   connectProxy,
+  proxiedName,
   renderings,
   tenant,
   uncached,
@@ -51,10 +52,10 @@ const plain = (domain: string, http: NodeTokenVault.HttpClientOptions): NodeToke
   ...http
 })
 
-/** The tls_client_auth client over HTTPS. */
+/** The tls_client_auth client over HTTPS, to `server` (or to it under `proxiedName`). */
 const mtls = (
   fixtures: Fixtures,
-  server: EmulatorServer.EmulatorServer,
+  server: { readonly url: string; readonly tokenEndpoint: string },
   http: NodeTokenVault.HttpClientOptions
 ): NodeTokenVault.LayerOptions => ({
   domain: server.url,
@@ -147,9 +148,10 @@ layer(FixturesLive, { timeout: 60_000 })("proxies, to the HTTPS emulator with mT
     Effect.gen(function*() {
       yield* withEnvironment({})
       const { fixtures, server } = yield* serveHttps
+      const named = yield* proxiedName(server)
       const proxy = yield* connectProxy()
-      expect(yield* exchanges(mtls(fixtures, server, { proxy: proxy.url }), 3)).toEqual(Array(3).fill("ya29.alice"))
-      expectTunnelsTo(proxy, server.domain, { atMost: 2 })
+      expect(yield* exchanges(mtls(fixtures, named, { proxy: proxy.url }), 3)).toEqual(Array(3).fill("ya29.alice"))
+      expectTunnelsTo(proxy, named.domain, { atMost: 2 })
       const requests = yield* server.emulator.requests
       expect(requests.map((request) => request.clientCertificate?.subjectDn)).toEqual(
         Array(3).fill(fixtures.client.subjectDn)
@@ -165,18 +167,19 @@ layer(FixturesLive, { timeout: 60_000 })("proxies, to the HTTPS emulator with mT
     Effect.gen(function*() {
       yield* withEnvironment({})
       const { fixtures, server } = yield* serveHttps
+      const named = yield* proxiedName(server)
       const expected = `Basic ${Buffer.from("tv-user:proxy-pa55word").toString("base64")}`
       const proxy = yield* connectProxy({ authorization: expected })
       const address = proxy.url.slice("http://".length)
 
       const ok = yield* exchanges(
-        mtls(fixtures, server, { proxy: Redacted.make(`http://tv-user:proxy-pa55word@${address}`) })
+        mtls(fixtures, named, { proxy: Redacted.make(`http://tv-user:proxy-pa55word@${address}`) })
       )
       expect(ok).toEqual(["ya29.alice"])
       expect(proxy.authorizations).toEqual([expected])
 
       const refused = yield* Effect.flip(
-        exchanges(mtls(fixtures, server, { proxy: Redacted.make(`http://tv-user:wrong-pa55word@${address}`) }))
+        exchanges(mtls(fixtures, named, { proxy: Redacted.make(`http://tv-user:wrong-pa55word@${address}`) }))
       )
       expect(refused._tag).toBe("TransportError")
       expect(refused.message).toMatch(/407/)
@@ -190,8 +193,9 @@ layer(FixturesLive, { timeout: 60_000 })("proxies, to the HTTPS emulator with mT
     Effect.gen(function*() {
       yield* withEnvironment({})
       const { fixtures, server } = yield* serveHttps
+      const named = yield* proxiedName(server)
       const port = yield* closedPort
-      const error = yield* Effect.flip(exchanges(mtls(fixtures, server, { proxy: `http://127.0.0.1:${port}` })))
+      const error = yield* Effect.flip(exchanges(mtls(fixtures, named, { proxy: `http://127.0.0.1:${port}` })))
       expect(error._tag).toBe("TransportError")
       expect(error.message).toContain("ECONNREFUSED")
       expect(yield* server.connections).toBe(0)
@@ -200,6 +204,7 @@ layer(FixturesLive, { timeout: 60_000 })("proxies, to the HTTPS emulator with mT
   it.effect("environment mode: HTTPS_PROXY routes https: origins (not HTTP_PROXY), with mTLS", () =>
     Effect.gen(function*() {
       const { fixtures, server } = yield* serveHttps
+      const named = yield* proxiedName(server)
       const proxy = yield* connectProxy()
       const dead = yield* closedPort
       yield* withEnvironment({
@@ -207,11 +212,11 @@ layer(FixturesLive, { timeout: 60_000 })("proxies, to the HTTPS emulator with mT
         HTTP_PROXY: `http://127.0.0.1:${dead}`,
         NO_PROXY: "internal.example,.corp"
       })
-      expect(yield* exchanges(mtls(fixtures, server, { proxyFromEnvironment: true }), 2)).toEqual([
+      expect(yield* exchanges(mtls(fixtures, named, { proxyFromEnvironment: true }), 2)).toEqual([
         "ya29.alice",
         "ya29.alice"
       ])
-      expectTunnelsTo(proxy, server.domain, { atMost: 2 })
+      expectTunnelsTo(proxy, named.domain, { atMost: 2 })
       const requests = yield* server.emulator.requests
       expect(requests.every((request) => request.clientCertificate?.verified === true)).toBe(true)
     }))
@@ -234,5 +239,49 @@ layer(FixturesLive, { timeout: 60_000 })("proxies, to the HTTPS emulator with mT
       yield* withEnvironment({ HTTPS_PROXY: proxy.url })
       expect(yield* exchanges(mtls(fixtures, server, {}))).toEqual(["ya29.alice"])
       expect(proxy.tunnels()).toBe(0)
+    }))
+})
+
+layer(FixturesLive, { timeout: 60_000 })("proxies never carry a loopback https: exchange either", (it) => {
+  it.effect("the proxy option and HTTPS_PROXY: a loopback https: token endpoint is reached directly, with mTLS", () =>
+    Effect.gen(function*() {
+      const { fixtures, server } = yield* serveHttps
+      const proxy = yield* connectProxy()
+      yield* withEnvironment({})
+      expect(yield* exchanges(mtls(fixtures, server, { proxy: proxy.url }), 2)).toEqual(["ya29.alice", "ya29.alice"])
+      yield* withEnvironment({ HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url })
+      expect(yield* exchanges(mtls(fixtures, server, { proxyFromEnvironment: true }))).toEqual(["ya29.alice"])
+      expectUntouched(proxy)
+      const requests = yield* server.emulator.requests
+      expect(requests.every((request) => request.clientCertificate?.verified === true)).toBe(true)
+    }))
+
+  it.effect("localhost is loopback too; a proxy that is not there does not matter to a loopback https: origin", () =>
+    Effect.gen(function*() {
+      yield* withEnvironment({})
+      const { fixtures, server } = yield* serveHttps
+      const port = yield* closedPort
+      const { port: serverPort } = new URL(server.url)
+      const localhost = {
+        url: `https://localhost:${serverPort}`,
+        tokenEndpoint: `https://localhost:${serverPort}/oauth/token`
+      }
+      yield* server.emulator.addHost(`localhost:${serverPort}`)
+      expect(yield* exchanges(mtls(fixtures, localhost, { proxy: `http://127.0.0.1:${port}` }))).toEqual(["ya29.alice"])
+      expect(yield* exchanges(mtls(fixtures, server, { proxy: `http://127.0.0.1:${port}` }))).toEqual(["ya29.alice"])
+    }))
+
+  it.effect("mTLS discovery on a loopback https: tenant is not sent through the proxy", () =>
+    Effect.gen(function*() {
+      yield* withEnvironment({})
+      const { fixtures, server } = yield* serveHttps
+      const proxy = yield* connectProxy()
+      const options = mtls(fixtures, server, { proxy: proxy.url })
+      const { mtlsEndpoint: _, ...discovering } = options as NodeTokenVault.LayerOptions & { mtlsEndpoint?: string }
+      expect(yield* exchanges({ ...discovering, discoverMtlsEndpoint: true } as NodeTokenVault.LayerOptions)).toEqual([
+        "ya29.alice"
+      ])
+      expect((yield* server.emulator.requests).length).toBeGreaterThan(0)
+      expectUntouched(proxy)
     }))
 })

@@ -52,6 +52,14 @@ describe("the bundles", () => {
     expect(read(file).match(/\b\w+\("undici"\)/g)).toHaveLength(1)
   })
 
+  it.each(["node.js", "node.cjs", "index.js", "index.cjs"])(
+    "%s holds one escape of control characters: the facade's messages use the core's, not a copy",
+    (file) => {
+      // The character class of the core's internal/escape.ts, as the bundler writes it.
+      expect(read(file).split("\\u202a-\\u202e\\u2066-\\u2069]").length - 1).toBe(1)
+    }
+  )
+
   it.each(["index.js", "index.cjs"])(
     "%s (the default build) imports nothing, Node built-ins and undici included",
     async (file) => {

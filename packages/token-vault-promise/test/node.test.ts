@@ -8,7 +8,7 @@ import { EmulatorServer, TestCertificates, TokenVaultEmulator } from "@effect-au
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-import { connectProxy, withEnvironment } from "../../token-vault-node/test/helpers.js"
+import { connectProxy, PROXIED_NAME, proxiedName, withEnvironment } from "../../token-vault-node/test/helpers.js"
 import { CLIENT_ID, CLIENT_SECRET, rejection, tenant } from "./fixtures.js"
 
 const google = { connection: "google-oauth2", accessToken: "at-alice" } as const
@@ -48,7 +48,7 @@ describe("the Node build of the facade (undici)", () => {
   it.live("takes undici's options as plain values: tls.ca to trust a server, proxy to tunnel through", () =>
     Effect.gen(function*() {
       yield* withEnvironment({})
-      const certificates = yield* Effect.orDie(TestCertificates.make())
+      const certificates = yield* Effect.orDie(TestCertificates.make({ dnsNames: ["localhost", PROXIED_NAME] }))
       const server = yield* EmulatorServer.serve(yield* TokenVaultEmulator.make(tenant), {
         tls: { cert: certificates.server.cert, key: certificates.server.key }
       })
@@ -63,10 +63,18 @@ describe("the Node build of the facade (undici)", () => {
       const trusting = yield* client({ ...options, tls: { ca: certificates.ca.cert } })
       expect((yield* call(() => trusting.getAccessTokenForConnection(google))).accessToken).toBe("ya29.alice")
 
+      // A loopback origin never goes through a proxy: the proxy reaches the server under a name
+      // only it resolves.
       const proxy = yield* connectProxy()
-      const proxied = yield* client({ ...options, tls: { ca: certificates.ca.cert }, proxy: proxy.url })
+      const named = yield* proxiedName(server)
+      const proxied = yield* client({
+        ...options,
+        domain: named.url,
+        tls: { ca: certificates.ca.cert },
+        proxy: proxy.url
+      })
       expect((yield* call(() => proxied.getAccessTokenForConnection(google))).accessToken).toBe("ya29.alice")
-      expect(proxy.targets).toEqual([server.domain])
+      expect(proxy.targets).toEqual([named.domain])
     }))
 
   it.live("keeps its sockets open between calls and closes them on dispose()", () =>

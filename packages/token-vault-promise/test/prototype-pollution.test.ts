@@ -16,7 +16,11 @@ const polluting = [
   "proxy",
   "proxyFromEnvironment",
   "clientAssertionSigningKey",
-  "customFetch"
+  "customFetch",
+  "connection",
+  "accessToken",
+  "refreshToken",
+  "loginHint"
 ] as const
 
 /** Sets these entries on `Object.prototype`; `afterEach` removes them. */
@@ -61,6 +65,40 @@ describe("ApiClient reads its options as own properties only", () => {
       expect(own.seen().map((request) => request.url)).toEqual(["https://tenant.auth0.com/oauth/token"])
       expect(attacker.seen()).toEqual([])
       expect(received).toEqual([])
+    } finally {
+      await client.dispose()
+    }
+  })
+
+  it("a polluted Object.prototype (connection, refreshToken, loginHint) does not reach a call's options", async () => {
+    pollute({
+      connection: "polluted-connection",
+      accessToken: "polluted-access-token",
+      refreshToken: "polluted-refresh-token",
+      loginHint: "evil"
+    })
+    const own = stubFetch(success)
+    const client = new ApiClient({
+      domain: "tenant.auth0.com",
+      clientId: "client",
+      clientSecret: "client-secret-value",
+      customFetch: own.fetch
+    })
+    try {
+      const tokenSet = await client.getAccessTokenForConnection({ connection: "github", accessToken: "subject" })
+      expect(tokenSet.accessToken).toBe("federated-token")
+      expect(tokenSet.loginHint).toBeUndefined()
+      const [form] = own.seen().map((request) => Object.fromEntries(new URLSearchParams(request.body)))
+      expect(form).toMatchObject({
+        connection: "github",
+        subject_token: "subject",
+        subject_token_type: "urn:ietf:params:oauth:token-type:access_token"
+      })
+      expect(form).not.toHaveProperty("login_hint")
+      // A call without its own connection is still refused, as unpolluted.
+      const missing = client.getAccessTokenForConnection({ accessToken: "subject" } as never)
+      await expect(missing).rejects.toThrow("The argument 'connection' is required but was not provided.")
+      expect(own.seen()).toHaveLength(1)
     } finally {
       await client.dispose()
     }

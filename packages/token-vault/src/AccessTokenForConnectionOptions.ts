@@ -8,8 +8,10 @@ import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
+import * as SchemaTransformation from "effect/SchemaTransformation"
 import type * as Types from "effect/Types"
 import { rules, toInvalidArgument } from "./internal/argumentError.js"
+import { ownField, ownProperties } from "./internal/ownProperties.js"
 import { unreadableOptions } from "./internal/unreadable.js"
 import { InvalidArgumentError } from "./TokenVaultError.js"
 
@@ -17,9 +19,13 @@ const isWellFormedToken = (token: string) => token.length > 0 && token.trim() ==
 
 const isNonBlank = (value: string) => value.trim().length > 0
 
+// The options' fields, read as own properties only: a polluted `Object.prototype.loginHint` or
+// `.cache` must never reach a call.
+const shape = { connection: true, accessToken: true, refreshToken: true, loginHint: true, cache: true } as const
+
 // The rule between the two subject tokens, on decoded (or being decoded) options.
 const hasOneSubject = (options: { readonly accessToken?: unknown; readonly refreshToken?: unknown }) =>
-  (options.accessToken === undefined) !== (options.refreshToken === undefined)
+  (ownField(options, "accessToken") === undefined) !== (ownField(options, "refreshToken") === undefined)
 
 const SubjectToken = (message: string) =>
   Schema.Union([
@@ -45,7 +51,8 @@ const Fields = Schema.Struct({
  * (non-empty), exactly one of `accessToken` / `refreshToken` (non-empty strings or
  * `Redacted` strings, without a `Bearer ` prefix), an optional `loginHint`, and `cache: false`
  * to skip the token cache's lookup for this call (the fresh token set still replaces the cached
- * one).
+ * one). Only the input's own properties are read: a value inherited from a polluted
+ * `Object.prototype` counts as absent.
  *
  * @example
  * ```ts
@@ -61,14 +68,23 @@ const Fields = Schema.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const AccessTokenForConnectionOptions = Fields.check(
-  Schema.makeFilter((options) =>
-    hasOneSubject(options) ? undefined : {
-      path: [options.accessToken === undefined ? "accessToken" : "refreshToken"],
-      issue: options.accessToken === undefined
-        ? "Either a refresh or access token must be specified."
-        : "Either a refresh or access token should be specified, but not both."
-    }
+export const AccessTokenForConnectionOptions = Schema.Unknown.pipe(
+  Schema.decodeTo(
+    Fields.check(
+      Schema.makeFilter((options) =>
+        hasOneSubject(options) ? undefined : {
+          path: [ownField(options, "accessToken") === undefined ? "accessToken" : "refreshToken"],
+          issue: ownField(options, "accessToken") === undefined
+            ? "Either a refresh or access token must be specified."
+            : "Either a refresh or access token should be specified, but not both."
+        }
+      )
+    ),
+    // The copy is only what the Struct then checks (a value that is not an object stays as is).
+    SchemaTransformation.transform<typeof Fields.Encoded, unknown>({
+      decode: (input) => ownProperties(input, shape) as typeof Fields.Encoded,
+      encode: (options) => options
+    })
   )
 )
 
@@ -140,13 +156,13 @@ const hasOwn = (options: object, key: string) => Object.prototype.hasOwnProperty
 // The common, valid shape, checked by hand with the Schema's predicates: the result is what the
 // Schema decodes (the keys it keeps, in its order, a key given as undefined kept, excess keys
 // dropped), or `undefined` to leave the input, errors included, to the Schema. Each property is
-// read once, in the Schema's order: an own property for the optional ones, any for `connection`.
+// read once, in the Schema's order, and only as an own property.
 const decodeValid = (input: unknown): Decoded | undefined => {
   if (typeof input !== "object" || input === null) return undefined
   const prototype: unknown = Object.getPrototypeOf(input)
   if (prototype !== Object.prototype && prototype !== null) return undefined
   const options = input as { readonly [key: string]: unknown }
-  const connection = options.connection
+  const connection = hasOwn(options, "connection") ? options.connection : undefined
   if (typeof connection !== "string" || !isNonBlank(connection)) return undefined
   const decoded: Types.Mutable<Decoded> = { connection }
   if (hasOwn(options, "accessToken")) {

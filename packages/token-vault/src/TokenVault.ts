@@ -27,6 +27,7 @@ import { makeSha256 } from "./internal/digest.js"
 import { makeMtlsEndpointLookup } from "./internal/discovery.js"
 import * as HttpTransport from "./internal/httpTransport.js"
 import { classifyResponse, type ExchangeContext, failureToError } from "./internal/outcome.js"
+import { ownField } from "./internal/ownProperties.js"
 import { retrySchedule } from "./internal/retry.js"
 import { spanEvent, traced } from "./internal/spans.js"
 import { subjectTokenExpiry } from "./internal/subjectExpiry.js"
@@ -261,12 +262,17 @@ export const make = (
       return coalesce(key, run)
     }
 
-    const callOf = (decoded: AccessTokenForConnectionOptions.Decoded): TokenCall => ({
-      connection: decoded.connection,
-      subjectTokenKind: decoded.accessToken === undefined ? "refresh_token" : "access_token",
-      subjectToken: (decoded.accessToken ?? decoded.refreshToken)!,
-      loginHint: decoded.loginHint
-    })
+    // The decoded options' fields are read as own properties: an absent `loginHint` or token must
+    // never be one inherited from a polluted `Object.prototype`.
+    const callOf = (decoded: AccessTokenForConnectionOptions.Decoded): TokenCall => {
+      const accessToken = ownField(decoded, "accessToken")
+      return {
+        connection: decoded.connection,
+        subjectTokenKind: accessToken === undefined ? "refresh_token" : "access_token",
+        subjectToken: (accessToken ?? ownField(decoded, "refreshToken"))!,
+        loginHint: ownField(decoded, "loginHint")
+      }
+    }
 
     const keyOf = makeCacheKey(client.origin, client.clientId, sha256)
     /** Runs `f` with the key of `call`: at once when the digest is synchronous (Node, Bun, Deno). */
@@ -301,7 +307,7 @@ export const make = (
                 }
               }, () => fetchAndStore(key, call, context))
             }
-            return client.cache !== undefined && decoded.cache !== false
+            return client.cache !== undefined && ownField(decoded, "cache") !== false
               ? Effect.flatMap(client.cache.store.get(key), (hit) =>
                 hit === undefined
                   ? Effect.andThen(Metric.update(TokenVaultMetrics.cacheMisses, 1), fetch())

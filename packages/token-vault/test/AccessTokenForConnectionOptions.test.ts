@@ -433,8 +433,19 @@ describe("decode's fast path", () => {
           throwing("connection"),
           throwing("accessToken"),
           throwing("cache"),
-          // A Proxy whose every read throws, and that says it has the options' keys.
-          new Proxy({}, { ownKeys: () => [], has: () => true, get: trap }),
+          // A Proxy whose every read throws, and that says it owns the options' keys (only own
+          // properties are read: `has` alone is never asked).
+          new Proxy({}, {
+            ownKeys: () => [],
+            has: () => true,
+            getOwnPropertyDescriptor: () => ({
+              value: undefined,
+              writable: true,
+              enumerable: true,
+              configurable: true
+            }),
+            get: trap
+          }),
           new Proxy({ connection: "github", accessToken: "at" }, { get: trap }),
           proxy,
           { connection: "github", refreshToken: wiped() }

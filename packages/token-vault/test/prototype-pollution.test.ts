@@ -1,6 +1,6 @@
-import { TokenVault, type TokenVaultOptions } from "@effect-auth0/token-vault"
+import { AccessTokenForConnectionOptions, TokenVault, type TokenVaultOptions } from "@effect-auth0/token-vault"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Redacted } from "effect"
+import { Cause, Effect, Redacted, Schema } from "effect"
 import { stubHttpClient } from "./utils/stubHttpClient.js"
 
 const success = { status: 200, body: JSON.stringify({ access_token: "federated-token", expires_in: 600 }) }
@@ -111,4 +111,96 @@ describe("client options are read as own properties only (a polluted Object.prot
       expect("store" in {}).toBe(false)
       expect("mtlsEndpoint" in {}).toBe(false)
     }))
+})
+
+/** The token requests' forms of `calls` through one vault with a cache: what each call did. */
+const callForms = (
+  calls: ReadonlyArray<Parameters<TokenVault.Service["getAccessTokenForConnection"]>[0]>
+) =>
+  Effect.gen(function*() {
+    const stub = yield* stubHttpClient(success)
+    const results = yield* Effect.gen(function*() {
+      const vault = yield* TokenVault.make(base)
+      const results: Array<string> = []
+      for (const options of calls) {
+        const exit = yield* Effect.exit(vault.getAccessTokenForConnection(options))
+        results.push(
+          exit._tag === "Success" ? Redacted.value(exit.value.accessToken) : String(Cause.squash(exit.cause))
+        )
+      }
+      return results
+    }).pipe(Effect.provide(stub.layer), Effect.scoped)
+    const forms = (yield* stub.seen).map((request) => Object.fromEntries(new URLSearchParams(request.body)))
+    return { results, forms }
+  })
+
+const callPollution = {
+  cache: false,
+  refreshToken: "polluted-refresh-token",
+  accessToken: "polluted-access-token",
+  loginHint: "evil",
+  connection: "polluted-connection"
+}
+
+describe("call options are read as own properties only (a polluted Object.prototype changes nothing)", () => {
+  it.effect("a call behaves as unpolluted: no inherited cache: false, refreshToken or loginHint", () =>
+    Effect.gen(function*() {
+      const calls = [call, call, { connection: "github", refreshToken: "refresh" }] as const
+      const clean = yield* callForms(calls)
+      const dirty = yield* polluted(callPollution, () => callForms(calls))
+      expect(dirty).toStrictEqual(clean)
+      // The cache answered the second call; the first form names the access token and no login hint.
+      expect(dirty.forms).toHaveLength(2)
+      expect(dirty.forms[0]).toMatchObject({
+        connection: "github",
+        subject_token: "subject-token",
+        subject_token_type: "urn:ietf:params:oauth:token-type:access_token"
+      })
+      expect(dirty.forms[0]).not.toHaveProperty("login_hint")
+      expect(dirty.forms[1]).toMatchObject({
+        subject_token: "refresh",
+        subject_token_type: "urn:ietf:params:oauth:token-type:refresh_token"
+      })
+    }))
+
+  it.effect("a call without its own connection still fails \"connection is required\"", () =>
+    polluted(callPollution, () =>
+      Effect.gen(function*() {
+        const stub = yield* stubHttpClient(success)
+        const error = yield* Effect.gen(function*() {
+          const vault = yield* TokenVault.make(base)
+          return yield* Effect.flip(vault.getAccessTokenForConnection({ accessToken: "t" } as never))
+        }).pipe(Effect.provide(stub.layer), Effect.scoped)
+        expect(error._tag).toBe("InvalidArgumentError")
+        expect(error.message).toBe("connection is required")
+        expect(yield* stub.seen).toEqual([])
+      })))
+
+  it.effect("the public Schema reads own properties too: inherited options are absent", () =>
+    polluted(callPollution, () =>
+      Effect.sync(() => {
+        const decoded = Schema.decodeUnknownSync(AccessTokenForConnectionOptions.AccessTokenForConnectionOptions)(call)
+        expect(Object.keys(decoded)).toEqual(["connection", "accessToken"])
+        const inherited = Schema.decodeUnknownExit(AccessTokenForConnectionOptions.AccessTokenForConnectionOptions)(
+          Object.create({ connection: "github", accessToken: "t" })
+        )
+        expect(inherited._tag).toBe("Failure")
+      })))
+
+  it.effect("invalidate reads own properties only as well", () =>
+    polluted(callPollution, () =>
+      Effect.gen(function*() {
+        const stub = yield* stubHttpClient(success)
+        yield* Effect.gen(function*() {
+          const vault = yield* TokenVault.make(base)
+          yield* vault.getAccessTokenForConnection(call)
+          yield* vault.invalidate(call)
+          yield* vault.getAccessTokenForConnection(call)
+        }).pipe(Effect.provide(stub.layer), Effect.scoped)
+        const forms = (yield* stub.seen).map((request) => Object.fromEntries(new URLSearchParams(request.body)))
+        // Invalidated under the access-token key: the second call exchanges again, with the same form.
+        expect(forms).toHaveLength(2)
+        expect(forms[1]).toStrictEqual(forms[0])
+        expect(forms[0]).not.toHaveProperty("login_hint")
+      })))
 })

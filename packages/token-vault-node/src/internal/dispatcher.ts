@@ -2,8 +2,8 @@
  * The undici dispatcher (connection pool) behind the HTTP client: an `Agent`, a `ProxyAgent` for
  * an explicit proxy, or an `EnvHttpProxyAgent` reading `HTTP(S)_PROXY` / `NO_PROXY`. It is
  * acquired in the layer's scope and destroyed (open sockets closed) when the scope closes.
- * Through a proxy, a plain-`http` loopback origin (the only plain-`http` origins the core
- * accepts) still goes straight to the loopback host: plaintext never leaves the machine.
+ * Through a proxy, a loopback origin (`http` or `https`; `127.0.0.0/8`, `[::1]`, `localhost`)
+ * still goes straight to the loopback host: a token request to this machine never leaves it.
  *
  * @internal
  */
@@ -11,6 +11,7 @@ import { TokenVaultError } from "@effect-auth0/token-vault"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
+import { isIPv4 } from "node:net"
 import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent } from "undici"
 import type { ResolvedHttpOptions } from "./options.js"
 import { connectOptions } from "./tls.js"
@@ -18,24 +19,25 @@ import { connectOptions } from "./tls.js"
 /** Hosts of the loopback interface, as `URL` writes them. */
 const loopbackHosts = new Set(["127.0.0.1", "[::1]", "localhost"])
 
-/** Whether `origin` is plain `http` to a loopback host: never sent through a proxy. */
-const isPlainLoopback = (origin: unknown): boolean => {
+/** Whether `origin` is on a loopback host (`http` or `https`): never sent through a proxy. */
+const isLoopback = (origin: unknown): boolean => {
   try {
-    const url = new URL(String(origin))
-    return url.protocol === "http:" && (loopbackHosts.has(url.hostname) || url.hostname.startsWith("127."))
+    const { hostname } = new URL(String(origin))
+    return loopbackHosts.has(hostname) || (isIPv4(hostname) && hostname.startsWith("127."))
   } catch {
     return false
   }
 }
 
 /**
- * `proxied`, except that plain-`http` loopback origins go through `direct`: with a proxy (or
- * `HTTP_PROXY` and no `NO_PROXY` for it) the request and its form, subject token and client
- * secret included, would otherwise cross the network in clear to the proxy host.
+ * `proxied`, except that loopback origins go through `direct`: with a proxy (or `HTTP(S)_PROXY`
+ * and no `NO_PROXY` for it) a plain-`http` request and its form, subject token and client secret
+ * included, would otherwise cross the network in clear to the proxy host, and an `https` one
+ * would be tunnelled out of the machine and back (or to whatever the proxy calls "localhost").
  */
 const bypassForLoopback = (proxied: Dispatcher, direct: Dispatcher): Dispatcher =>
   proxied.compose((dispatch) => (options, handler) =>
-    isPlainLoopback(options.origin) ? direct.dispatch(options, handler) : dispatch(options, handler)
+    isLoopback(options.origin) ? direct.dispatch(options, handler) : dispatch(options, handler)
   )
 
 /** The dispatcher to send with, and the pools it sends through (destroyed with the scope). */
@@ -59,7 +61,7 @@ const build = (options: ResolvedHttpOptions): Built => {
   // To the origin: the TLS options with the client certificate. Through a proxy undici opens
   // the tunnel with `proxyTls` and then runs TLS to the origin inside it with `requestTls`.
   const originTls = { ...connectOptions(options.tls), timeout }
-  /** `proxied`, with an `Agent` of its own for plain-`http` loopback origins. */
+  /** `proxied`, with an `Agent` of its own for loopback origins. */
   const withDirect = (proxied: Dispatcher): Built => {
     const direct = new Agent({ ...pool, connect: originTls })
     return { dispatcher: bypassForLoopback(proxied, direct), owned: [proxied, direct] }

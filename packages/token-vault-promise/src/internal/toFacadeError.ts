@@ -4,13 +4,13 @@
  * @internal
  */
 import type { TokenVaultError } from "@effect-auth0/token-vault"
+import { escapeControls } from "../../../token-vault/src/internal/escape.js"
 import {
   InvalidConfigurationError,
   MissingClientAuthError,
   MissingRequiredArgumentError,
   TokenForConnectionError
 } from "../errors.js"
-import { escapeControls } from "./escape.js"
 
 /**
  * Auth0's SDKs reject a call without a client id with `TokenForConnectionError` and without

@@ -25,3 +25,7 @@ export const ownProperties = (value: unknown, shape: Shape): unknown => {
   }
   return copy
 }
+
+/** `value[key]` when `key` is an own property of `value`, otherwise `undefined` (never an inherited value). */
+export const ownField = <A extends object, K extends keyof A>(value: A, key: K): A[K] | undefined =>
+  Object.hasOwn(value, key) ? value[key] : undefined
