@@ -221,15 +221,18 @@ layer(FixturesLive, { timeout: 60_000 })("proxies, to the HTTPS emulator with mT
       expect(requests.every((request) => request.clientCertificate?.verified === true)).toBe(true)
     }))
 
-  it.effect("environment mode: NO_PROXY exempts the origin, which is then reached directly with mTLS", () =>
+  it.effect("environment mode: NO_PROXY exempts the origin, which the client then resolves itself", () =>
     Effect.gen(function*() {
       const { fixtures, server } = yield* serveHttps
+      // Only the test proxy knows the name: exempted, the client looks it up itself and finds nothing.
+      const named = yield* proxiedName(server)
       const proxy = yield* connectProxy()
-      yield* withEnvironment({ HTTPS_PROXY: proxy.url, NO_PROXY: "127.0.0.1" })
-      expect(yield* exchanges(mtls(fixtures, server, { proxyFromEnvironment: true }))).toEqual(["ya29.alice"])
+      yield* withEnvironment({ HTTPS_PROXY: proxy.url, NO_PROXY: "internal.example,tenant.test" })
+      const error = yield* Effect.flip(exchanges(mtls(fixtures, named, { proxyFromEnvironment: true })))
+      expect(error._tag).toBe("TransportError")
+      expect(error.message).toContain("ENOTFOUND")
       expect(proxy.tunnels()).toBe(0)
-      const [request] = yield* server.emulator.requests
-      expect(request?.clientCertificate?.verified).toBe(true)
+      expect(yield* server.connections).toBe(0)
     }))
 
   it.effect("environment mode off: HTTPS_PROXY is ignored", () =>
