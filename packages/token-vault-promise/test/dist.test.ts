@@ -14,46 +14,14 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
+import { promiseProgram } from "../../../scripts/consumer/promise-program.js"
 import { CLIENT_ID, CLIENT_SECRET, tenant } from "./fixtures.js"
 
 const exec = promisify(execFile)
 const packageDir = fileURLToPath(new URL("..", import.meta.url))
 
-/** The program, as the body of an async function given the package's exports as `M`. */
-const body = `
-  const { ApiClient, InvalidConfigurationError, TokenForConnectionError } = M
-  const apiClient = new ApiClient({
-    domain: process.env.DOMAIN,
-    clientId: process.env.CLIENT_ID,
-    clientSecret: process.env.CLIENT_SECRET
-  })
-  const tokenSet = await apiClient.getAccessTokenForConnection({ connection: "google-oauth2", accessToken: "at-alice" })
-  let refused
-  try {
-    await apiClient.getAccessTokenForConnection({ connection: "slack", accessToken: "at-alice" })
-  } catch (error) {
-    refused = {
-      name: error.name,
-      code: error.code,
-      instance: error instanceof TokenForConnectionError && error instanceof Error,
-      cause: error.cause,
-      statusCode: error.statusCode
-    }
-  }
-  let emptyDomain
-  try {
-    new ApiClient({ domain: "" })
-  } catch (error) {
-    emptyDomain = { code: error.code, instance: error instanceof InvalidConfigurationError }
-  }
-  await apiClient.dispose()
-  console.log(JSON.stringify({ tokenSet, keys: Object.keys(tokenSet).sort(), refused, emptyDomain }))
-`
-
-/** Runs the body, reporting a failure on stderr with a non-zero exit. */
-const main = `;(async () => {${body}})().catch((error) => {\n  console.error(error)\n  process.exitCode = 1\n})\n`
-const esm = `import * as M from "@effect-auth0/token-vault-promise"\n${main}`
-const cjs = `const M = require("@effect-auth0/token-vault-promise")\n${main}`
+/** The program the consumer check runs in fresh npm projects, importing and requiring the package. */
+const { commonjs: cjs, module: esm } = promiseProgram({ connection: "google-oauth2", accessToken: "at-alice" })
 
 /** The Node running the tests (24), and the workspace's Node 22 (the oldest the package supports). */
 const nodes = {
