@@ -1,12 +1,14 @@
 /**
- * Type-checks every `@example` in the packages' JSDoc: each ```ts block under an `@example` tag in
- * `packages/*\/src/**\/*.ts` becomes a module under `.tmp/examples/`, compiled with the workspace's
- * strict options against the packages' sources. Errors are reported at the example's source line.
+ * Type-checks every `@example` in the packages' JSDoc and every ```ts block of the Markdown docs:
+ * each ```ts block under an `@example` tag in `packages/*\/src/**\/*.ts`, and each one in
+ * `README.md`, `docs/*.md` and `packages/*\/README.md`, becomes a module under `.tmp/examples/`,
+ * compiled with the workspace's strict options against the packages' sources. Errors are reported
+ * at the example's source line.
  *
  * Run: `pnpm run check-examples`.
  */
 import { execFileSync } from "node:child_process"
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join, relative, resolve } from "node:path"
 
 const root = resolve(import.meta.dirname, "..")
@@ -47,8 +49,34 @@ const examplesOf = (path: string): Array<Example> => {
   return examples
 }
 
+/** The ```ts blocks of a Markdown file, with the line each starts on. */
+const markdownExamplesOf = (path: string): Array<Example> => {
+  const lines = readFileSync(path, "utf8").split("\n")
+  const examples: Array<Example> = []
+  let block: Array<string> | undefined
+  let start = 0
+  lines.forEach((text, index) => {
+    if (block === undefined && /^```(ts|typescript)\s*$/.test(text.trim())) {
+      block = []
+      start = index + 2
+    } else if (block !== undefined && text.trim() === "```") {
+      examples.push({ source: relative(root, path), line: start, code: block.join("\n") })
+      block = undefined
+    } else if (block !== undefined) block.push(text)
+  })
+  return examples
+}
+
 const packages = readdirSync(join(root, "packages"))
-const examples = packages.flatMap((name) => sourceFiles(join(root, "packages", name, "src")).flatMap(examplesOf))
+const markdown = [
+  join(root, "README.md"),
+  ...readdirSync(join(root, "docs")).filter((name) => name.endsWith(".md")).map((name) => join(root, "docs", name)),
+  ...packages.map((name) => join(root, "packages", name, "README.md")).filter((path) => existsSync(path))
+]
+const examples = [
+  ...packages.flatMap((name) => sourceFiles(join(root, "packages", name, "src")).flatMap(examplesOf)),
+  ...markdown.flatMap(markdownExamplesOf)
+]
 
 rmSync(out, { recursive: true, force: true })
 mkdirSync(out, { recursive: true })
@@ -88,7 +116,7 @@ const problems = output.split("\n").filter((line) => /example-\d+\.ts\(\d+,\d+\)
 })
 if (problems.length > 0) {
   console.error(problems.join("\n"))
-  console.error(`${problems.length} type errors in ${examples.length} JSDoc examples`)
+  console.error(`${problems.length} type errors in ${examples.length} examples (JSDoc and Markdown)`)
   process.exit(1)
 }
-console.log(`${examples.length} JSDoc examples type-check`)
+console.log(`${examples.length} examples (JSDoc and Markdown) type-check`)
