@@ -4,22 +4,8 @@ import { EmulatorServer, TokenVaultEmulator } from "@effect-auth0/token-vault-te
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
+import { polluted } from "../../token-vault/test/utils/polluted.js"
 import { CLIENT_ID, CLIENT_SECRET, tenant, uncached, withEnvironment } from "./helpers.js"
-
-/** Runs `f` with these entries on `Object.prototype`, restoring it afterwards. */
-const polluted = <A, E, R>(entries: Record<string, unknown>, f: () => Effect.Effect<A, E, R>) =>
-  Effect.acquireUseRelease(
-    Effect.sync(() => {
-      for (const [key, value] of Object.entries(entries)) {
-        Object.defineProperty(Object.prototype, key, { value, configurable: true, writable: true })
-      }
-    }),
-    f,
-    () =>
-      Effect.sync(() => {
-        for (const key of Object.keys(entries)) delete (Object.prototype as Record<string, unknown>)[key]
-      })
-  )
 
 // Each value would fail the layer, or send elsewhere, if this package read it. (`connections`,
 // `connectTimeout` and `keepAliveTimeout` are left out: undici reads options of those names

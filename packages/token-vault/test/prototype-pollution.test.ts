@@ -1,26 +1,12 @@
 import { AccessTokenForConnectionOptions, TokenVault, type TokenVaultOptions } from "@effect-auth0/token-vault"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Effect, Redacted, Schema } from "effect"
+import { polluted } from "./utils/polluted.js"
 import { stubHttpClient } from "./utils/stubHttpClient.js"
 
 const success = { status: 200, body: JSON.stringify({ access_token: "federated-token", expires_in: 600 }) }
 const base = { domain: "tenant.auth0.com", clientId: "client", clientSecret: Redacted.make("client-secret-value") }
 const call = { connection: "github", accessToken: "subject-token" } as const
-
-/** Runs `f` with `Object.prototype[key] = value`, restoring the prototype afterwards. */
-const polluted = <A, E, R>(entries: Record<string, unknown>, f: () => Effect.Effect<A, E, R>) =>
-  Effect.acquireUseRelease(
-    Effect.sync(() => {
-      for (const [key, value] of Object.entries(entries)) {
-        Object.defineProperty(Object.prototype, key, { value, configurable: true, writable: true })
-      }
-    }),
-    f,
-    () =>
-      Effect.sync(() => {
-        for (const key of Object.keys(entries)) delete (Object.prototype as Record<string, unknown>)[key]
-      })
-  )
 
 /** A cache store that records what it was given. */
 const recordingStore = () => {
