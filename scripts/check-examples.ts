@@ -26,18 +26,16 @@ const sourceFiles = (dir: string): Array<string> =>
     return entry.isDirectory() ? sourceFiles(path) : entry.name.endsWith(".ts") ? [path] : []
   })
 
-/** The ```ts blocks that follow an `@example` tag, with the line each starts on. */
-const examplesOf = (path: string): Array<Example> => {
-  const lines = readFileSync(path, "utf8").split("\n")
+/**
+ * The ```ts blocks among `texts` (a file's lines; `undefined` for a line outside where examples may
+ * stand), with the line each starts on.
+ */
+const fencedBlocks = (path: string, texts: ReadonlyArray<string | undefined>): Array<Example> => {
   const examples: Array<Example> = []
-  let inExample = false
   let block: Array<string> | undefined
   let start = 0
-  lines.forEach((raw, index) => {
-    const text = raw.replace(/^\s*\*\s?/, "")
-    if (/^\s*\*\s*@example/.test(raw)) inExample = true
-    else if (/^\s*\*\s*@\w+/.test(raw) || raw.includes("*/")) inExample = false
-    if (!inExample) return
+  texts.forEach((text, index) => {
+    if (text === undefined) return
     if (block === undefined && /^```(ts|typescript)\s*$/.test(text.trim())) {
       block = []
       start = index + 2
@@ -49,23 +47,21 @@ const examplesOf = (path: string): Array<Example> => {
   return examples
 }
 
-/** The ```ts blocks of a Markdown file, with the line each starts on. */
-const markdownExamplesOf = (path: string): Array<Example> => {
-  const lines = readFileSync(path, "utf8").split("\n")
-  const examples: Array<Example> = []
-  let block: Array<string> | undefined
-  let start = 0
-  lines.forEach((text, index) => {
-    if (block === undefined && /^```(ts|typescript)\s*$/.test(text.trim())) {
-      block = []
-      start = index + 2
-    } else if (block !== undefined && text.trim() === "```") {
-      examples.push({ source: relative(root, path), line: start, code: block.join("\n") })
-      block = undefined
-    } else if (block !== undefined) block.push(text)
-  })
-  return examples
+/** The ```ts blocks that follow an `@example` tag of a source file's JSDoc. */
+const examplesOf = (path: string): Array<Example> => {
+  let inExample = false
+  return fencedBlocks(
+    path,
+    readFileSync(path, "utf8").split("\n").map((raw) => {
+      if (/^\s*\*\s*@example/.test(raw)) inExample = true
+      else if (/^\s*\*\s*@\w+/.test(raw) || raw.includes("*/")) inExample = false
+      return inExample ? raw.replace(/^\s*\*\s?/, "") : undefined
+    })
+  )
 }
+
+/** The ```ts blocks of a Markdown file. */
+const markdownExamplesOf = (path: string): Array<Example> => fencedBlocks(path, readFileSync(path, "utf8").split("\n"))
 
 const packages = readdirSync(join(root, "packages"))
 const markdown = [
