@@ -83,6 +83,7 @@ describe("a host name that does not resolve", () => {
         TokenVault.layerConfig().pipe(Layer.provide(Layer.merge(stub.layer, transport.layer)))
       ).pipe(Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromEnv({ env })))
       expect(error.message).toMatch(/check AUTH0_DOMAIN$/)
+      expect(transport.sent()).toBe(1)
     }))
 
   it.live("a refused connection is still retried", () =>

@@ -79,18 +79,30 @@ describe("client options are read as own properties only (a polluted Object.prot
         })
     ))
 
-  it.effect("Object.prototype.retry / timeout / telemetry do not change the client", () =>
-    polluted({ retry: false, maxAttempts: 1, telemetry: false }, () =>
-      Effect.gen(function*() {
-        const stub = yield* stubHttpClient(success)
-        yield* Effect.gen(function*() {
-          const vault = yield* TokenVault.make(base)
-          yield* vault.getAccessTokenForConnection(call)
-        }).pipe(Effect.provide(stub.layer), Effect.scoped)
-        const [request] = yield* stub.seen
-        // telemetry stays on: the header is sent.
-        expect(request?.headers["auth0-client"]).toBeDefined()
-      })))
+  // Live clock: the default retry waits about 100 ms, and the answer that follows takes 20 ms.
+  it.live("Object.prototype.retry / timeout / telemetry do not change the client", () =>
+    polluted(
+      { retry: false, maxAttempts: 1, timeout: { attempt: "1 millis", total: "1 millis" }, telemetry: false },
+      () =>
+        Effect.gen(function*() {
+          // A 503, then a success 20 ms later: an inherited `retry: false` would fail the call at the
+          // 503, an inherited 1 ms timeout would fail it while waiting for the success.
+          const stub = yield* stubHttpClient((index) =>
+            index === 0
+              ? Effect.succeed({ status: 503, body: "" })
+              : Effect.succeed(success).pipe(Effect.delay("20 millis"))
+          )
+          const tokenSet = yield* Effect.gen(function*() {
+            const vault = yield* TokenVault.make(base)
+            return yield* vault.getAccessTokenForConnection(call)
+          }).pipe(Effect.provide(stub.layer), Effect.scoped)
+          expect(Redacted.value(tokenSet.accessToken)).toBe("federated-token")
+          const requests = yield* stub.seen
+          expect(requests).toHaveLength(2)
+          // telemetry stays on: the header is sent.
+          expect(requests[0]?.headers["auth0-client"]).toBeDefined()
+        })
+    ))
 
   it.effect("the prototype is restored afterwards", () =>
     Effect.sync(() => {
