@@ -26,7 +26,9 @@ const example = (...args: ReadonlyArray<string>) =>
 
 const secrets = [
   ...demoTenant.users.flatMap((user) => [
-    ...(user.accessTokens ?? []).map((token) => typeof token === "string" ? token : token.token),
+    ...[...(user.accessTokens ?? []), ...(user.refreshTokens ?? [])].map((token) =>
+      typeof token === "string" ? token : token.token
+    ),
     ...Object.values(user.connections ?? {}).flat().map((identity) => identity.accessToken)
   ]),
   ...demoTenant.clients.flatMap((client) => client.clientSecret === undefined ? [] : [client.clientSecret])

@@ -46,16 +46,6 @@ const rawToText = (body: unknown): string | undefined => {
   return undefined
 }
 
-const concat = (parts: ReadonlyArray<Uint8Array>): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((size, part) => size + part.byteLength, 0))
-  let offset = 0
-  for (const part of parts) {
-    out.set(part, offset)
-    offset += part.byteLength
-  }
-  return out
-}
-
 /** Reads the request body as text, the way it would travel on the wire. */
 const encodeBody = (
   request: HttpClientRequest.HttpClientRequest
@@ -82,8 +72,8 @@ const encodeBody = (
         catch: (cause) => encodeError(request, cause, "Could not encode the multipart body")
       })
     case "Stream":
-      return Stream.runCollect(body.stream).pipe(
-        Effect.map((chunks) => ({ text: utf8.decode(concat(chunks)), contentType: body.contentType })),
+      return Stream.mkUint8Array(body.stream).pipe(
+        Effect.map((bytes) => ({ text: utf8.decode(bytes), contentType: body.contentType })),
         Effect.mapError((cause) => encodeError(request, cause, "The request body stream failed"))
       )
   }
