@@ -30,6 +30,18 @@ const pollute = (entries: Record<string, unknown>) => {
   }
 }
 
+/** A client built AFTER the pollution, over its own stub `fetch`. */
+const ownClient = () => {
+  const own = stubFetch(success)
+  const client = new ApiClient({
+    domain: "tenant.auth0.com",
+    clientId: "client",
+    clientSecret: "client-secret-value",
+    customFetch: own.fetch
+  })
+  return { client, own }
+}
+
 afterEach(() => {
   for (const key of polluting) delete (Object.prototype as Record<string, unknown>)[key]
 })
@@ -52,13 +64,7 @@ describe("ApiClient reads its options as own properties only", () => {
       clientAssertionSigningKey: "key",
       customFetch: attacker.fetch
     })
-    const own = stubFetch(success)
-    const client = new ApiClient({
-      domain: "tenant.auth0.com",
-      clientId: "client",
-      clientSecret: "client-secret-value",
-      customFetch: own.fetch
-    })
+    const { client, own } = ownClient()
     try {
       const tokenSet = await client.getAccessTokenForConnection({ connection: "github", accessToken: "subject" })
       expect(tokenSet.accessToken).toBe("federated-token")
@@ -77,13 +83,7 @@ describe("ApiClient reads its options as own properties only", () => {
       refreshToken: "polluted-refresh-token",
       loginHint: "evil"
     })
-    const own = stubFetch(success)
-    const client = new ApiClient({
-      domain: "tenant.auth0.com",
-      clientId: "client",
-      clientSecret: "client-secret-value",
-      customFetch: own.fetch
-    })
+    const { client, own } = ownClient()
     try {
       const tokenSet = await client.getAccessTokenForConnection({ connection: "github", accessToken: "subject" })
       expect(tokenSet.accessToken).toBe("federated-token")
