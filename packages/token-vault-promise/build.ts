@@ -18,6 +18,7 @@ import { dirname, join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { gzipSync } from "node:zlib"
 import ts from "typescript"
+import { consumerCompilerOptions } from "./consumerProject.js"
 
 const here = dirname(fileURLToPath(import.meta.url))
 const dist = join(here, "dist")
@@ -118,13 +119,7 @@ const thirdPartyLicenses = (inputs: ReadonlyArray<string>): string => {
  */
 const declarations = (): string => {
   const options: ts.CompilerOptions = {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    lib: ["lib.es2022.d.ts"],
-    types: [],
-    strict: true,
-    exactOptionalPropertyTypes: true,
+    ...consumerCompilerOptions,
     declaration: true,
     emitDeclarationOnly: true,
     skipLibCheck: true,

@@ -9,6 +9,7 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import ts from "typescript"
 import { describe, expect, it } from "vitest"
+import { consumerCompilerOptions } from "../consumerProject.js"
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url))
 const path = (file: string) => join(packageDir, "dist", file)
@@ -79,13 +80,7 @@ describe("the bundles", () => {
     "%s compiles in a Node project without the DOM lib (lib es2022, no @types, skipLibCheck false)",
     (file) => {
       const options: ts.CompilerOptions = {
-        target: ts.ScriptTarget.ES2022,
-        module: ts.ModuleKind.NodeNext,
-        moduleResolution: ts.ModuleResolutionKind.NodeNext,
-        lib: ["lib.es2022.d.ts"],
-        types: [],
-        strict: true,
-        exactOptionalPropertyTypes: true,
+        ...consumerCompilerOptions,
         skipLibCheck: false,
         noEmit: true
       }

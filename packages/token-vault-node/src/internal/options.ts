@@ -9,7 +9,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import type { HttpClientOptions } from "../NodeTokenVault.js"
+import { httpOptionKeys } from "./optionKeys.js"
 import { ownFields } from "./own.js"
 import { type ResolvedTls, resolveTls } from "./tls.js"
 
@@ -39,16 +39,6 @@ export interface ResolvedHttpOptions {
   readonly tls: ResolvedTls | undefined
   readonly proxy: ResolvedProxy
 }
-
-/** The options of `layerHttpClient`, which `layer` takes next to the core's. */
-export const httpOptionKeys = [
-  "connections",
-  "keepAliveTimeout",
-  "connectTimeout",
-  "tls",
-  "proxy",
-  "proxyFromEnvironment"
-] as const satisfies ReadonlyArray<keyof HttpClientOptions>
 
 const invalid = (option: string, message: string) =>
   Effect.fail(new TokenVaultError.InvalidConfigurationError({ option, message }))

@@ -13,9 +13,11 @@ import type { NodeTokenVault } from "@effect-auth0/token-vault-node"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import { ownField } from "../../../token-vault/src/internal/ownProperties.js"
 import { unreadableOptions } from "../../../token-vault/src/internal/unreadable.js"
+import type { TlsOptions } from "../options.js"
 import { fetchHttp, type HttpLayer } from "./fetchHttp.js"
-import { nodeHttpOptionNames, ownOption, type Settings } from "./settings.js"
+import { nodeHttpOptionNames, type Settings } from "./settings.js"
 
 /** The Node adapter, imported on first use. */
 const loadNodeAdapter = Effect.tryPromise({
@@ -31,6 +33,14 @@ const loadNodeAdapter = Effect.tryPromise({
 
 const redact = (value: unknown) => value === undefined ? undefined : Redacted.make(value)
 
+/** The adapter's `tls` from the facade's, own properties only. */
+const nodeTls = (tls: { readonly [K in keyof TlsOptions]?: unknown }) => ({
+  cert: ownField(tls, "cert"),
+  key: redact(ownField(tls, "key")),
+  passphrase: redact(ownField(tls, "passphrase")),
+  ca: ownField(tls, "ca")
+})
+
 /**
  * The Node adapter's options from the facade's: `tls.key`, `tls.passphrase` and `proxy` become
  * `Redacted`; everything is otherwise passed on as given, for the adapter to validate.
@@ -41,14 +51,7 @@ const nodeOptions = (settings: Settings): NodeTokenVault.HttpClientOptions => {
     connections: settings.connections,
     keepAliveTimeout: settings.keepAliveTimeout,
     connectTimeout: settings.connectTimeout,
-    tls: typeof tls === "object" && tls !== null
-      ? {
-        cert: ownOption(tls, "cert"),
-        key: redact(ownOption(tls, "key")),
-        passphrase: redact(ownOption(tls, "passphrase")),
-        ca: ownOption(tls, "ca")
-      }
-      : tls,
+    tls: typeof tls === "object" && tls !== null ? nodeTls(tls as { readonly [K in keyof TlsOptions]?: unknown }) : tls,
     proxy: typeof settings.proxy === "string" ? Redacted.make(settings.proxy) : settings.proxy,
     proxyFromEnvironment: settings.proxyFromEnvironment
   } as NodeTokenVault.HttpClientOptions
