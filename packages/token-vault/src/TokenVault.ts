@@ -142,10 +142,11 @@ export const make = (
       : `check the client id and secret (${variables?.clientId ?? "clientId"}, ${
         variables?.clientSecret ?? "clientSecret"
       })`
+    const domainSource = variables?.domain ?? "the domain option"
     /** What names the host of `url`, for the advice on a host name that does not resolve. */
     const hostSource = (url: string) =>
       url.startsWith(`${client.origin}/`)
-        ? variables?.domain ?? "the domain option"
+        ? domainSource
         : client.endpoint._tag === "Fixed"
         ? variables?.mtlsEndpoint ?? "the mtlsEndpoint option"
         : "the mTLS alias in the tenant's discovery document"
@@ -166,7 +167,7 @@ export const make = (
     // The token endpoint's URL; with `discoverMtlsEndpoint`, a lookup (done once) within the attempt.
     const tokenUrl = client.endpoint._tag === "Fixed"
       ? client.endpoint.url
-      : makeMtlsEndpointLookup(httpClient, client.endpoint.discoveryUrl, client.maxResponseBytes)
+      : makeMtlsEndpointLookup(httpClient, client.endpoint.discoveryUrl, client.maxResponseBytes, domainSource)
     const attemptMillis = Duration.toMillis(client.attemptTimeout)
     const totalMillis = Duration.toMillis(client.totalTimeout)
     const attemptLimit = `no complete response within ${Duration.format(client.attemptTimeout)}`

@@ -1,7 +1,13 @@
-import { FetchTokenTransport, TokenTransport, TokenVault, type TokenVaultError } from "@effect-auth0/token-vault"
+import {
+  FetchTokenTransport,
+  TokenTransport,
+  TokenVault,
+  type TokenVaultError,
+  TokenVaultOptions
+} from "@effect-auth0/token-vault"
 import { EmulatorHttpClient, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Layer, Redacted } from "effect"
+import { Config, ConfigProvider, Effect, Layer, Redacted } from "effect"
 import { FetchHttpClient, HttpClient } from "effect/http"
 import { jsonAnswer, stubHttpClient } from "./utils/stubHttpClient.js"
 import { secretOf, tenant } from "./utils/tenant.js"
@@ -84,6 +90,34 @@ describe("a host name that does not resolve", () => {
       ).pipe(Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromEnv({ env })))
       expect(error.message).toMatch(/check AUTH0_DOMAIN$/)
       expect(transport.sent()).toBe(1)
+    }))
+
+  it.live("mTLS discovery from the default configuration: the message names AUTH0_DOMAIN too", () =>
+    Effect.gen(function*() {
+      let fetched = 0
+      const fetch = (() => {
+        fetched++
+        return Promise.reject(
+          new TypeError("fetch failed", { cause: lookupError("ENOTFOUND", "dev-x1y2z3.us.auth0.com") })
+        )
+      }) as typeof globalThis.fetch
+      const env = {
+        AUTH0_DOMAIN: "dev-x1y2z3.us.auth0.com",
+        AUTH0_CLIENT_ID: "client",
+        AUTH0_CLIENT_AUTHENTICATION: "tls_client_auth"
+      }
+      const error = yield* failureOf(
+        TokenVault.layerConfig(
+          Config.map(TokenVaultOptions.config, (read) => ({ ...read, discoverMtlsEndpoint: true }))
+        ).pipe(
+          Layer.provide(FetchHttpClient.layer),
+          Layer.provide(Layer.succeed(FetchHttpClient.Fetch, fetch))
+        )
+      ).pipe(Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromEnv({ env })))
+      expect(error._tag).toBe("TransportError")
+      expect(error.message).toContain("discovery failed")
+      expect(error.message).toMatch(/the host name did not resolve: check AUTH0_DOMAIN\)$/)
+      expect(fetched).toBe(1)
     }))
 
   it.live("a refused connection is still retried", () =>

@@ -192,6 +192,13 @@ describe("token endpoint responses", () => {
       expect((error as TokenVaultError.UnexpectedResponseError).excerpt).not.toContain("abc")
     }))
 
+  it.effect("a success with a field of the wrong type names that field", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(exchangeAgainst(json(200, { access_token: "x", expires_in: 1, scope: 5 })))
+      expect(error._tag).toBe("UnexpectedResponseError")
+      expect(error.message).toMatch(/missing or invalid fields: scope\b/)
+    }))
+
   it.effect("a long body is cut to a short excerpt", () =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(exchangeAgainst({ status: 503, body: "x".repeat(100_000) }))

@@ -73,9 +73,16 @@ const refusedDocument = (status: number, description: string) =>
  * first success is kept, a failure is not, so a later call tries again. Each lookup is bounded as
  * a token request is: it ends within `timeoutMillis` (what the calling attempt may still spend),
  * and a document over `maxBytes` is not read. Redirects are not followed (a `3xx` is an error, as
- * on token requests), and the alias must pass {@link checkAlias}.
+ * on token requests), and the alias must pass {@link checkAlias}. `hostSource` names the
+ * tenant's host (the option or the configuration variable), for the advice on a host name that
+ * does not resolve.
  */
-export const makeMtlsEndpointLookup = (httpClient: HttpClient.HttpClient, discoveryUrl: string, maxBytes: number) => {
+export const makeMtlsEndpointLookup = (
+  httpClient: HttpClient.HttpClient,
+  discoveryUrl: string,
+  maxBytes: number,
+  hostSource: string
+) => {
   let found: string | undefined
   const request = HttpClientRequest.get(discoveryUrl, { acceptJson: true })
   const lookup = (timeoutMillis: number): Effect.Effect<string, TransportError | UnexpectedResponseError> =>
@@ -87,7 +94,8 @@ export const makeMtlsEndpointLookup = (httpClient: HttpClient.HttpClient, discov
           timedOut: `no discovery document within ${Duration.format(Duration.millis(Math.max(0, timeoutMillis)))}`,
           prefix: "discovery failed",
           body: "the discovery document",
-          secrets: []
+          secrets: [],
+          hostSource
         })
       ),
       Effect.flatMap((response) => {

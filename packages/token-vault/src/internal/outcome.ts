@@ -29,9 +29,9 @@ export interface FailureContext {
   readonly secrets: ReadonlyArray<string>
   /**
    * What names the URL's host, for the advice on a host name that does not resolve: the option or
-   * the configuration variable (`the domain option` when not given).
+   * the configuration variable.
    */
-  readonly hostSource?: string | undefined
+  readonly hostSource: string
 }
 
 /**
@@ -58,7 +58,7 @@ export const failureToError = (
     case "RequestFailed": {
       const unresolved = !failure.responseReceived && dnsFailure.test(failure.detail)
       const advice = unresolved
-        ? `; the host name did not resolve: check ${context.hostSource ?? "the domain option"}`
+        ? `; the host name did not resolve: check ${context.hostSource}`
         : ""
       const error = new TransportError({
         url: context.url,
@@ -233,21 +233,24 @@ const retryAfterSeconds = (header: Header, nowMillis: number): number | undefine
   return date === undefined ? undefined : Math.max(0, Math.ceil((date - nowMillis) / 1000))
 }
 
-/** The paths of the leaves of an issue. */
+/**
+ * The paths of the leaves of an issue. A union that no member matches the type of (`scope: 5`)
+ * is an `AnyOf` without inner issues: a leaf.
+ */
 const issuePaths = (issue: SchemaIssue.Issue, path: ReadonlyArray<PropertyKey>, out: Set<string>): void => {
   switch (issue._tag) {
     case "Pointer":
       return issuePaths(issue.issue, [...path, ...issue.path], out)
     case "Composite":
     case "AnyOf":
+      if (issue.issues.length === 0) break
       for (const inner of issue.issues) issuePaths(inner, path, out)
       return
     case "Filter":
     case "Encoding":
       return issuePaths(issue.issue, path, out)
-    default:
-      out.add(path.map(String).join(".") || "body")
   }
+  out.add(path.map(String).join(".") || "body")
 }
 
 const invalidFields = (error: Schema.SchemaError): string => {
