@@ -104,6 +104,9 @@ describe("redaction cuts secrets as whole values, never words or the configured 
       ["s", "sss is not s", "sss is not <redacted>"],
       ["s3cr3t", "sent s3cr3t\ttwice:s3cr3t", "sent <redacted> twice:<redacted>"],
       ["s3cr3t", "xs3cr3t s3cr3tx", "xs3cr3t s3cr3tx"],
+      // A secret of 8 characters or more is cut even glued to other word characters.
+      ["subject-token-4f1c2b", "0subject-token-4f1c2b.AA", "0<redacted>.AA"],
+      ["CLIENTSECRET", "xCLIENTSECRETx", "x<redacted>x"],
       ["a+b/c=", "x=a%2Bb%2Fc%3D&y", "x=<redacted>&y"],
       ["a+b/c=", "x=a%2bb%2fc%3d&y", "x=<redacted>&y"],
       ["a+b/c=", "{\"x\":\"a+b\\/c=\"}", "{\"x\":\"<redacted>\"}"],

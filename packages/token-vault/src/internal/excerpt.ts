@@ -1,8 +1,8 @@
 /**
  * What a server sent, made fit for an error message: known secrets (subject token, client secret)
- * cut out as whole values wherever they are echoed, as sent or encoded (percent-encoding in either
- * case, HTML entities, backslash escapes, nested), and anything else that looks like a token; a
- * body that is not UTF-8 text is described, never shown.
+ * cut out wherever they are echoed (short ones as whole values only), as sent or encoded
+ * (percent-encoding in either case, HTML entities, backslash escapes, nested), and anything else
+ * that looks like a token; a body that is not UTF-8 text is described, never shown.
  */
 
 const excerptLength = 160
@@ -179,9 +179,15 @@ const decodeOnce = (view: View): View | undefined => {
 const isWord = (char: string | undefined) => char !== undefined && wordChar.test(char)
 
 /**
- * The ranges of `text` to cut: every whole-value occurrence of a secret (not inside a longer word:
- * `s` is cut from `s&x`, not from `request`), in the text or in any decoded view of it, and every
- * token-like run.
+ * A secret this long is cut wherever it occurs, even glued to other word characters (an echo such
+ * as `0<token>.AA`); a shorter one only as a whole value, so that a secret `s` leaves `request` be.
+ */
+const unmistakableLength = 8
+
+/**
+ * The ranges of `text` to cut: every occurrence of a secret (a short one only as a whole value, not
+ * inside a longer word: `s` is cut from `s&x`, not from `request`), in the text or in any decoded
+ * view of it, and every token-like run.
  */
 const rangesToCut = (text: string, secrets: ReadonlyArray<string>): Array<[number, number]> => {
   const ranges: Array<[number, number]> = []
@@ -194,8 +200,10 @@ const rangesToCut = (text: string, secrets: ReadonlyArray<string>): Array<[numbe
     for (const needle of needles) {
       for (let at = current.text.indexOf(needle); at !== -1; at = current.text.indexOf(needle, at + 1)) {
         const end = at + needle.length
-        const glued = (isWord(needle[0]) && isWord(current.text[at - 1])) ||
+        const glued = needle.length < unmistakableLength && (
+          (isWord(needle[0]) && isWord(current.text[at - 1])) ||
           (isWord(needle[needle.length - 1]) && isWord(current.text[end]))
+        )
         if (!glued) cut(at, end)
       }
     }
@@ -269,7 +277,7 @@ const notTextExcerpt = (body: string) => `not shown: ${body.length} characters t
 
 /**
  * `text` on one line, with every known secret of the request (subject token, client secret) cut
- * out as a whole value wherever it appears (as sent, encoded or escaped), and any long run of
+ * out wherever it appears (as sent, encoded or escaped; a short one only as a whole value), and any long run of
  * letters and digits that could be a token, then shortened to `maxLength` characters. For whatever
  * a server sent that ends up in an error.
  */
