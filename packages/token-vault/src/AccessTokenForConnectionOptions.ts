@@ -1,6 +1,6 @@
 /**
- * The options of one exchange: which connection, which Auth0 token is the subject, and an
- * optional `loginHint`.
+ * The options of one exchange: which connection, which Auth0 token is the subject, and the
+ * optional `loginHint`, `scope` and `forwardedFor`.
  *
  * @since 0.1.0
  */
@@ -21,7 +21,15 @@ const isNonBlank = (value: string) => value.trim().length > 0
 
 // The options' fields, read as own properties only: a polluted `Object.prototype.loginHint` or
 // `.cache` must never reach a call.
-const shape = { connection: true, accessToken: true, refreshToken: true, loginHint: true, cache: true } as const
+const shape = {
+  connection: true,
+  accessToken: true,
+  refreshToken: true,
+  loginHint: true,
+  scope: true,
+  forwardedFor: true,
+  cache: true
+} as const
 
 // The rule between the two subject tokens, on decoded (or being decoded) options.
 const hasOneSubject = (options: { readonly accessToken?: unknown; readonly refreshToken?: unknown }) =>
@@ -35,23 +43,41 @@ const SubjectToken = (message: string) =>
     Schema.makeFilter((token) => isWellFormedToken(Redacted.value(token)), { message })
   )
 
-const NonBlankString = (message: string) =>
-  Schema.String.annotate({ message }).check(Schema.makeFilter(isNonBlank, { message }))
+/** Scopes are visible ASCII without `"` and `\\` (RFC 6749 §3.3), separated by spaces. */
+const isScopeList = (scope: string) => /^ *[\x21\x23-\x5B\x5D-\x7E]+(?: +[\x21\x23-\x5B\x5D-\x7E]+)* *$/.test(scope)
+
+const ipv4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/
+
+/** An IPv4 address in dotted-quad form, or an IPv6 address (as the URL parser reads one). */
+const isIpAddress = (address: string) => {
+  if (ipv4.test(address)) return true
+  if (!/^[\d.:a-fA-F]+$/.test(address) || !address.includes(":")) return false
+  return URL.canParse(`http://[${address}]/`)
+}
+
+/** A string that `predicate` accepts, with one message for every way it can be wrong. */
+const Checked = (message: string, predicate: (value: string) => boolean) =>
+  Schema.String.annotate({ message }).check(Schema.makeFilter(predicate, { message }))
 
 const Fields = Schema.Struct({
-  connection: NonBlankString(rules.connection),
+  connection: Checked(rules.connection, isNonBlank),
   accessToken: Schema.optional(SubjectToken(rules.accessToken)),
   refreshToken: Schema.optional(SubjectToken(rules.refreshToken)),
-  loginHint: Schema.optional(NonBlankString(rules.loginHint)),
+  loginHint: Schema.optional(Checked(rules.loginHint, isNonBlank)),
+  scope: Schema.optional(Checked(rules.scope, isScopeList)),
+  forwardedFor: Schema.optional(Checked(rules.forwardedFor, isIpAddress)),
   cache: Schema.optional(Schema.Boolean.annotate({ message: rules.cache }))
 })
 
 /**
  * The Schema of the options of `TokenVault.getAccessTokenForConnection`: `connection`
  * (non-empty), exactly one of `accessToken` / `refreshToken` (non-empty strings or
- * `Redacted` strings, without a `Bearer ` prefix), an optional `loginHint`, and `cache: false`
- * to skip the token cache's lookup for this call (the fresh token set still replaces the cached
- * one). Only the input's own properties are read: a value inherited from a polluted
+ * `Redacted` strings, without a `Bearer ` prefix), an optional `loginHint`, an optional `scope`
+ * (space-delimited: Auth0 down-scopes the federated token to these scopes, a subset of those the
+ * user granted; part of the cache key), an optional `forwardedFor` (the end user's IP address,
+ * sent as `auth0-forwarded-for` so that Auth0's suspicious-IP throttling sees the user rather
+ * than the server; not part of the cache key), and `cache: false` to skip the token cache's
+ * lookup for this call (the fresh token set still replaces the cached one). Only the input's own properties are read: a value inherited from a polluted
  * `Object.prototype` counts as absent.
  *
  * @example
@@ -107,7 +133,13 @@ export const AccessTokenForConnectionOptions = Schema.Unknown.pipe(
  * @category models
  */
 export type Input =
-  & { readonly connection: string; readonly loginHint?: string | undefined; readonly cache?: boolean | undefined }
+  & {
+    readonly connection: string
+    readonly loginHint?: string | undefined
+    readonly scope?: string | undefined
+    readonly forwardedFor?: string | undefined
+    readonly cache?: boolean | undefined
+  }
   & (
     | { readonly accessToken: string | Redacted.Redacted<string>; readonly refreshToken?: undefined }
     | { readonly refreshToken: string | Redacted.Redacted<string>; readonly accessToken?: undefined }
@@ -179,6 +211,16 @@ const decodeValid = (input: unknown): Decoded | undefined => {
     const loginHint = options.loginHint
     if (loginHint !== undefined && (typeof loginHint !== "string" || !isNonBlank(loginHint))) return undefined
     decoded.loginHint = loginHint
+  }
+  if (hasOwn(options, "scope")) {
+    const scope = options.scope
+    if (scope !== undefined && (typeof scope !== "string" || !isScopeList(scope))) return undefined
+    decoded.scope = scope
+  }
+  if (hasOwn(options, "forwardedFor")) {
+    const forwardedFor = options.forwardedFor
+    if (forwardedFor !== undefined && (typeof forwardedFor !== "string" || !isIpAddress(forwardedFor))) return undefined
+    decoded.forwardedFor = forwardedFor
   }
   if (hasOwn(options, "cache")) {
     const cache = options.cache

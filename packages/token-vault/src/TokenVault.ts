@@ -20,7 +20,7 @@ import type * as Scope from "effect/Scope"
 import * as AccessTokenForConnectionOptions from "./AccessTokenForConnectionOptions.js"
 import type { ConnectionTokenSet } from "./ConnectionTokenSet.js"
 import { makeCacheKey } from "./internal/cacheKey.js"
-import { resolveClient, type TokenCall } from "./internal/client.js"
+import { resolveClient, type SigningSettings, type TokenCall } from "./internal/client.js"
 import { makeCoalescer } from "./internal/coalesce.js"
 import { configVariablesOf } from "./internal/configVariables.js"
 import { makeSha256 } from "./internal/digest.js"
@@ -29,6 +29,7 @@ import * as HttpTransport from "./internal/httpTransport.js"
 import { classifyResponse, type ExchangeContext, failureToError } from "./internal/outcome.js"
 import { ownField } from "./internal/ownProperties.js"
 import { retrySchedule } from "./internal/retry.js"
+import type { SignedParts, Signer } from "./internal/signing.js"
 import { spanEvent, traced } from "./internal/spans.js"
 import { subjectTokenExpiry } from "./internal/subjectExpiry.js"
 import * as TokenTransport from "./TokenTransport.js"
@@ -101,6 +102,39 @@ const noDigest = () =>
       "contexts only): the token cache and the coalescing of calls key on a SHA-256 digest of the subject token"
   })
 
+/** What one call sends, signatures aside: the form body and the headers. */
+interface Outgoing {
+  readonly body: string
+  readonly headers: Readonly<Record<string, string>>
+}
+
+/**
+ * Loads the signing module (and with it Effect's JOSE code) and builds the client's signer: only
+ * a client with `private_key_jwt` or DPoP does, so that the others never load it.
+ */
+const loadSigner = (settings: SigningSettings): Effect.Effect<Signer, InvalidConfigurationError> =>
+  Effect.flatMap(
+    Effect.tryPromise({
+      try: () => import("./internal/signing.js"),
+      catch: () =>
+        new InvalidConfigurationError({
+          option: settings.assertion === undefined ? "dpop" : "clientAssertionSigningKey",
+          message: "the signing module could not be loaded"
+        })
+    }),
+    (signing) => signing.makeSigner(settings)
+  )
+
+/** Whether an answer asks for a DPoP nonce (RFC 9449 §8): `use_dpop_nonce`, 400 or 401. */
+const asksForDpopNonce = (response: TokenTransport.TokenResponse): boolean => {
+  if ((response.status !== 400 && response.status !== 401) || !response.body.includes("use_dpop_nonce")) return false
+  try {
+    return (JSON.parse(response.body) as { readonly error?: unknown } | null)?.error === "use_dpop_nonce"
+  } catch {
+    return false
+  }
+}
+
 const countFailure = (error: TokenVaultError) =>
   Metric.update(Metric.withAttributes(TokenVaultMetrics.failures, { error: error._tag }), 1)
 
@@ -172,64 +206,109 @@ export const make = (
     const totalMillis = Duration.toMillis(client.totalTimeout)
     const attemptLimit = `no complete response within ${Duration.format(client.attemptTimeout)}`
     const totalLimit = `no token within ${Duration.format(client.totalTimeout)}, retries included`
+    // Built only when it happens: a tagged error captures a stack trace.
+    const expired = () =>
+      Effect.fail(new TransportError({ url: client.origin, description: totalLimit, responseReceived: false }))
+
+    /** Client assertions and DPoP proofs, for a client that makes them (the JOSE code loads then only). */
+    const signer = client.signing === undefined ? undefined : yield* loadSigner(client.signing)
 
     /**
      * One request and its response, within the per-attempt limit or what is left of the call's,
-     * whichever is shorter.
+     * whichever is shorter. A DPoP client resends at once, with a fresh proof, when the server
+     * asks for a nonce (`use_dpop_nonce`): once per attempt.
      */
-    const attempt = (url: string, body: string, context: ExchangeContext, number: number, remainingMillis: number) => {
-      const timeoutMillis = Math.min(attemptMillis, remainingMillis)
-      return traced(
+    const attempt = (
+      url: string,
+      outgoing: Outgoing,
+      context: ExchangeContext,
+      number: number,
+      deadline: number,
+      remainingMillis: number
+    ) =>
+      traced(
         "TokenVault.attempt",
         { kind: "client", attributes: { "auth0.attempt": number } },
-        (attribute) =>
-          transport.send({
-            url,
-            headers: client.headers,
-            body,
-            maxResponseBytes: client.maxResponseBytes,
-            timeoutMillis
-          }).pipe(
-            Effect.mapError((failure) =>
-              failureToError(failure, {
-                url,
-                maxBytes: client.maxResponseBytes,
-                timedOut: timeoutMillis < attemptMillis ? totalLimit : attemptLimit,
-                prefix: undefined,
-                body: "the body",
-                secrets: context.secrets,
-                hostSource: hostSource(url)
+        (attribute) => {
+          /** One request within `remaining` ms, with the secrets to scrub from what it brings back. */
+          const send = (remaining: number, signed: SignedParts | undefined) => {
+            const timeoutMillis = Math.min(attemptMillis, remaining)
+            const secrets = signed === undefined ? context.secrets : [...context.secrets, ...signed.secrets]
+            return transport.send({
+              url,
+              headers: signed?.headers === undefined ? outgoing.headers : { ...outgoing.headers, ...signed.headers },
+              body: signed === undefined ? outgoing.body : outgoing.body + signed.fields,
+              maxResponseBytes: client.maxResponseBytes,
+              timeoutMillis
+            }).pipe(
+              Effect.mapBoth({
+                onFailure: (failure) =>
+                  failureToError(failure, {
+                    url,
+                    maxBytes: client.maxResponseBytes,
+                    timedOut: timeoutMillis < attemptMillis ? totalLimit : attemptLimit,
+                    prefix: undefined,
+                    body: "the body",
+                    secrets,
+                    hostSource: hostSource(url)
+                  }),
+                onSuccess: (response) => ({ response, secrets })
               })
-            ),
-            Effect.flatMap((response) => {
-              attribute("http.response.status_code", response.status)
-              return classifyResponse(response.status, response.header, response.body, context)
+            )
+          }
+          const classify = (
+            { response, secrets }: { response: TokenTransport.TokenResponse; secrets: ReadonlyArray<string> }
+          ) => {
+            attribute("http.response.status_code", response.status)
+            return classifyResponse(
+              response.status,
+              response.header,
+              response.body,
+              secrets === context.secrets ? context : { ...context, secrets }
+            )
+          }
+          if (signer === undefined) return Effect.flatMap(send(remainingMillis, undefined), classify)
+          /** A signed request; the `DPoP-Nonce` its answer carries is remembered. */
+          const sendSigned = (remaining: number) =>
+            Effect.map(Effect.flatMap(signer.sign(url), (signed) => send(remaining, signed)), (sent) => {
+              const nonce = signer.dpop ? sent.response.header("dpop-nonce") : undefined
+              if (nonce !== undefined) signer.rememberNonce(url, nonce)
+              return sent
             })
-          )
+          return Effect.flatMap(sendSigned(remainingMillis), (sent) =>
+            signer.dpop && sent.response.header("dpop-nonce") !== undefined && asksForDpopNonce(sent.response)
+              ? spanEvent("TokenVault.dpop_nonce", { "auth0.attempt": number }).pipe(
+                Effect.andThen(Clock.currentTimeMillis),
+                Effect.flatMap((now) => now >= deadline ? expired() : sendSigned(deadline - now)),
+                Effect.flatMap(classify)
+              )
+              : classify(sent))
+        }
       )
-    }
 
     /** The exchange with its retries, within the per-call time limit. */
     const exchange = (call: TokenCall, context: ExchangeContext): Effect.Effect<ConnectionTokenSet, ExchangeError> =>
       Effect.flatMap(Clock.currentTimeMillis, (start) => {
         const deadline = start + totalMillis
-        const body = client.formBody(call)
-        // Built only when it happens: a tagged error captures a stack trace.
-        const expired = () =>
-          Effect.fail(new TransportError({ url: client.origin, description: totalLimit, responseReceived: false }))
+        const outgoing: Outgoing = {
+          body: client.formBody(call),
+          headers: call.forwardedFor === undefined
+            ? client.headers
+            : { ...client.headers, "auth0-forwarded-for": call.forwardedFor }
+        }
         /** Attempt `number`, within what is left of the call's time; none once it is spent. */
         const send = (number: number): Effect.Effect<ConnectionTokenSet, ExchangeError> =>
           Effect.flatMap(Clock.currentTimeMillis, (now) =>
             now >= deadline ? expired() : Effect.andThen(
               Metric.update(TokenVaultMetrics.exchanges, 1),
               typeof tokenUrl === "string"
-                ? attempt(tokenUrl, body, context, number, deadline - now)
+                ? attempt(tokenUrl, outgoing, context, number, deadline, deadline - now)
                 : Effect.flatMap(
                   tokenUrl(Math.min(attemptMillis, deadline - now)),
                   (url) =>
                     Effect.flatMap(
                       Clock.currentTimeMillis,
-                      (later) => attempt(url, body, context, number, deadline - later)
+                      (later) => attempt(url, outgoing, context, number, deadline, deadline - later)
                     )
                 )
             ))
@@ -271,7 +350,9 @@ export const make = (
         connection: decoded.connection,
         subjectTokenKind: accessToken === undefined ? "refresh_token" : "access_token",
         subjectToken: (accessToken ?? ownField(decoded, "refreshToken"))!,
-        loginHint: ownField(decoded, "loginHint")
+        loginHint: ownField(decoded, "loginHint"),
+        scope: ownField(decoded, "scope"),
+        forwardedFor: ownField(decoded, "forwardedFor")
       }
     }
 

@@ -4,8 +4,10 @@
  * @since 0.1.0
  */
 import * as Config from "effect/Config"
+import type * as WebCrypto from "effect/crypto/WebCrypto"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import type * as Jwk from "effect/jose/Jwk"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
@@ -18,11 +20,13 @@ import { fromConfigError, InvalidConfigurationError } from "./TokenVaultError.js
 
 /**
  * How the client authenticates at the token endpoint, as a Schema: the one list of the methods.
- * `client_secret_post` (the default, what Auth0's SDKs send) puts `client_id` and
- * `client_secret` in the form body; `client_secret_basic` sends them in an
- * `Authorization: Basic` header; `tls_client_auth` and `self_signed_tls_client_auth` (mTLS) send
- * only `client_id`, the TLS client certificate being the credential (the HTTP client must present
- * it: see `NodeTokenVault.layerHttpClient`).
+ * `client_secret_post` (the default without a signing key, what Auth0's SDKs send) puts
+ * `client_id` and `client_secret` in the form body; `client_secret_basic` sends them in an
+ * `Authorization: Basic` header; `private_key_jwt` (the default with `clientAssertionSigningKey`)
+ * sends `client_id` and a client assertion, a short-lived JWT signed with the application's
+ * private key, fresh for every request; `tls_client_auth` and `self_signed_tls_client_auth` (mTLS)
+ * send only `client_id`, the TLS client certificate being the credential (the HTTP client must
+ * present it: see `NodeTokenVault.layerHttpClient`).
  *
  * @example
  * ```ts
@@ -39,6 +43,7 @@ import { fromConfigError, InvalidConfigurationError } from "./TokenVaultError.js
 export const ClientAuthenticationMethod = Schema.Literals([
   "client_secret_post",
   "client_secret_basic",
+  "private_key_jwt",
   "tls_client_auth",
   "self_signed_tls_client_auth"
 ])
@@ -80,6 +85,81 @@ export const MtlsClientAuthenticationMethod = ClientAuthenticationMethod.pick([
  * @category models
  */
 export type ClientAuthenticationMethod = typeof ClientAuthenticationMethod.Type
+
+/**
+ * The algorithms a client assertion or a DPoP proof can be signed with, as a Schema: those Auth0
+ * accepts for `private_key_jwt` (RS256, the default of client assertions, RS384, PS256, PS384,
+ * ES256, the default of DPoP proofs, and ES384).
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { TokenVaultOptions } from "@effect-auth0/token-vault"
+ *
+ * Schema.is(TokenVaultOptions.SigningAlgorithm)("PS256") // true
+ * Schema.is(TokenVaultOptions.SigningAlgorithm)("HS256") // false
+ * ```
+ *
+ * @since 1.0.0
+ * @category schemas
+ */
+export const SigningAlgorithm = Schema.Literals(["RS256", "RS384", "PS256", "PS384", "ES256", "ES384"])
+
+/**
+ * One of the {@link SigningAlgorithm}s.
+ *
+ * @example
+ * ```ts
+ * import type { TokenVaultOptions } from "@effect-auth0/token-vault"
+ *
+ * const algorithm: TokenVaultOptions.SigningAlgorithm = "ES256"
+ * ```
+ *
+ * @since 1.0.0
+ * @category models
+ */
+export type SigningAlgorithm = typeof SigningAlgorithm.Type
+
+/**
+ * A private key that signs client assertions or DPoP proofs: a PKCS#8 PEM text in `Redacted`
+ * (`-----BEGIN PRIVATE KEY-----`), a private JWK (plain or in `Redacted`), or a WebCrypto
+ * `CryptoKey` with the `sign` usage (a non-extractable one too). It is imported once, when the
+ * client is built; an RSA key needs at least 2048 bits.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import type { TokenVaultOptions } from "@effect-auth0/token-vault"
+ *
+ * declare const pem: string // from a secret store
+ * const key: TokenVaultOptions.SigningKey = Redacted.make(pem)
+ * ```
+ *
+ * @since 1.0.0
+ * @category models
+ */
+export type SigningKey =
+  | Redacted.Redacted<string>
+  | Redacted.Redacted<Jwk.PrivateJwk>
+  | Jwk.PrivateJwk
+  | WebCrypto.CryptoKey
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null
+
+/** A WebCrypto key, by its shape: what `crypto.subtle` and Node's `webcrypto` make. */
+const isCryptoKey = (value: unknown, type: "private" | "public"): value is WebCrypto.CryptoKey =>
+  isObject(value) && value.type === type && isObject(value.algorithm) && Array.isArray(value.usages)
+
+const isJwk = (value: unknown): value is Record<string, unknown> => isObject(value) && typeof value.kty === "string"
+
+const SigningKeySchema = Schema.declare((value: unknown): value is SigningKey =>
+  Redacted.isRedacted(value) || isCryptoKey(value, "private") || isJwk(value)
+)
+
+const signingKeyRule = (option: string) =>
+  `${option} must be a PKCS#8 PEM text in Redacted, a private JWK, or a CryptoKey`
+
+const algorithmRule = (option: string) => `${option} must be one of ${SigningAlgorithm.literals.join(", ")}`
 
 const PositiveInteger = Schema.Number.check(
   Schema.makeFilter((value: number) => Number.isSafeInteger(value) && value > 0)
@@ -235,6 +315,55 @@ export const TimeoutOptions = Schema.Struct({
 export type TimeoutOptions = typeof TimeoutOptions.Type
 
 /**
+ * DPoP (RFC 9449) on the token request, for applications whose Auth0 tokens are bound to a key
+ * pair: each request carries a fresh proof signed with `privateKey` (its public part in the
+ * proof's header), and a `DPoP-Nonce` the server asks for is sent from then on.
+ *
+ * - `privateKey`: a {@link SigningKey}.
+ * - `publicKey`: its public key, as a `CryptoKey` or a public JWK; needed only when `privateKey`
+ *   is a `CryptoKey` (a private JWK or a PKCS#8 key carries its public part).
+ * - `algorithm`: one of the {@link SigningAlgorithm}s, `ES256` by default.
+ *
+ * @example
+ * ```ts
+ * import type { TokenVaultOptions } from "@effect-auth0/token-vault"
+ *
+ * declare const keyPair: { privateKey: CryptoKey; publicKey: CryptoKey } // crypto.subtle.generateKey(...)
+ * const dpop: TokenVaultOptions.DpopOptions = { privateKey: keyPair.privateKey, publicKey: keyPair.publicKey }
+ * ```
+ *
+ * @since 1.0.0
+ * @category schemas
+ */
+export const DpopOptions = Schema.Struct({
+  privateKey: SigningKeySchema.annotate({ message: signingKeyRule("dpop.privateKey") }),
+  publicKey: optionalField(
+    "dpop.publicKey must be a public CryptoKey or a public JWK",
+    Schema.declare((value: unknown): value is WebCrypto.CryptoKey | Jwk.PublicJwk =>
+      isCryptoKey(value, "public") || isJwk(value)
+    )
+  ),
+  algorithm: optionalField(algorithmRule("dpop.algorithm"), SigningAlgorithm)
+})
+
+/**
+ * The DPoP options: see {@link DpopOptions}.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import type { TokenVaultOptions } from "@effect-auth0/token-vault"
+ *
+ * declare const pem: string
+ * const dpop: TokenVaultOptions.DpopOptions = { privateKey: Redacted.make(pem), algorithm: "ES384" }
+ * ```
+ *
+ * @since 1.0.0
+ * @category models
+ */
+export type DpopOptions = typeof DpopOptions.Type
+
+/**
  * Options of `TokenVault.make` and `TokenVault.layer`. `TokenVault.make` reads them (and the
  * nested `cache`, `retry`, `timeout`) as own properties only: a value inherited from a polluted
  * `Object.prototype` is never read (decoding with this Schema directly reads inherited ones too).
@@ -243,8 +372,12 @@ export type TimeoutOptions = typeof TimeoutOptions.Type
  *   `https` only, except plain `http` to `127.0.0.1`, `[::1]` or `localhost` (the emulator).
  * - `clientId`: the application's client id.
  * - `clientSecret`: the application's secret, as `Redacted`.
- * - `clientAuthentication`: `client_secret_post` (default), `client_secret_basic`, or with mTLS
- *   `tls_client_auth` / `self_signed_tls_client_auth`.
+ * - `clientAuthentication`: `client_secret_post` (default without a signing key),
+ *   `client_secret_basic`, `private_key_jwt` (default with `clientAssertionSigningKey`), or with
+ *   mTLS `tls_client_auth` / `self_signed_tls_client_auth`.
+ * - `clientAssertionSigningKey`: with `private_key_jwt`, the application's private key (a
+ *   {@link SigningKey}); `clientAssertionSigningAlg`: its algorithm (default `RS256`).
+ * - `dpop`: DPoP proofs on the token request (see {@link DpopOptions}).
  * - `telemetry`: send the `Auth0-Client` header naming this library and its version (default
  *   `true`, as Auth0's SDKs do).
  * - `mtlsEndpoint`: with mTLS, the token endpoint's mTLS alias (an absolute URL such as
@@ -284,6 +417,9 @@ export const TokenVaultOptions = Schema.Struct({
     `clientAuthentication must be one of ${ClientAuthenticationMethod.literals.join(", ")}`,
     ClientAuthenticationMethod
   ),
+  clientAssertionSigningKey: optionalField(signingKeyRule("clientAssertionSigningKey"), SigningKeySchema),
+  clientAssertionSigningAlg: optionalField(algorithmRule("clientAssertionSigningAlg"), SigningAlgorithm),
+  dpop: optionalField("dpop must be an object with a privateKey", DpopOptions),
   telemetry: optionalField("telemetry must be a boolean", Schema.Boolean),
   mtlsEndpoint: optionalField(
     "mtlsEndpoint must be an absolute URL without whitespace",
@@ -322,38 +458,49 @@ const optionalConfig = <A>(config: Config.Config<A>): Config.Config<A | undefine
 const isMethod = Schema.is(ClientAuthenticationMethod)
 const isMtlsMethod = Schema.is(MtlsClientAuthenticationMethod)
 
-/** The rule of `AUTH0_CLIENT_AUTHENTICATION`: the allowed values, never the one given. */
-const methodRule = `must be one of ${ClientAuthenticationMethod.literals.join(", ")}`
+/** The rule of a variable whose value is one of `literals`: the allowed values, never the one given. */
+const oneOf = (literals: ReadonlyArray<string>) => `must be one of ${literals.join(", ")}`
 
 /** The issue of a configuration variable: missing, or invalid with its rule. */
 const variableIssue = (name: string, issue: SchemaIssue.Issue): SchemaIssue.Issue =>
   new SchemaIssue.Pointer([name], issue)
 
+const isAlgorithm = Schema.is(SigningAlgorithm)
+
 /**
  * The options read from the variables, or every variable that is missing or invalid at once: the
- * domain, the client id, the secret (unless the method is mTLS) and the method.
+ * domain, the client id, the credential (a secret or a signing key, unless the method is mTLS),
+ * the method and the signing algorithm.
  */
 const checkVariables = (read: {
   readonly domain: string | undefined
   readonly clientId: string | undefined
   readonly clientSecret: Redacted.Redacted<string> | undefined
   readonly clientAuthentication: string | undefined
+  readonly clientAssertionSigningKey: Redacted.Redacted<string> | undefined
+  readonly clientAssertionSigningAlg: string | undefined
   readonly mtlsEndpoint: string | undefined
 }): Effect.Effect<TokenVaultOptions, Config.ConfigError> => {
-  const { clientAuthentication, clientId, clientSecret, domain, mtlsEndpoint } = read
+  const { clientAssertionSigningAlg, clientAssertionSigningKey, clientAuthentication, clientId, clientSecret, domain } =
+    read
   const issues: Array<SchemaIssue.Issue> = []
   const missing = (name: string) => issues.push(variableIssue(name, new SchemaIssue.MissingKey(undefined)))
+  const invalid = (name: string, rule: string) =>
+    issues.push(variableIssue(name, new SchemaIssue.InvalidValue({ message: rule })))
   if (domain === undefined) missing(defaultVariables.domain)
   if (clientId === undefined) missing(defaultVariables.clientId)
   if (clientAuthentication !== undefined && !isMethod(clientAuthentication)) {
-    issues.push(
-      variableIssue("AUTH0_CLIENT_AUTHENTICATION", new SchemaIssue.InvalidValue({ message: methodRule }))
-    )
+    invalid("AUTH0_CLIENT_AUTHENTICATION", oneOf(ClientAuthenticationMethod.literals))
   }
-  // The secret is needed unless the method is mTLS. Alone, its absence is the client's rule
-  // (`clientSecret`, naming the variable); with other variables wrong it is named among them.
+  if (clientAssertionSigningAlg !== undefined && !isAlgorithm(clientAssertionSigningAlg)) {
+    invalid("AUTH0_CLIENT_ASSERTION_SIGNING_ALG", oneOf(SigningAlgorithm.literals))
+  }
+  // A credential is needed unless the method is mTLS. Alone, its absence is the client's rule
+  // (`clientSecret`, naming the variables); with other variables wrong it is named among them.
   const mtls = clientAuthentication !== undefined && isMtlsMethod(clientAuthentication)
-  if (clientSecret === undefined && !mtls && issues.length > 0) missing(defaultVariables.clientSecret)
+  if (clientSecret === undefined && clientAssertionSigningKey === undefined && !mtls && issues.length > 0) {
+    missing(defaultVariables.clientSecret)
+  }
   const [first, ...rest] = issues
   if (first !== undefined) {
     const issue = rest.length === 0
@@ -361,23 +508,21 @@ const checkVariables = (read: {
       : new SchemaIssue.Composite(Schema.Unknown.ast, [first, ...rest])
     return Effect.fail(new Config.ConfigError(new Schema.SchemaError(issue)))
   }
-  return Effect.succeed(withConfigVariables({
-    domain: domain!,
-    clientId: clientId!,
-    ...(clientSecret === undefined ? {} : { clientSecret }),
-    ...(clientAuthentication === undefined
-      ? {}
-      : { clientAuthentication: clientAuthentication as ClientAuthenticationMethod }),
-    ...(mtlsEndpoint === undefined ? {} : { mtlsEndpoint })
-  }))
+  const options: Record<string, unknown> = { domain, clientId }
+  for (const [name, value] of Object.entries(read)) {
+    if (value !== undefined) options[name] = value
+  }
+  return Effect.succeed(withConfigVariables(options as TokenVaultOptions))
 }
 
 /**
- * The default configuration of `TokenVault.layerConfig`: `AUTH0_DOMAIN`, `AUTH0_CLIENT_ID`,
- * `AUTH0_CLIENT_SECRET` (read as `Redacted`; not needed with mTLS), and optionally
+ * The default configuration of `TokenVault.layerConfig`: `AUTH0_DOMAIN`, `AUTH0_CLIENT_ID`, the
+ * credential: `AUTH0_CLIENT_SECRET` or `AUTH0_CLIENT_ASSERTION_SIGNING_KEY` (a PKCS#8 PEM text,
+ * for `private_key_jwt`; both read as `Redacted`; neither needed with mTLS), and optionally
+ * `AUTH0_CLIENT_ASSERTION_SIGNING_ALG` (one of the {@link SigningAlgorithm}s),
  * `AUTH0_CLIENT_AUTHENTICATION` (one of the {@link ClientAuthenticationMethod}s) and
  * `AUTH0_MTLS_ENDPOINT`. It fails naming every variable that is missing or invalid at once, and
- * for an invalid `AUTH0_CLIENT_AUTHENTICATION` the allowed values; never a value read.
+ * for an invalid method or algorithm the allowed values; never a value read.
  *
  * @example
  * ```ts
@@ -398,6 +543,12 @@ export const config: Config.Config<TokenVaultOptions> = /*#__PURE__*/ Config.all
   clientId: /*#__PURE__*/ optionalConfig(/*#__PURE__*/ Config.String(defaultVariables.clientId)),
   clientSecret: /*#__PURE__*/ optionalConfig(/*#__PURE__*/ Config.Redacted(defaultVariables.clientSecret)),
   clientAuthentication: /*#__PURE__*/ optionalConfig(/*#__PURE__*/ Config.String("AUTH0_CLIENT_AUTHENTICATION")),
+  clientAssertionSigningKey: /*#__PURE__*/ optionalConfig(
+    /*#__PURE__*/ Config.Redacted(defaultVariables.clientAssertionSigningKey)
+  ),
+  clientAssertionSigningAlg: /*#__PURE__*/ optionalConfig(
+    /*#__PURE__*/ Config.String("AUTH0_CLIENT_ASSERTION_SIGNING_ALG")
+  ),
   mtlsEndpoint: /*#__PURE__*/ optionalConfig(/*#__PURE__*/ Config.String(defaultVariables.mtlsEndpoint))
 }).pipe(/*#__PURE__*/ Config.mapEffect(checkVariables))
 

@@ -14,7 +14,9 @@ export const rules = {
   accessToken: `accessToken ${tokenRule}`,
   refreshToken: `refreshToken ${tokenRule}`,
   loginHint: "loginHint must be a non-empty string when given",
-  cache: "cache must be a boolean when given"
+  cache: "cache must be a boolean when given",
+  scope: "scope must be a non-empty, space-delimited list of scopes when given (e.g. \"openid calendar.readonly\")",
+  forwardedFor: "forwardedFor must be the end user's IP address (IPv4 or IPv6) when given"
 } as const
 
 const notAnObject = "options must be an object with a connection and an accessToken or a refreshToken"

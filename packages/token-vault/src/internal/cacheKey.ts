@@ -7,9 +7,14 @@ import type { SubjectTokenKind } from "./protocol.js"
 export interface KeyParts {
   readonly connection: string
   readonly loginHint: string | undefined
+  /** The requested scopes, space-delimited; the same set in any order makes the same key. */
+  readonly scope: string | undefined
   readonly subjectTokenKind: SubjectTokenKind
   readonly subjectToken: Redacted.Redacted<string>
 }
+
+/** The scopes of a space-delimited list, sorted and without repeats, space-delimited. */
+const scopeSet = (scope: string): string => [...new Set(scope.split(" ").filter((s) => s !== ""))].sort().join(" ")
 
 /**
  * Makes the cache and coalescing keys of one client (its tenant and client id). The subject
@@ -20,7 +25,15 @@ export interface KeyParts {
  */
 export const makeCacheKey = (origin: string, clientId: string, sha256: Sha256) => {
   const assemble = (parts: KeyParts, digest: string) =>
-    JSON.stringify([origin, clientId, parts.connection, parts.loginHint ?? null, parts.subjectTokenKind, digest])
+    JSON.stringify([
+      origin,
+      clientId,
+      parts.connection,
+      parts.loginHint ?? null,
+      parts.scope === undefined ? null : scopeSet(parts.scope),
+      parts.subjectTokenKind,
+      digest
+    ])
   return sha256._tag === "Sync"
     ? (parts: KeyParts): Effect.Effect<string> | string =>
       assemble(parts, sha256.digest(Redacted.value(parts.subjectToken)))

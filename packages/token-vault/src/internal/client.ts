@@ -6,8 +6,11 @@ import * as TokenCache from "../TokenCache.js"
 import { InvalidConfigurationError } from "../TokenVaultError.js"
 import {
   CacheOptions,
+  DpopOptions,
   MtlsClientAuthenticationMethod,
   RetryOptions,
+  type SigningAlgorithm,
+  type SigningKey,
   TimeoutOptions,
   TokenVaultOptions
 } from "../TokenVaultOptions.js"
@@ -33,6 +36,15 @@ export interface RetryPolicy {
   readonly maxRetryAfter: Duration.Duration
 }
 
+/** What signs the requests of a client: its client assertions, its DPoP proofs, or both. */
+export interface SigningSettings {
+  readonly clientId: string
+  /** The `aud` of client assertions: the tenant's issuer, `https://DOMAIN/`, as Auth0's SDKs send it. */
+  readonly audience: string
+  readonly assertion: { readonly key: SigningKey; readonly algorithm: SigningAlgorithm } | undefined
+  readonly dpop: DpopOptions | undefined
+}
+
 /** A validated client: where to send the exchange, how to write it, and its limits. */
 export interface ResolvedClient {
   /** The tenant's origin, e.g. `https://tenant.auth0.com`: part of cache keys. */
@@ -43,8 +55,13 @@ export interface ResolvedClient {
   readonly clientSecret: string | undefined
   /** The headers of every token request, `content-type` among them. */
   readonly headers: Readonly<Record<string, string>>
-  /** The form-encoded body of the token request of `call`. */
+  /**
+   * The form-encoded body of the token request of `call`; a client assertion, made per request,
+   * is added after it.
+   */
   readonly formBody: (call: TokenCall) => string
+  /** Client assertions and DPoP proofs to make, when the client uses either. */
+  readonly signing: SigningSettings | undefined
   readonly cache: { readonly store: TokenCache.TokenCache; readonly skewMillis: number } | undefined
   readonly retry: RetryPolicy
   readonly attemptTimeout: Duration.Duration
@@ -58,6 +75,10 @@ export interface TokenCall {
   readonly subjectTokenKind: SubjectTokenKind
   readonly subjectToken: Redacted.Redacted<string>
   readonly loginHint: string | undefined
+  /** The requested scopes, as given. */
+  readonly scope: string | undefined
+  /** The end user's IP address, sent as `auth0-forwarded-for`. */
+  readonly forwardedFor: string | undefined
 }
 
 const invalid = (option: string, message: string) => Result.fail(new InvalidConfigurationError({ option, message }))
@@ -88,7 +109,8 @@ const optionsShape: Shape = {
   ...fieldsOf(TokenVaultOptions.fields),
   cache: fieldsOf(CacheOptions.fields),
   retry: fieldsOf(RetryOptions.fields),
-  timeout: fieldsOf(TimeoutOptions.fields)
+  timeout: fieldsOf(TimeoutOptions.fields),
+  dpop: fieldsOf(DpopOptions.fields)
 }
 
 /** The `InvalidConfigurationError` of options the Schema refused: the option's path and rule. */
@@ -129,23 +151,49 @@ const resolveReadable = (input: unknown): Result.Result<ResolvedClient, InvalidC
     const decoded = decodeOptions(ownProperties(input, optionsShape))
     if (Result.isFailure(decoded)) return yield* refused(decoded.failure)
     const options = ownProperties(decoded.success, optionsShape) as TokenVaultOptions
-    const { clientAuthentication = "client_secret_post", clientId, clientSecret, telemetry = true } = options
+    const { clientAssertionSigningKey, clientId, clientSecret, telemetry = true } = options
+    const clientAuthentication = options.clientAuthentication ??
+      (clientAssertionSigningKey === undefined ? "client_secret_post" : "private_key_jwt")
     const origin = yield* Result.mapError(
       parseDomain(options.domain),
       (reason) => new InvalidConfigurationError({ option: "domain", message: reason })
     )
     const mtls = isMtlsMethod(clientAuthentication)
-    if (!mtls && clientSecret === undefined) {
-      const variable = configVariablesOf(input)?.clientSecret
+    const privateKeyJwt = clientAuthentication === "private_key_jwt"
+    if (clientAssertionSigningKey !== undefined && !privateKeyJwt) {
+      return yield* invalid("clientAssertionSigningKey", "clientAssertionSigningKey applies to private_key_jwt only")
+    }
+    const variables = configVariablesOf(input)
+    const named = (option: string, variable: string | undefined) =>
+      variable === undefined ? option : `${option} (${variable})`
+    if (privateKeyJwt && clientAssertionSigningKey === undefined) {
+      return yield* invalid(
+        "clientAssertionSigningKey",
+        `private_key_jwt needs ${
+          named("clientAssertionSigningKey", variables?.clientAssertionSigningKey)
+        }: the application's private key`
+      )
+    }
+    if (!mtls && !privateKeyJwt && clientSecret === undefined) {
       return yield* invalid(
         "clientSecret",
-        `client authentication is required: give clientSecret${
-          variable === undefined ? "" : ` (${variable})`
+        `client authentication is required: give ${named("clientSecret", variables?.clientSecret)} or ${
+          named("clientAssertionSigningKey", variables?.clientAssertionSigningKey)
         }, or use mTLS`
       )
     }
-    // With mTLS the certificate is the credential: a secret given too is never sent.
-    const secret = mtls || clientSecret === undefined ? undefined : Redacted.value(clientSecret)
+    // With mTLS or a signing key the secret is not the credential: one given too is never sent.
+    const secret = mtls || privateKeyJwt || clientSecret === undefined ? undefined : Redacted.value(clientSecret)
+    const signing: SigningSettings | undefined = clientAssertionSigningKey === undefined && options.dpop === undefined
+      ? undefined
+      : {
+        clientId,
+        audience: `${origin}/`,
+        assertion: clientAssertionSigningKey === undefined
+          ? undefined
+          : { key: clientAssertionSigningKey, algorithm: options.clientAssertionSigningAlg ?? "RS256" },
+        dpop: options.dpop
+      }
 
     let endpoint: TokenEndpoint = { _tag: "Fixed", url: `${origin}/oauth/token` }
     if (options.mtlsEndpoint !== undefined) {
@@ -209,6 +257,7 @@ const resolveReadable = (input: unknown): Result.Result<ResolvedClient, InvalidC
       subjectTokenTypeFields[call.subjectTokenKind] +
       `&connection=${formEncode(call.connection)}` +
       (call.loginHint === undefined ? "" : `&login_hint=${formEncode(call.loginHint)}`) +
+      (call.scope === undefined ? "" : `&scope=${formEncode(call.scope.trim())}`) +
       clientFields
     return {
       origin,
@@ -217,6 +266,7 @@ const resolveReadable = (input: unknown): Result.Result<ResolvedClient, InvalidC
       clientSecret: secret,
       headers,
       formBody,
+      signing,
       cache,
       retry,
       attemptTimeout,

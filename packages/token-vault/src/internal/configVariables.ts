@@ -9,6 +9,7 @@ export interface ConfigVariables {
   readonly domain: string
   readonly clientId: string
   readonly clientSecret: string
+  readonly clientAssertionSigningKey: string
   readonly mtlsEndpoint: string
 }
 
@@ -17,6 +18,7 @@ export const defaultVariables: ConfigVariables = {
   domain: "AUTH0_DOMAIN",
   clientId: "AUTH0_CLIENT_ID",
   clientSecret: "AUTH0_CLIENT_SECRET",
+  clientAssertionSigningKey: "AUTH0_CLIENT_ASSERTION_SIGNING_KEY",
   mtlsEndpoint: "AUTH0_MTLS_ENDPOINT"
 }
 
@@ -31,7 +33,7 @@ export const withConfigVariables = <A extends object>(options: A, variables: Con
 
 const isVariables = (value: unknown): value is ConfigVariables =>
   typeof value === "object" && value !== null &&
-  ["domain", "clientId", "clientSecret", "mtlsEndpoint"].every((name) =>
+  ["domain", "clientId", "clientSecret", "clientAssertionSigningKey", "mtlsEndpoint"].every((name) =>
     typeof Object.getOwnPropertyDescriptor(value, name)?.value === "string"
   )
 

@@ -1,0 +1,335 @@
+import { TokenTransport, TokenVault, type TokenVaultError, TokenVaultOptions } from "@effect-auth0/token-vault"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Exit, Layer, Redacted } from "effect"
+import { SecureRandom, Signature } from "effect/crypto"
+import { HttpClient } from "effect/http"
+import { Jwk, Jws } from "effect/jose"
+import { generateKeyPairSync, type KeyObject, webcrypto } from "node:crypto"
+
+const domain = "tenant.auth0.com"
+const tokenUrl = `https://${domain}/oauth/token`
+const success: TokenTransport.TokenResponse = {
+  status: 200,
+  header: () => undefined,
+  body: JSON.stringify({ access_token: "federated", expires_in: 3600 })
+}
+
+/** A `TokenTransport` that records what it sends and answers with `answers` in turn (the last one repeats). */
+const recordingTransport = (...answers: ReadonlyArray<TokenTransport.TokenResponse>) => {
+  const sent: Array<TokenTransport.TokenRequest> = []
+  const service: TokenTransport.TokenTransport["Service"] = {
+    send: (request) => Effect.sync(() => (sent.push(request), answers[Math.min(sent.length, answers.length) - 1]!))
+  }
+  const unusedHttp = HttpClient.make(() => Effect.die("the HttpClient must not be used"))
+  return {
+    sent,
+    layer: Layer.merge(
+      Layer.succeed(TokenTransport.TokenTransport, service),
+      Layer.succeed(HttpClient.HttpClient, unusedHttp)
+    )
+  }
+}
+
+const jose = Signature.layerWebCrypto.pipe(Layer.provideMerge(SecureRandom.layerWebCrypto))
+
+type Algorithm = TokenVaultOptions.SigningAlgorithm
+
+/** A key pair for `algorithm`: RSA for RS* and PS* (as JOSE keys are), EC for ES*. */
+const nodeKeyPair = (algorithm: Algorithm): { privateKey: KeyObject; publicKey: KeyObject } =>
+  algorithm.startsWith("ES")
+    ? generateKeyPairSync("ec", { namedCurve: algorithm === "ES256" ? "P-256" : "P-384" })
+    : generateKeyPairSync("rsa", { modulusLength: 2048 })
+
+/** A private key as PKCS#8 PEM and as a JWK, and its public JWK. */
+const keyForms = (algorithm: Algorithm) => {
+  const pair = nodeKeyPair(algorithm)
+  return {
+    pem: pair.privateKey.export({ format: "pem", type: "pkcs8" }) as string,
+    jwk: pair.privateKey.export({ format: "jwk" }) as Jwk.PrivateJwk,
+    publicJwk: pair.publicKey.export({ format: "jwk" }) as Jwk.PublicJwk
+  }
+}
+
+const verifyJwt = (token: string, publicJwk: Jwk.PublicJwk, algorithm: Algorithm) =>
+  Effect.gen(function*() {
+    const key = yield* Jwk.importPublic(publicJwk, algorithm)
+    const verified = yield* Jws.verify(token, key)
+    return {
+      header: verified.protectedHeader as Record<string, unknown>,
+      claims: JSON.parse(new TextDecoder().decode(verified.payload)) as Record<string, unknown>
+    }
+  }).pipe(Effect.provide(jose))
+
+const call = { connection: "github", accessToken: "subject-token" }
+const algorithms: ReadonlyArray<Algorithm> = ["RS256", "RS384", "PS256", "PS384", "ES256", "ES384"]
+
+describe("private_key_jwt", () => {
+  it.effect.each(algorithms)(
+    "%s: a fresh client assertion per request, signed with the key, as Auth0's SDKs make it",
+    (algorithm) =>
+      Effect.gen(function*() {
+        const keys = keyForms(algorithm)
+        for (
+          const [form, key, publicJwk] of [
+            ["PEM", Redacted.make(keys.pem), keys.publicJwk],
+            ["JWK", keys.jwk, keys.publicJwk],
+            ["Redacted JWK", Redacted.make(keys.jwk), keys.publicJwk]
+          ] as const
+        ) {
+          const transport = recordingTransport(success)
+          const vault = yield* TokenVault.make({
+            domain,
+            clientId: "signing-client",
+            clientAssertionSigningKey: key,
+            clientAssertionSigningAlg: algorithm
+          }).pipe(Effect.provide(transport.layer))
+          yield* vault.getAccessTokenForConnection(call)
+          yield* vault.getAccessTokenForConnection({ ...call, cache: false })
+          expect(transport.sent, form).toHaveLength(2)
+          const jtis = new Set<unknown>()
+          for (const request of transport.sent) {
+            const form = new URLSearchParams(request.body)
+            expect(form.get("client_id")).toBe("signing-client")
+            expect(form.get("client_secret")).toBeNull()
+            expect(form.get("client_assertion_type")).toBe("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+            const { claims, header } = yield* verifyJwt(form.get("client_assertion")!, publicJwk, algorithm)
+            expect(header.alg).toBe(algorithm)
+            expect(claims).toMatchObject({ iss: "signing-client", sub: "signing-client", aud: `https://${domain}/` })
+            expect(claims.exp).toBe((claims.iat as number) + 60)
+            expect(claims.nbf).toBe(claims.iat)
+            jtis.add(claims.jti)
+          }
+          expect(jtis.size).toBe(2)
+        }
+      }).pipe(Effect.scoped)
+  )
+
+  it.effect("a CryptoKey signs too, and a retried request gets a new assertion", () =>
+    Effect.gen(function*() {
+      const pair = yield* Effect.promise(() =>
+        webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"])
+      )
+      const publicJwk = (yield* Effect.promise(() =>
+        webcrypto.subtle.exportKey("jwk", pair.publicKey)
+      )) as unknown as Jwk.PublicJwk
+      const transport = recordingTransport({ status: 503, header: () => undefined, body: "" }, success)
+      yield* TokenVault.getAccessTokenForConnection(call).pipe(
+        Effect.provide(TokenVault.layer({
+          domain,
+          clientId: "signing-client",
+          clientAssertionSigningKey: pair.privateKey,
+          clientAssertionSigningAlg: "ES256",
+          retry: { baseDelay: 0 }
+        })),
+        Effect.provide(transport.layer)
+      )
+      expect(transport.sent).toHaveLength(2)
+      const assertions = transport.sent.map((request) => new URLSearchParams(request.body).get("client_assertion")!)
+      expect(assertions[0]).not.toBe(assertions[1])
+      for (const assertion of assertions) yield* verifyJwt(assertion, publicJwk, "ES256")
+    }))
+
+  it.effect("a key that does not fit its algorithm, or no key, fails the client before any request", () =>
+    Effect.gen(function*() {
+      const transport = recordingTransport(success)
+      const rsa = keyForms("RS256")
+      const cases: ReadonlyArray<[string, Partial<TokenVaultOptions.TokenVaultOptions>]> = [
+        ["clientAssertionSigningKey", {
+          clientAssertionSigningKey: Redacted.make(rsa.pem),
+          clientAssertionSigningAlg: "ES256"
+        }],
+        ["clientAssertionSigningKey", {
+          clientAssertionSigningKey: Redacted.make("-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----")
+        }],
+        ["clientAssertionSigningKey", {
+          clientAssertionSigningKey: { kty: "RSA", n: "x", e: "AQAB", d: "y" } as never
+        }],
+        ["clientAssertionSigningAlg", {
+          clientAssertionSigningKey: Redacted.make(rsa.pem),
+          clientAssertionSigningAlg: "HS256" as never
+        }],
+        ["clientAssertionSigningKey", {
+          clientAuthentication: "private_key_jwt",
+          clientSecret: Redacted.make("s3cret")
+        }],
+        ["clientAssertionSigningKey", {
+          clientAuthentication: "client_secret_basic",
+          clientSecret: Redacted.make("s3cret"),
+          clientAssertionSigningKey: Redacted.make(rsa.pem)
+        }],
+        ["clientAssertionSigningKey", { clientAssertionSigningKey: 42 as never }]
+      ]
+      for (const [option, extra] of cases) {
+        const error = yield* TokenVault.make({ domain, clientId: "signing-client", ...extra }).pipe(
+          Effect.provide(transport.layer),
+          Effect.flip
+        )
+        expect(error._tag, option).toBe("InvalidConfigurationError")
+        expect((error as TokenVaultError.InvalidConfigurationError).option, JSON.stringify(extra)).toBe(option)
+        expect(error.message).not.toContain("not a key")
+        expect(error.message).not.toContain(rsa.pem.slice(40, 80))
+      }
+      expect(transport.sent).toHaveLength(0)
+    }).pipe(Effect.scoped))
+
+  it.effect("a wiped key is a typed error naming the option, not a defect", () =>
+    Effect.gen(function*() {
+      const key = Redacted.make(keyForms("RS256").pem)
+      Redacted.wipeUnsafe(key)
+      const transport = recordingTransport(success)
+      const exit = yield* Effect.exit(
+        TokenVault.make({ domain, clientId: "c", clientAssertionSigningKey: key }).pipe(Effect.provide(transport.layer))
+      )
+      expect(Exit.isFailure(exit) && exit.cause.toString()).toContain("clientAssertionSigningKey")
+      const error = yield* TokenVault.make({ domain, clientId: "c", clientAssertionSigningKey: key }).pipe(
+        Effect.provide(transport.layer),
+        Effect.flip
+      )
+      expect(error._tag).toBe("InvalidConfigurationError")
+    }).pipe(Effect.scoped))
+})
+
+describe("DPoP", () => {
+  it.effect("a proof per request, bound to the method and the URL, with the public key in its header", () =>
+    Effect.gen(function*() {
+      const keys = keyForms("ES256")
+      const transport = recordingTransport(success)
+      const vault = yield* TokenVault.make({
+        domain,
+        clientId: "c",
+        clientSecret: Redacted.make("client-secret"),
+        dpop: { privateKey: Redacted.make(keys.pem) }
+      }).pipe(Effect.provide(transport.layer))
+      yield* vault.getAccessTokenForConnection(call)
+      yield* vault.getAccessTokenForConnection({ ...call, cache: false })
+      const proofs = transport.sent.map((request) => request.headers["dpop"]!)
+      expect(proofs).toHaveLength(2)
+      expect(proofs[0]).not.toBe(proofs[1])
+      for (const proof of proofs) {
+        const { claims, header } = yield* verifyJwt(proof, keys.publicJwk, "ES256")
+        expect(header).toMatchObject({ typ: "dpop+jwt", alg: "ES256", jwk: { kty: "EC", crv: "P-256" } })
+        expect((header.jwk as Record<string, unknown>)["d"]).toBeUndefined()
+        expect(claims).toMatchObject({ htm: "POST", htu: tokenUrl })
+        expect(claims.nonce).toBeUndefined()
+      }
+      // The client secret is still the client authentication.
+      expect(new URLSearchParams(transport.sent[0]!.body).get("client_secret")).toBe("client-secret")
+    }).pipe(Effect.scoped))
+
+  it.effect("use_dpop_nonce: one resend with the server's nonce, which later requests keep sending", () =>
+    Effect.gen(function*() {
+      const pair = yield* Effect.promise(() =>
+        webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-384" }, false, ["sign", "verify"])
+      )
+      const publicJwk = (yield* Effect.promise(() =>
+        webcrypto.subtle.exportKey("jwk", pair.publicKey)
+      )) as unknown as Jwk.PublicJwk
+      const askNonce: TokenTransport.TokenResponse = {
+        status: 400,
+        header: (name) => (name === "dpop-nonce" ? "nonce-1" : undefined),
+        body: JSON.stringify({ error: "use_dpop_nonce", error_description: "Authorization server requires nonce" })
+      }
+      const transport = recordingTransport(askNonce, success)
+      const vault = yield* TokenVault.make({
+        domain,
+        clientId: "c",
+        clientSecret: Redacted.make("client-secret"),
+        retry: false,
+        dpop: { privateKey: pair.privateKey, publicKey: pair.publicKey, algorithm: "ES384" }
+      }).pipe(Effect.provide(transport.layer))
+      const tokenSet = yield* vault.getAccessTokenForConnection(call)
+      expect(Redacted.value(tokenSet.accessToken)).toBe("federated")
+      yield* vault.getAccessTokenForConnection({ ...call, cache: false })
+      expect(transport.sent).toHaveLength(3)
+      const nonces = []
+      for (const request of transport.sent) {
+        const { claims } = yield* verifyJwt(request.headers["dpop"]!, publicJwk, "ES384")
+        nonces.push(claims.nonce)
+      }
+      expect(nonces).toEqual([undefined, "nonce-1", "nonce-1"])
+    }).pipe(Effect.scoped))
+
+  it.effect("a second use_dpop_nonce is not resent again: it is the call's error", () =>
+    Effect.gen(function*() {
+      const keys = keyForms("ES256")
+      const askNonce: TokenTransport.TokenResponse = {
+        status: 400,
+        header: (name) => (name === "dpop-nonce" ? "nonce-again" : undefined),
+        body: JSON.stringify({ error: "use_dpop_nonce" })
+      }
+      const transport = recordingTransport(askNonce)
+      const error = yield* TokenVault.getAccessTokenForConnection(call).pipe(
+        Effect.provide(TokenVault.layer({
+          domain,
+          clientId: "c",
+          clientSecret: Redacted.make("client-secret"),
+          retry: false,
+          dpop: { privateKey: keys.jwk }
+        })),
+        Effect.provide(transport.layer),
+        Effect.flip
+      )
+      expect(error._tag).toBe("TokenExchangeError")
+      expect(transport.sent).toHaveLength(2)
+    }))
+
+  it.effect("a CryptoKey private key without its public key is a typed configuration error", () =>
+    Effect.gen(function*() {
+      const pair = yield* Effect.promise(() =>
+        webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"])
+      )
+      const transport = recordingTransport(success)
+      const error = yield* TokenVault.make({
+        domain,
+        clientId: "c",
+        clientSecret: Redacted.make("client-secret"),
+        dpop: { privateKey: pair.privateKey }
+      }).pipe(Effect.provide(transport.layer), Effect.flip)
+      expect(error).toMatchObject({ _tag: "InvalidConfigurationError", option: "dpop.publicKey" })
+    }).pipe(Effect.scoped))
+})
+
+describe("scope and forwardedFor", () => {
+  it.effect("scope is sent and keys the cache; forwardedFor is sent as auth0-forwarded-for and does not", () =>
+    Effect.gen(function*() {
+      const transport = recordingTransport(success)
+      const vault = yield* TokenVault.make({ domain, clientId: "c", clientSecret: Redacted.make("client-secret") })
+        .pipe(Effect.provide(transport.layer))
+      yield* vault.getAccessTokenForConnection({ ...call, scope: "repo read:user", forwardedFor: "203.0.113.7" })
+      yield* vault.getAccessTokenForConnection({ ...call, scope: "read:user  repo", forwardedFor: "2001:db8::1" })
+      yield* vault.getAccessTokenForConnection({ ...call, scope: "repo" })
+      yield* vault.getAccessTokenForConnection(call)
+      expect(transport.sent).toHaveLength(3)
+      const [first, second, third] = transport.sent
+      expect(new URLSearchParams(first!.body).get("scope")).toBe("repo read:user")
+      expect(first!.headers["auth0-forwarded-for"]).toBe("203.0.113.7")
+      expect(new URLSearchParams(second!.body).get("scope")).toBe("repo")
+      expect(second!.headers["auth0-forwarded-for"]).toBeUndefined()
+      expect(new URLSearchParams(third!.body).has("scope")).toBe(false)
+    }).pipe(Effect.scoped))
+
+  it.effect("a bad scope or IP address is an InvalidArgumentError naming it, never repeating it", () =>
+    Effect.gen(function*() {
+      const transport = recordingTransport(success)
+      const vault = yield* TokenVault.make({ domain, clientId: "c", clientSecret: Redacted.make("client-secret") })
+        .pipe(Effect.provide(transport.layer))
+      const cases: ReadonlyArray<[string, Record<string, unknown>]> = [
+        ["scope", { scope: "" }],
+        ["scope", { scope: "   " }],
+        ["scope", { scope: "repo\nadmin" }],
+        ["scope", { scope: 7 }],
+        ["forwardedFor", { forwardedFor: "999.1.1.1" }],
+        ["forwardedFor", { forwardedFor: "example.com" }],
+        ["forwardedFor", { forwardedFor: "1.2.3.4, 5.6.7.8" }],
+        ["forwardedFor", { forwardedFor: "fe80::1%eth0" }],
+        ["forwardedFor", { forwardedFor: ["1.2.3.4"] }]
+      ]
+      for (const [argument, extra] of cases) {
+        const error = yield* Effect.flip(vault.getAccessTokenForConnection({ ...call, ...extra } as never))
+        expect(error, JSON.stringify(extra)).toMatchObject({ _tag: "InvalidArgumentError", argument })
+        const value = Object.values(extra)[0]
+        if (typeof value === "string" && value.trim() !== "") expect(error.message).not.toContain(value)
+      }
+      expect(transport.sent).toHaveLength(0)
+    }).pipe(Effect.scoped))
+})
