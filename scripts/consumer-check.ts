@@ -5,11 +5,13 @@
  * 1. `npm i effect@latest <the four tarballs>` installs with no ERESOLVE and no peer warning, and
  *    leaves a tree with one `effect` 4.x and nothing of Effect 3 (`@effect/platform`,
  *    `@effect/platform-browser`, `@effect/schema`, `fast-check`); `npm ls --all` is clean;
- * 2. `tsc` with `skipLibCheck: false` (strict, NodeNext, no DOM lib) type-checks two programs
+ * 2. `tsc` with `skipLibCheck: false` (strict, NodeNext, no DOM lib) type-checks the programs
  *    (scripts/consumer/*.mts) against the installed packages;
  * 3. the programs run: `TokenVault.layer` over `EmulatorHttpClient.layerTenant`, and
  *    `NodeTokenVault.layer` and `BrowserTokenVault.layer` against `EmulatorServer`, each getting
- *    the token and catching a `TokenExchangeError` by its tag, printing no token.
+ *    the token and catching an `AccountNotConnectedError` by its tag, printing no token; and
+ *    `NodeTokenVault.layer` with `private_key_jwt` and DPoP (the lazily loaded JOSE code on the
+ *    installed effect) against `EmulatorServer`, which verifies the assertion and asks for a nonce.
  *
  * Exits non-zero on any failure. The Promise facade has its own check
  * (scripts/consumer-check-promise.ts).
@@ -71,13 +73,13 @@ Consumer.runCheck(Effect.gen(function*() {
     "ok: tsc (skipLibCheck: false, no DOM lib) type-checks the programs against the installed packages"
   )
 
-  const refused = "TokenExchangeError 401 federated_connection_refresh_token_not_found"
+  const refused = "AccountNotConnectedError 401 federated_connection_refresh_token_not_found"
   const tenant = JSON.parse(yield* Consumer.runProgram(project, "out/layer-tenant.mjs"))
   yield* Consumer.check(
     tenant.matches === true,
     "TokenVault.layer over EmulatorHttpClient.layerTenant returns the token"
   )
-  yield* Consumer.check(tenant.refused === refused, "... and a TokenExchangeError is caught by its tag", tenant.refused)
+  yield* Consumer.check(tenant.refused === refused, "... and an AccountNotConnectedError is caught by its tag", tenant.refused)
   yield* Consumer.check(
     !tenant.printed.includes("gho_consumer"),
     "... and the token set prints and serializes redacted",
@@ -91,7 +93,7 @@ Consumer.runCheck(Effect.gen(function*() {
     yield* Consumer.check(server[layer].matches === true, `${name} against EmulatorServer returns the token`)
     yield* Consumer.check(
       server[layer].refused === refused,
-      "... and a TokenExchangeError is caught by its tag",
+      "... and an AccountNotConnectedError is caught by its tag",
       server[layer].refused
     )
     yield* Consumer.check(
@@ -101,4 +103,15 @@ Consumer.runCheck(Effect.gen(function*() {
     )
   }
   yield* Consumer.check(server.requests === 4, "the loopback emulator got the four requests")
+
+  const signing = JSON.parse(yield* Consumer.runProgram(project, "out/signing.mjs"))
+  yield* Consumer.check(
+    signing.matches === true,
+    "private_key_jwt + DPoP through NodeTokenVault.layer: the emulator verifies the assertion and returns the token"
+  )
+  yield* Consumer.check(
+    signing.requests === 2 && signing.assertions === 2 && signing.proofs === 2,
+    "... in a DPoP nonce round: two requests, each with a client assertion and a proof",
+    JSON.stringify(signing)
+  )
 }))

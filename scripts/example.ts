@@ -37,6 +37,11 @@ const programs: Record<string, string> = {
   "effect3-recipe": "the Promise facade in an Effect 3 app: Effect.tryPromise and tagged errors"
 }
 
+/** The examples that make an emulator of their own: they run as they are, without the demo's. */
+const standalone: Record<string, string> = {
+  "private-key-jwt": "private_key_jwt with a generated key pair, scope and forwardedFor, on an emulator of its own"
+}
+
 /** The other files, and where they run. */
 const elsewhere: Record<string, string> = {
   "browser-page": "a browser page script: packages/token-vault-browser/test/chromium.test.ts runs it in Chromium",
@@ -48,7 +53,7 @@ const elsewhere: Record<string, string> = {
 class ExampleError extends Data.TaggedError("ExampleError")<{ readonly message: string }> {}
 
 const usage = () => {
-  const width = Math.max(...Object.keys({ ...programs, ...elsewhere }).map((name) => name.length))
+  const width = Math.max(...Object.keys({ ...programs, ...standalone, ...elsewhere }).map((name) => name.length))
   const line = ([name, what]: [string, string]) => `  ${name.padEnd(width)}  ${what}`
   const tests = Fs.readdirSync(examplesDir).filter((file) => file.endsWith(".test.ts")).map((file) => file.slice(0, -3))
   return [
@@ -56,6 +61,9 @@ const usage = () => {
     "",
     "Run against the Token Vault emulator:",
     ...Object.entries(programs).map(line),
+    "",
+    "Run with an emulator of their own:",
+    ...Object.entries(standalone).map(line),
     "",
     "Not programs:",
     ...Object.entries(elsewhere).map(line),
@@ -127,6 +135,10 @@ const main = Effect.gen(function*() {
   }
   if (elsewhere[name] !== undefined) {
     return yield* new ExampleError({ message: `docs/examples/${name}.ts is not a program: ${elsewhere[name]}` })
+  }
+  if (standalone[name] !== undefined) {
+    yield* Console.log(`docs/examples/${name}.ts (${standalone[name]})\n`)
+    return yield* run(process.execPath, ["--import", "tsx", `docs/examples/${name}.ts`], process.env)
   }
   if (programs[name] === undefined) {
     return yield* new ExampleError({ message: `no example named "${name}"\n\n${usage()}` })

@@ -41,12 +41,7 @@ export const calendarStatus = (config: PageConfig): Effect.Effect<CalendarStatus
   TokenVault.getAccessTokenForConnection({ connection: "google-oauth2", accessToken: config.accessToken }).pipe(
     // The token itself (`Redacted.value(google.accessToken)`) would call Google's APIs from here.
     Effect.map((google): CalendarStatus => ({ state: "connected", scope: google.scope, expiresAt: google.expiresAt })),
-    Effect.catchTag("TokenExchangeError", (error) =>
-      Effect.succeed<CalendarStatus>(
-        error.error === "federated_connection_refresh_token_not_found"
-          ? { state: "not-connected" }
-          : { state: "error", message: error.message }
-      )),
+    Effect.catchTag("AccountNotConnectedError", () => Effect.succeed<CalendarStatus>({ state: "not-connected" })),
     Effect.catch((error) => Effect.succeed<CalendarStatus>({ state: "error", message: error.message })),
     Effect.provide(BrowserTokenVault.layer(
       { domain: config.domain, clientId: config.clientId, clientSecret: Redacted.make(config.clientSecret) },

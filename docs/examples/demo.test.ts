@@ -45,7 +45,7 @@ describe("the demo (pnpm demo)", () => {
       // The token sets as `String(tokenSet)` shows them: every field but the token.
       expect(stdout).toMatch(/"scope": ?"repo read:user", ?"expiresAt": ?\d+/)
       expect(stdout).toMatch(/"loginHint": ?"alice@home\.example"/)
-      expect(stdout).toContain("handled TokenExchangeError")
+      expect(stdout).toContain("handled AccountNotConnectedError")
       expect(stdout).toContain(`"loginHint":"alice@work.example"`)
       expect(stdout).toContain("answered 4 token requests")
       expect(secrets.length).toBeGreaterThan(4)

@@ -57,7 +57,7 @@ const againstEmulator = Effect.gen(function*() {
       accessToken: "alice-auth0-access-token"
     }).pipe(
       Effect.map((tokenSet) => `unexpectedly got ${String(tokenSet)}`),
-      Effect.catchTag("TokenExchangeError", (error) => Effect.succeed(`handled ${error._tag}: ${error.message}`))
+      Effect.catchTag("AccountNotConnectedError", (error) => Effect.succeed(`handled ${error._tag}: ${error.message}`))
     )
     yield* Console.log("3. Effect API, a connection Alice never linked -> slack:\n  ", slack)
   }).pipe(Effect.provide(vault))

@@ -48,13 +48,14 @@ export const listRepositoriesOrExplain = (auth0AccessToken: string) =>
     Effect.map((repositories) => ({ status: 200, body: repositories.map((repository) => repository.full_name) })),
     Effect.catchTags({
       InvalidArgumentError: (error) => Effect.succeed({ status: 400, body: error.message }),
+      AccountNotConnectedError: () => Effect.succeed({ status: 403, body: "Connect your GitHub account first." }),
+      ReconnectRequiredError: () => Effect.succeed({ status: 403, body: "Reconnect your GitHub account." }),
+      InvalidSubjectTokenError: () => Effect.succeed({ status: 401, body: "Sign in again." }),
+      MfaRequiredError: () => Effect.succeed({ status: 403, body: "Complete multi-factor authentication first." }),
+      ClientNotAllowedError: (error) =>
+        Effect.succeed({ status: 500, body: `Misconfigured application: ${error.error}` }),
       TokenExchangeError: (error) =>
-        Effect.succeed({
-          status: 403,
-          body: error.error === "federated_connection_refresh_token_not_found"
-            ? "Connect your GitHub account first."
-            : `Auth0 refused the exchange: ${error.error}`
-        }),
+        Effect.succeed({ status: 403, body: `Auth0 refused the exchange: ${error.error}` }),
       // The client already retried what was worth retrying; what reaches here is final for this request.
       RateLimitError: (error) => Effect.succeed({ status: 503, body: `Try again in ${error.retryAfter ?? 1} s.` }),
       TransportError: () => Effect.succeed({ status: 502, body: "Auth0 could not be reached." }),

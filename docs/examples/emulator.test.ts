@@ -80,15 +80,15 @@ describe("calendarAuthorization, in memory", () => {
 
       yield* TestClock.adjust("1 minute") // past the short-lived subject token's expiresAt (60 s)
       const expired = yield* Effect.flip(calendarAuthorization("at-alice-short-lived"))
-      expect(expired).toBeInstanceOf(TokenVaultError.TokenExchangeError)
-      expect(expired._tag === "TokenExchangeError" && expired.error).toBe("invalid_grant")
+      expect(expired).toBeInstanceOf(TokenVaultError.InvalidSubjectTokenError)
+      expect(expired._tag === "InvalidSubjectTokenError" && expired.error).toBe("invalid_grant")
     }).pipe(Effect.provide(InMemory)))
 
-  it.effect("a user without a connected account gets a TokenExchangeError", () =>
+  it.effect("a user without a connected account gets an AccountNotConnectedError", () =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(calendarAuthorization("at-bob"))
-      expect(error._tag).toBe("TokenExchangeError")
-      if (error._tag === "TokenExchangeError") {
+      expect(error._tag).toBe("AccountNotConnectedError")
+      if (error._tag === "AccountNotConnectedError") {
         expect(error.status).toBe(401)
         expect(error.error).toBe("federated_connection_refresh_token_not_found")
       }

@@ -60,6 +60,30 @@ describe.concurrent("pnpm example", () => {
     }, 120_000)
   }
 
+  it("private-key-jwt runs on its own emulator: assertions checked, down-scoped, the IP forwarded", async () => {
+    // It makes its own emulator, so it runs as a plain program, without the runner's; exit 0 or this throws.
+    const { stderr, stdout } = await promisify(execFile)(process.execPath, [
+      "--import",
+      "tsx",
+      "docs/examples/private-key-jwt.ts"
+    ], { cwd: root, timeout: 120_000 })
+    const output = stdout + stderr
+    expect(output).toContain(`GitHub scopes: {"granted":"repo read:user","readOnly":"read:user"}`)
+    expect(output).toMatch(
+      /"client_secret":"\(none\)","assertion":\{"header":\{"alg":"RS256"\},"iss":"jwt-backend","sub":"jwt-backend",/
+    )
+    expect(output).toMatch(
+      /"aud":"http:\/\/127\.0\.0\.1:\d+\/","lifetime":60\},"scope":"read:user","forwardedFor":"203\.0\.113\.7"\}/
+    )
+    expect(output).toContain("2 requests, 2 distinct assertion ids (jti)")
+    expect(output).toContain(
+      "A key that does not fit its algorithm: InvalidConfigurationError: clientAssertionSigningKey is not a private key usable with ES256"
+    )
+    expect(output).toContain("The emulator answered 2 token request(s).")
+    expect(output).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/) // no signed assertion
+    for (const secret of secrets) expect(output).not.toContain(secret)
+  }, 120_000)
+
   it("names what it can run, and says where the other files run", async () => {
     const list = await example()
     expect(list.code).toBe(0)

@@ -42,10 +42,12 @@ const answerFor = (error: TokenVaultError.TokenVaultError): Answer => {
   switch (error._tag) {
     case "InvalidArgumentError":
       return { status: 400, body: { error: "invalid_request", message: error.message } }
+    case "AccountNotConnectedError":
+    case "ReconnectRequiredError":
+      return { status: 409, body: { error: "connection_not_linked", message: "Connect this account first." } }
+    case "InvalidSubjectTokenError":
     case "TokenExchangeError":
-      return error.error === "federated_connection_refresh_token_not_found"
-        ? { status: 409, body: { error: "connection_not_linked", message: "Connect this account first." } }
-        : { status: 401, body: { error: "token_rejected", message: `Auth0 refused the exchange: ${error.error}` } }
+      return { status: 401, body: { error: "token_rejected", message: `Auth0 refused the exchange: ${error.error}` } }
     case "RateLimitError":
       return { status: 503, headers: { "retry-after": String(error.retryAfter ?? 1) }, body: { error: "rate_limited" } }
     default:

@@ -62,12 +62,15 @@ const calendarsOrExplain = (auth0AccessToken: string, env: Env) =>
   listCalendars(auth0AccessToken, env).pipe(
     Effect.catchTags({
       InvalidArgumentError: (error) => Effect.succeed(json(400, { error: error.message })),
+      AccountNotConnectedError: () =>
+        Effect.succeed(json(403, { error: "google_not_connected", message: "Connect your Google account first." })),
+      ReconnectRequiredError: () =>
+        Effect.succeed(json(403, { error: "google_reconnect", message: "Reconnect your Google account." })),
+      InvalidSubjectTokenError: () => Effect.succeed(json(401, { error: "sign_in_again" })),
+      MfaRequiredError: () => Effect.succeed(json(403, { error: "mfa_required" })),
+      ClientNotAllowedError: (error) => Effect.succeed(json(500, { error: error.error })),
       TokenExchangeError: (error) =>
-        Effect.succeed(
-          error.error === "federated_connection_refresh_token_not_found"
-            ? json(403, { error: "google_not_connected", message: "Connect your Google account first." })
-            : json(403, { error: error.error, message: "Auth0 refused the token exchange." })
-        ),
+        Effect.succeed(json(403, { error: error.error, message: "Auth0 refused the token exchange." })),
       RateLimitError: (error) =>
         Effect.succeed(json(503, { error: "rate_limited" }, { "retry-after": String(error.retryAfter ?? 1) })),
       TransportError: () => Effect.succeed(json(502, { error: "auth0_unreachable" })),

@@ -10,24 +10,63 @@
  * - over Effect: in a process that already imported `effect`, `effect/Schema` and
  *   `effect/http/HttpClient` (what any Effect app with an HTTP client has loaded), the time the
  *   `import()` of the library takes, measured inside that process; the median over the runs.
+ *
+ * The signing code (private_key_jwt, DPoP: Effect's JOSE and crypto modules) is loaded with
+ * `import()` by a client that uses it, so a package's import does not load it; the entries
+ * "+ signing" import it too, as such an app ends up doing: what private_key_jwt adds. The facade's
+ * CommonJS build holds that code in its one file (esbuild splits ESM only): its `require` is
+ * measured too.
  */
 import { spawn } from "node:child_process"
+import * as Fs from "node:fs"
+import * as Path from "node:path"
+import { pathToFileURL } from "node:url"
+import { repoRoot } from "./child.js"
 import { prepareInstalled } from "./installed.js"
 import { median } from "./stats.js"
 import { fixed, ratio, renderTable } from "./table.js"
 import { type Target, target } from "./targets.js"
 
 interface Entry {
-  /** Specifiers imported one after the other (`a + b`). */
+  /** Specifiers imported one after the other (`a + b`); `require:x` requires `x` (CommonJS). */
   readonly specifier: string
   readonly role?: "facade" | "anchor" | "reference"
+  /** How the table names it, when not by its specifier. */
+  readonly label?: string
+}
+
+/**
+ * The signing module of the built core, and the facade's signing chunk of its Node ESM build (the
+ * file its `import()` loads), as file URLs: importing them after the package is what a client with
+ * private_key_jwt or DPoP loads on first use.
+ */
+const signingModules = () => {
+  const chunks = Path.join(repoRoot, "packages/token-vault-promise/dist/chunks")
+  const chunk = Fs.readdirSync(chunks).find((name) => /^node-signing-\w+\.js$/.test(name))
+  const core = Path.join(repoRoot, "packages/token-vault/dist/internal/signing.js")
+  if (chunk === undefined || !Fs.existsSync(core)) {
+    throw new Error("no signing module in the builds (packages/token-vault-promise/dist/chunks, token-vault/dist)")
+  }
+  return {
+    facade: pathToFileURL(Path.join(chunks, chunk)).href,
+    core: pathToFileURL(core).href
+  }
 }
 
 /** Measured above bare `node`. */
-const entries: ReadonlyArray<Entry> = [
+const entriesOf = (signing: ReturnType<typeof signingModules>): ReadonlyArray<Entry> => [
   { specifier: "@effect-auth0/token-vault-promise", role: "facade" },
+  {
+    specifier: `@effect-auth0/token-vault-promise + ${signing.facade}`,
+    label: "@effect-auth0/token-vault-promise + signing (private_key_jwt)"
+  },
+  {
+    specifier: "require:@effect-auth0/token-vault-promise",
+    label: "@effect-auth0/token-vault-promise, require (CommonJS, signing inside)"
+  },
   { specifier: "@auth0/auth0-auth-js", role: "anchor" },
   { specifier: "@effect-auth0/token-vault" },
+  { specifier: `@effect-auth0/token-vault + ${signing.core}`, label: "@effect-auth0/token-vault + signing" },
   { specifier: "@effect-auth0/token-vault-node" },
   { specifier: "@effect-auth0/token-vault-browser" },
   // What any Effect app with an HTTP client loads anyway.
@@ -38,13 +77,18 @@ const entries: ReadonlyArray<Entry> = [
 const effectApp = ["effect", "effect/Schema", "effect/http/HttpClient"]
 
 /** Measured over `effectApp`, inside the process. */
-const overEffect: ReadonlyArray<string> = [
-  "@effect-auth0/token-vault",
-  "@effect-auth0/token-vault + @effect-auth0/token-vault-node"
+const overEffectOf = (signing: ReturnType<typeof signingModules>): ReadonlyArray<Entry> => [
+  { specifier: "@effect-auth0/token-vault" },
+  { specifier: `@effect-auth0/token-vault + ${signing.core}`, label: "@effect-auth0/token-vault + signing" },
+  { specifier: "@effect-auth0/token-vault + @effect-auth0/token-vault-node" }
 ]
 
 const imports = (specifier: string) =>
-  specifier.split(" + ").map((name) => `await import(${JSON.stringify(name)});`).join(" ")
+  specifier.split(" + ").map((name) =>
+    name.startsWith("require:")
+      ? `(await import("node:module")).createRequire(process.cwd() + "/")(${JSON.stringify(name.slice(8))});`
+      : `await import(${JSON.stringify(name)});`
+  ).join(" ")
 
 /** Runs `node --input-type=module -e <code>` in `cwd`; resolves with its wall time (ms) and output. */
 const runNode = (code: string, cwd: string): Promise<{ readonly wallMs: number; readonly stdout: string }> =>
@@ -73,6 +117,7 @@ const overEffectCode = (specifier: string) =>
 
 export interface ImportTime {
   readonly specifier: string
+  readonly label: string
   readonly role: Entry["role"]
   readonly medianMs: number
   readonly aboveBareMs: number
@@ -83,11 +128,14 @@ export interface ColdImports {
   readonly bareMs: number
   readonly entries: ReadonlyArray<ImportTime>
   /** Median in-process import time of each `overEffect` entry, after `effectApp`. */
-  readonly overEffect: ReadonlyArray<{ readonly specifier: string; readonly medianMs: number }>
+  readonly overEffect: ReadonlyArray<{ readonly specifier: string; readonly label: string; readonly medianMs: number }>
 }
 
 export const measureColdImports = async (runs: number): Promise<ColdImports> => {
   const cwd = prepareInstalled()
+  const signing = signingModules()
+  const entries = entriesOf(signing)
+  const overEffect = overEffectOf(signing)
   const bare: Array<number> = []
   const times = entries.map(() => [] as Array<number>)
   const over = overEffect.map(() => [] as Array<number>)
@@ -96,8 +144,8 @@ export const measureColdImports = async (runs: number): Promise<ColdImports> => 
     for (const [index, entry] of entries.entries()) {
       times[index]!.push((await runNode(imports(entry.specifier), cwd)).wallMs)
     }
-    for (const [index, specifier] of overEffect.entries()) {
-      over[index]!.push(Number((await runNode(overEffectCode(specifier), cwd)).stdout))
+    for (const [index, entry] of overEffect.entries()) {
+      over[index]!.push(Number((await runNode(overEffectCode(entry.specifier), cwd)).stdout))
     }
   }
   const bareMs = median(bare)
@@ -106,9 +154,19 @@ export const measureColdImports = async (runs: number): Promise<ColdImports> => 
     bareMs,
     entries: entries.map((entry, index) => {
       const medianMs = median(times[index]!)
-      return { specifier: entry.specifier, role: entry.role, medianMs, aboveBareMs: medianMs - bareMs }
+      return {
+        specifier: entry.specifier,
+        label: entry.label ?? entry.specifier,
+        role: entry.role,
+        medianMs,
+        aboveBareMs: medianMs - bareMs
+      }
     }),
-    overEffect: overEffect.map((specifier, index) => ({ specifier, medianMs: median(over[index]!) }))
+    overEffect: overEffect.map((entry, index) => ({
+      specifier: entry.specifier,
+      label: entry.label ?? entry.specifier,
+      medianMs: median(over[index]!)
+    }))
   }
 }
 
@@ -119,7 +177,7 @@ export const renderColdImports = (result: ColdImports): string => {
     renderTable(
       ["entry (built)", "median ms", "above bare node ms", "×anchor"],
       result.entries.map((entry) => [
-        entry.role === undefined ? entry.specifier : `${entry.specifier} (${entry.role})`,
+        entry.role === undefined ? entry.label : `${entry.label} (${entry.role})`,
         fixed(entry.medianMs, 0),
         fixed(entry.aboveBareMs, 0),
         ratio(entry.aboveBareMs, anchor?.aboveBareMs ?? Number.NaN)
@@ -128,7 +186,7 @@ export const renderColdImports = (result: ColdImports): string => {
     "\n\n" +
     renderTable(
       [`import() in a process that already imported ${effectApp.join(", ")}`, "median ms"],
-      result.overEffect.map((entry) => [entry.specifier, fixed(entry.medianMs, 1)])
+      result.overEffect.map((entry) => [entry.label, fixed(entry.medianMs, 1)])
     )
 }
 

@@ -3,7 +3,11 @@
  * `@auth0/auth0-auth-js` (the anchor) and the same-shaped Effect app without the library.
  *
  * Each app in `apps/` is bundled by esbuild as a browser ES module (bundle, minify, tree shaking)
- * and measured raw and gzipped (level 9). `@effect-auth0/*` resolve to the BUILT packages through
+ * with code splitting, as an app loads it: what the page loads at start (the entry and the chunks
+ * it imports) is measured apart from what it loads with `import()` on first use (the library's
+ * signing code: private_key_jwt and DPoP), raw and gzipped (level 9, the files of each part joined,
+ * so that the figures compare with one-file bundles). Each app is also bundled into one file without splitting (esbuild's
+ * default), where code loaded with `import()` is inside that file. `@effect-auth0/*` resolve to the BUILT packages through
  * their `exports` maps with the `browser` condition, as in an app that installed them (see
  * `scripts/bench/installed.ts`; a missing build is made first, a stale one noted).
  *
@@ -64,44 +68,81 @@ const toRootImports = (source: string): string => {
 export interface Size {
   readonly app: string
   readonly label: string
+  /** What the page loads at start (split build): the entry and the chunks it imports. */
   readonly raw: number
   readonly gzip: number
+  /** What it loads with `import()` on first use (split build); 0 when nothing. */
+  readonly lazyRaw: number
+  readonly lazyGzip: number
+  /** The whole app in one file (no splitting). */
+  readonly singleRaw: number
+  readonly singleGzip: number
 }
+
+const gzipSize = (bytes: Uint8Array) => Zlib.gzipSync(bytes, { level: 9 }).byteLength
 
 const measure = async (app: App, installed: string, metafileDir: string | undefined): Promise<Size> => {
   const name = nameOf(app)
   const source = Fs.readFileSync(Path.join(here, "apps", app.file), "utf8")
-  const result = await esbuild.build({
-    stdin: {
-      contents: app.rootImports ? toRootImports(source) : source,
-      sourcefile: name,
-      resolveDir: Path.join(here, "apps"),
-      loader: "ts"
-    },
-    absWorkingDir: root,
-    // No tsconfig paths (the workspace's map the packages to their sources): the built packages.
-    tsconfigRaw: {},
-    nodePaths: [Path.join(installed, "node_modules")],
-    bundle: true,
-    minify: true,
-    treeShaking: true,
-    platform: "browser",
-    format: "esm",
-    target: "es2022",
-    legalComments: "none",
-    define: { "process.env.NODE_ENV": "\"production\"" },
-    write: false,
-    metafile: metafileDir !== undefined,
-    logLevel: "warning"
-  })
-  const output = result.outputFiles[0]
-  if (output === undefined) throw new Error(`esbuild produced no output for ${name}`)
+  const outdir = Path.join(root, ".tmp", "bundle-size", "out")
+  const build = (splitting: boolean) =>
+    esbuild.build({
+      stdin: {
+        contents: app.rootImports ? toRootImports(source) : source,
+        sourcefile: name,
+        resolveDir: Path.join(here, "apps"),
+        loader: "ts"
+      },
+      absWorkingDir: root,
+      // No tsconfig paths (the workspace's map the packages to their sources): the built packages.
+      tsconfigRaw: {},
+      nodePaths: [Path.join(installed, "node_modules")],
+      bundle: true,
+      minify: true,
+      treeShaking: true,
+      splitting,
+      outdir,
+      platform: "browser",
+      format: "esm",
+      target: "es2022",
+      legalComments: "none",
+      define: { "process.env.NODE_ENV": "\"production\"" },
+      write: false,
+      metafile: true,
+      logLevel: "warning"
+    })
+  const [split, single] = await Promise.all([build(true), build(false)])
   if (metafileDir !== undefined) {
     Fs.mkdirSync(metafileDir, { recursive: true })
-    Fs.writeFileSync(Path.join(metafileDir, name.replace(/\.ts$/, ".meta.json")), JSON.stringify(result.metafile))
+    Fs.writeFileSync(Path.join(metafileDir, name.replace(/\.ts$/, ".meta.json")), JSON.stringify(split.metafile))
   }
-  const bytes = output.contents
-  return { app: name, label: app.label, raw: bytes.byteLength, gzip: Zlib.gzipSync(bytes, { level: 9 }).byteLength }
+  // The outputs by their path as the metafile names them (relative to absWorkingDir).
+  const outputs = new Map(split.outputFiles.map((file) => [Path.relative(root, file.path), file.contents]))
+  const entry = Object.entries(split.metafile.outputs).find(([, output]) => output.entryPoint !== undefined)
+  if (entry === undefined || single.outputFiles[0] === undefined) {
+    throw new Error(`esbuild produced no output for ${name}`)
+  }
+  const atStart = new Set([entry[0]])
+  for (const file of atStart) {
+    for (const record of split.metafile.outputs[file]!.imports) {
+      if (record.kind === "import-statement" && !record.external) atStart.add(record.path)
+    }
+  }
+  /** The files joined: gzip then compares with the one-file figures (per file it is a little more). */
+  const joined = (files: ReadonlyArray<string>) => Buffer.concat(files.map((file) => outputs.get(file)!))
+  const start = joined([...atStart])
+  const lazy = joined([...outputs.keys()].filter((file) => !atStart.has(file)))
+  const singleBytes = single.outputFiles[0].contents
+  return {
+    app: name,
+    label: app.label,
+    raw: start.byteLength,
+    gzip: gzipSize(start),
+    lazyRaw: lazy.byteLength,
+    lazyGzip: lazy.byteLength === 0 ? 0 : gzipSize(lazy),
+    singleRaw: singleBytes.byteLength,
+    singleGzip: gzipSize(singleBytes)
+  }
 }
 
 /** Bundles every app; `metafileDir` also gets esbuild's metafiles. */
@@ -118,10 +159,26 @@ const sizeOf = (sizes: ReadonlyArray<Size>, file: string) => sizes.find((size) =
 
 export const renderBundles = (sizes: ReadonlyArray<Size>): string => {
   const anchor = sizes[0]!
-  const rows = sizes.map((
-    size
-  ) => [size.label, kib(size.raw), kib(size.gzip), ratio(size.raw, anchor.raw), ratio(size.gzip, anchor.gzip)])
-  const header = ["app", "minified", "gzip", "minified / anchor", "gzip / anchor"]
+  const rows = sizes.map((size) => [
+    size.label,
+    kib(size.raw),
+    kib(size.gzip),
+    ratio(size.gzip, anchor.gzip),
+    size.lazyRaw === 0 ? "-" : kib(size.lazyRaw),
+    size.lazyRaw === 0 ? "-" : kib(size.lazyGzip),
+    kib(size.singleRaw),
+    kib(size.singleGzip)
+  ])
+  const header = [
+    "app",
+    "at start: minified",
+    "gzip",
+    "gzip / anchor",
+    "on first use: minified",
+    "gzip",
+    "one file: minified",
+    "gzip"
+  ]
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)))
   const line = (cells: ReadonlyArray<string>) =>
     `| ${
@@ -145,8 +202,12 @@ export const renderBundles = (sizes: ReadonlyArray<Size>): string => {
     rule,
     ...rows.map(line),
     "",
-    `The Effect API over the same app without the library: +${kib(library.gzip - reference.gzip)} gzip, ` +
-    `+${kib(library.raw - reference.raw)} minified.`,
+    `The Effect API over the same app without the library, at start: +${kib(library.gzip - reference.gzip)} gzip, ` +
+    `+${kib(library.raw - reference.raw)} minified; in one file: +${kib(library.singleGzip - reference.singleGzip)} ` +
+    `gzip, +${kib(library.singleRaw - reference.singleRaw)} minified.`,
+    "\"At start\": the entry and the chunks it imports; \"on first use\": the chunks loaded with import() " +
+    "(the library's signing code, loaded only by a client with private_key_jwt or DPoP); both with esbuild's " +
+    "code splitting, gzip of each part's files joined. \"One file\": bundled without splitting (esbuild's default).",
     "esbuild: bundle, minify, tree shaking, platform browser, format esm, target es2022; gzip level 9; " +
     "@effect-auth0/* from their built dist/ through their exports maps (browser condition).",
     `Versions: ${versions.join(", ")}.`

@@ -26,7 +26,10 @@ export const exchanges = Effect.gen(function*() {
     accessToken: "consumer-user-token"
   }).pipe(
     Effect.as("no error"),
-    Effect.catchTag("TokenExchangeError", (error) => Effect.succeed(`${error._tag} ${error.status} ${error.error}`))
+    Effect.catchTag(
+      "AccountNotConnectedError",
+      (error) => Effect.succeed(`${error._tag} ${error.status} ${error.error}`)
+    )
   )
   return {
     matches: Redacted.value(tokenSet.accessToken) === "gho_consumer",

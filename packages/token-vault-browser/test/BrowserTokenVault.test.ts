@@ -176,7 +176,7 @@ describe("BrowserTokenVault", () => {
         )
       )
       expect(unlinked).toMatchObject({
-        _tag: "TokenExchangeError",
+        _tag: "AccountNotConnectedError",
         status: 401,
         error: "federated_connection_refresh_token_not_found",
         connection: "slack"

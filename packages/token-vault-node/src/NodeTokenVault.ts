@@ -281,10 +281,11 @@ const defaultConfig: Config.Config<LayerOptions> = Config.all({ core: TokenVault
 /**
  * `TokenVault` over undici with options from Effect `Config`. By default it reads:
  *
- * - `AUTH0_DOMAIN`, `AUTH0_CLIENT_ID`, and `AUTH0_CLIENT_SECRET` (as `Redacted`; not needed with
- *   mTLS);
+ * - `AUTH0_DOMAIN`, `AUTH0_CLIENT_ID`, and `AUTH0_CLIENT_SECRET` or, for `private_key_jwt`,
+ *   `AUTH0_CLIENT_ASSERTION_SIGNING_KEY` (a PKCS#8 PEM text; both read as `Redacted`; neither is
+ *   needed with mTLS), with optionally `AUTH0_CLIENT_ASSERTION_SIGNING_ALG` (default `RS256`);
  * - optionally `AUTH0_CLIENT_AUTHENTICATION` (`client_secret_post`, `client_secret_basic`,
- *   `tls_client_auth`, `self_signed_tls_client_auth`) and `AUTH0_MTLS_ENDPOINT`;
+ *   `private_key_jwt`, `tls_client_auth`, `self_signed_tls_client_auth`) and `AUTH0_MTLS_ENDPOINT`;
  * - optionally, as PEM text, `AUTH0_MTLS_CERT`, `AUTH0_MTLS_KEY`, `AUTH0_MTLS_KEY_PASSPHRASE`
  *   (both read as `Redacted`) and `AUTH0_MTLS_CA`.
  *

@@ -37,7 +37,7 @@ describe("NodeTokenVault.layer over the loopback emulator", () => {
       expect(requests[0]?.headers["traceparent"]).toBeUndefined()
     }))
 
-  it.effect("an OAuth error of the emulator is a TokenExchangeError", () =>
+  it.effect("an unknown subject token is an InvalidSubjectTokenError", () =>
     Effect.gen(function*() {
       const emulator = yield* TokenVaultEmulator.make(tenant)
       const server = yield* EmulatorServer.serve(emulator)
@@ -50,8 +50,8 @@ describe("NodeTokenVault.layer over the loopback emulator", () => {
         })),
         Effect.flip
       )
-      expect(error).toBeInstanceOf(TokenVaultError.TokenExchangeError)
-      expect(error._tag === "TokenExchangeError" && error.error).toBe("invalid_grant")
+      expect(error).toBeInstanceOf(TokenVaultError.InvalidSubjectTokenError)
+      expect(error._tag === "InvalidSubjectTokenError" && error.error).toBe("invalid_grant")
     }))
 
   it.effect("a refused connection is a TransportError", () =>

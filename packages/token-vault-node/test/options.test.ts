@@ -284,7 +284,7 @@ describe("layer and layerConfig", () => {
 
       const unknownMethod = yield* buildError(
         NodeTokenVault.layerConfig().pipe(
-          Layer.provide(provider({ ...mtls, AUTH0_CLIENT_AUTHENTICATION: "private_key_jwt" }))
+          Layer.provide(provider({ ...mtls, AUTH0_CLIENT_AUTHENTICATION: "client_secret_jwt" }))
         )
       )
       expect(unknownMethod?.option).toBe("config")

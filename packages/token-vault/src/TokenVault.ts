@@ -308,7 +308,8 @@ export const make = (
                   (url) =>
                     Effect.flatMap(
                       Clock.currentTimeMillis,
-                      (later) => attempt(url, outgoing, context, number, deadline, deadline - later)
+                      (later) =>
+                        attempt(url, outgoing, context, number, deadline, deadline - later)
                     )
                 )
             ))
@@ -480,9 +481,12 @@ export const layerConfig = (
 /**
  * Exchanges the user's Auth0 access token or refresh token for the access token of a federated
  * connection, with the `TokenVault` in context. Its errors are those of a call:
- * `InvalidArgumentError`, `TokenExchangeError`, `RateLimitError`, `TransportError` and
- * `UnexpectedResponseError` (`InvalidConfigurationError` comes from building the service, not from
- * a call), so an exhaustive `Effect.catchTags` names these five.
+ * `InvalidArgumentError`; Auth0's refusals an application acts on, each with its own tag
+ * (`AccountNotConnectedError`, `ReconnectRequiredError`, `InvalidSubjectTokenError`,
+ * `ClientNotAllowedError`, `MfaRequiredError`); `TokenExchangeError` for any other OAuth error;
+ * `RateLimitError`, `TransportError` and `UnexpectedResponseError` (`InvalidConfigurationError`
+ * comes from building the service, not from a call), so an exhaustive `Effect.catchTags` names
+ * these ten.
  *
  * @example
  * ```ts
@@ -502,6 +506,11 @@ export const layerConfig = (
  *   listRepositories(incomingAccessToken).pipe(
  *     Effect.catchTags({
  *       InvalidArgumentError: () => Effect.succeed(undefined),
+ *       AccountNotConnectedError: () => Effect.succeed(undefined),
+ *       ReconnectRequiredError: () => Effect.succeed(undefined),
+ *       InvalidSubjectTokenError: () => Effect.succeed(undefined),
+ *       ClientNotAllowedError: () => Effect.succeed(undefined),
+ *       MfaRequiredError: () => Effect.succeed(undefined),
  *       TokenExchangeError: () => Effect.succeed(undefined),
  *       RateLimitError: () => Effect.succeed(undefined),
  *       TransportError: () => Effect.succeed(undefined),

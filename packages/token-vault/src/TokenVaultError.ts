@@ -63,24 +63,42 @@ export class InvalidConfigurationError extends Schema.TaggedError<InvalidConfigu
   message: Schema.String
 }) {}
 
+/** The fields of Auth0's OAuth error answer, kept by every error that classifies one. */
+const oauthAnswer = {
+  status: Schema.Number,
+  error: Schema.String,
+  errorDescription: Schema.optional(Schema.String),
+  connection: Schema.String
+}
+
+/** Auth0's answer as a message shows it, e.g. `(401 invalid_grant): Invalid subject token`. */
+const answerOf = (
+  answer: { readonly status: number; readonly error: string; readonly errorDescription?: string | undefined }
+): string =>
+  `(${answer.status} ${shown(answer.error)})${
+    answer.errorDescription === undefined ? "" : `: ${shown(answer.errorDescription)}`
+  }`
+
 /**
- * Auth0 answered the exchange with an OAuth error (`{ error, error_description }`), for example
- * `invalid_grant` for an expired subject token or
- * `federated_connection_refresh_token_not_found` when the user never linked the connection.
- * When Auth0 rejected the client's own authentication instead (`invalid_client`, or the
- * `401 access_denied` "Unauthorized" it answers for an unknown client id or a wrong secret), the
- * message of the service's error says so and what to check: the client id and secret (named
- * `AUTH0_CLIENT_ID` and `AUTH0_CLIENT_SECRET` when they came from `TokenVault.layerConfig`), or
- * with mTLS the client id and certificate. The fields are Auth0's answer either way.
+ * Auth0 answered the exchange with an OAuth error (`{ error, error_description }`) that none of
+ * the errors for a situation an application acts on (`AccountNotConnectedError`,
+ * `ReconnectRequiredError`, `InvalidSubjectTokenError`, `ClientNotAllowedError`,
+ * `MfaRequiredError`) covers: for example `invalid_request`, `invalid_scope`, `invalid_client`,
+ * or any OAuth error with a `5xx` status. When Auth0 rejected the client's own authentication
+ * (`invalid_client`, or the `401 access_denied` "Unauthorized" it answers for an unknown client id
+ * or a wrong secret), the message of the service's error says so and what to check: the client id
+ * and secret (named `AUTH0_CLIENT_ID` and `AUTH0_CLIENT_SECRET` when they came from
+ * `TokenVault.layerConfig`), or with mTLS the client id and certificate. The fields are Auth0's
+ * answer either way.
  *
  * @example
  * ```ts
  * import { TokenVaultError } from "@effect-auth0/token-vault"
  *
  * const error = new TokenVaultError.TokenExchangeError({
- *   status: 401,
- *   error: "invalid_grant",
- *   errorDescription: "Invalid subject token",
+ *   status: 400,
+ *   error: "invalid_request",
+ *   errorDescription: "Invalid connection",
  *   connection: "google-oauth2"
  * })
  * console.log(error.message)
@@ -91,21 +109,198 @@ export class InvalidConfigurationError extends Schema.TaggedError<InvalidConfigu
  */
 export class TokenExchangeError extends Schema.TaggedError<TokenExchangeError>(
   "@effect-auth0/token-vault/TokenExchangeError"
-)("TokenExchangeError", {
-  status: Schema.Number,
-  error: Schema.String,
-  errorDescription: Schema.optional(Schema.String),
-  connection: Schema.String
-}) {
+)("TokenExchangeError", oauthAnswer) {
   override get message(): string {
-    const answer = `(${this.status} ${shown(this.error)})${
-      this.errorDescription === undefined ? "" : `: ${shown(this.errorDescription)}`
-    }`
     const connection = `"${shown(this.connection)}"`
     const advice = adviceOf(this)
     return advice === undefined
-      ? `Auth0 refused the token exchange for connection ${connection} ${answer}`
-      : `Auth0 rejected the client's authentication in the token exchange for connection ${connection} ${answer}; ${advice}`
+      ? `Auth0 refused the token exchange for connection ${connection} ${answerOf(this)}`
+      : `Auth0 rejected the client's authentication in the token exchange for connection ${connection} ${
+        answerOf(this)
+      }; ${advice}`
+  }
+}
+
+/**
+ * The user has not connected an account at this connection: Token Vault holds no token set for
+ * the user there (or none for the call's `loginHint`). Auth0 answers
+ * `federated_connection_refresh_token_not_found` or `tokenset_not_found` (with a `4xx` status).
+ * What to do: start the Connected Accounts flow for the connection (send the user to connect the
+ * account), then call again. The fields are Auth0's answer and the call's connection.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { TokenVault } from "@effect-auth0/token-vault"
+ *
+ * declare const auth0AccessToken: string
+ *
+ * const outcome = TokenVault.getAccessTokenForConnection({ connection: "github", accessToken: auth0AccessToken })
+ *   .pipe(
+ *     Effect.map((tokenSet) => ({ _tag: "Token", tokenSet }) as const),
+ *     Effect.catchTag("AccountNotConnectedError", (error) =>
+ *       Effect.succeed({ _tag: "ConnectAccount", connection: error.connection } as const))
+ *   )
+ * ```
+ *
+ * @since 1.0.0
+ * @category errors
+ */
+export class AccountNotConnectedError extends Schema.TaggedError<AccountNotConnectedError>(
+  "@effect-auth0/token-vault/AccountNotConnectedError"
+)("AccountNotConnectedError", oauthAnswer) {
+  override get message(): string {
+    return `The user has not connected an account at connection "${shown(this.connection)}" in Token Vault ${
+      answerOf(this)
+    }; start the Connected Accounts flow for this connection, then call again`
+  }
+}
+
+/**
+ * The connection must be re-authorized: Token Vault holds the user's account at this connection,
+ * but the provider refused or revoked the stored refresh token, so no fresh access token can be
+ * had from it. Auth0 answers `federated_connection_refresh_token_flow_failed` (with a `4xx`
+ * status). What to do: have the user connect the account again (the Connected Accounts flow),
+ * then call again; retrying as is will not help.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { TokenVault } from "@effect-auth0/token-vault"
+ *
+ * declare const auth0AccessToken: string
+ *
+ * const outcome = TokenVault.getAccessTokenForConnection({ connection: "github", accessToken: auth0AccessToken })
+ *   .pipe(
+ *     Effect.map((tokenSet) => ({ _tag: "Token", tokenSet }) as const),
+ *     Effect.catchTag("ReconnectRequiredError", (error) =>
+ *       Effect.succeed({ _tag: "Reconnect", connection: error.connection } as const))
+ *   )
+ * ```
+ *
+ * @since 1.0.0
+ * @category errors
+ */
+export class ReconnectRequiredError extends Schema.TaggedError<ReconnectRequiredError>(
+  "@effect-auth0/token-vault/ReconnectRequiredError"
+)("ReconnectRequiredError", oauthAnswer) {
+  override get message(): string {
+    return `The provider refused the stored refresh token of connection "${shown(this.connection)}" ${
+      answerOf(this)
+    }; have the user re-authorize the connection (connect the account again), then call again`
+  }
+}
+
+/**
+ * Auth0 refused the subject token (the user's Auth0 access token or refresh token): it is
+ * unknown, expired, revoked, of the other type, or issued to another application. Auth0 answers
+ * `invalid_grant` (with a `4xx` status). What to do: the user needs a fresh Auth0 token: sign in
+ * again (or refresh the Auth0 session); when the token came from a client of your API, answer it
+ * `401`.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { TokenVault } from "@effect-auth0/token-vault"
+ *
+ * declare const auth0AccessToken: string
+ *
+ * const outcome = TokenVault.getAccessTokenForConnection({ connection: "github", accessToken: auth0AccessToken })
+ *   .pipe(
+ *     Effect.map((tokenSet) => ({ _tag: "Token", tokenSet }) as const),
+ *     Effect.catchTag("InvalidSubjectTokenError", () => Effect.succeed({ _tag: "SignInAgain" } as const))
+ *   )
+ * ```
+ *
+ * @since 1.0.0
+ * @category errors
+ */
+export class InvalidSubjectTokenError extends Schema.TaggedError<InvalidSubjectTokenError>(
+  "@effect-auth0/token-vault/InvalidSubjectTokenError"
+)("InvalidSubjectTokenError", oauthAnswer) {
+  override get message(): string {
+    return `Auth0 refused the subject token of the token exchange for connection "${shown(this.connection)}" ${
+      answerOf(this)
+    }; it is invalid, expired or not meant for this application: have the user sign in again`
+  }
+}
+
+/**
+ * The application may not use the Token Vault exchange: Auth0 answers `unauthorized_client`, or
+ * `access_denied` with status `403` (a `401 access_denied` "Unauthorized" is a wrong client id or
+ * secret instead: a `TokenExchangeError`). What to do: fix the application's settings in Auth0:
+ * enable the Token Vault grant type for it, and make it a first-party, confidential application;
+ * `errorDescription` says which check failed. No call will succeed until then.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { TokenVault } from "@effect-auth0/token-vault"
+ *
+ * declare const auth0AccessToken: string
+ *
+ * const outcome = TokenVault.getAccessTokenForConnection({ connection: "github", accessToken: auth0AccessToken })
+ *   .pipe(
+ *     Effect.catchTag("ClientNotAllowedError", (error) =>
+ *       Effect.logError("fix the application's settings in Auth0", error.errorDescription).pipe(
+ *         Effect.andThen(Effect.fail(error))
+ *       ))
+ *   )
+ * ```
+ *
+ * @since 1.0.0
+ * @category errors
+ */
+export class ClientNotAllowedError extends Schema.TaggedError<ClientNotAllowedError>(
+  "@effect-auth0/token-vault/ClientNotAllowedError"
+)("ClientNotAllowedError", oauthAnswer) {
+  override get message(): string {
+    return `The application may not use the Token Vault exchange for connection "${shown(this.connection)}" ${
+      answerOf(this)
+    }; in Auth0, enable the Token Vault grant for the application and make it a first-party, confidential application`
+  }
+}
+
+/**
+ * Auth0 requires multi-factor authentication before it hands out the connection's token: it
+ * answers `mfa_required`, usually with an `mfa_token`. That token is kept in `mfaToken`, wrapped in
+ * `Redacted` (absent when Auth0 sent none): it appears in no message, `toString()`,
+ * `JSON.stringify` or log. What to do: have the user complete MFA (Auth0's MFA API takes the
+ * `mfaToken` to challenge and verify an authenticator), then call again with the Auth0 token that
+ * comes out of it.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Redacted } from "effect"
+ * import { TokenVault } from "@effect-auth0/token-vault"
+ *
+ * declare const auth0AccessToken: string
+ *
+ * const outcome = TokenVault.getAccessTokenForConnection({ connection: "github", accessToken: auth0AccessToken })
+ *   .pipe(
+ *     Effect.map((tokenSet) => ({ _tag: "Token", tokenSet }) as const),
+ *     Effect.catchTag("MfaRequiredError", (error) =>
+ *       Effect.succeed({
+ *         _tag: "CompleteMfa",
+ *         mfaToken: error.mfaToken === undefined ? undefined : Redacted.value(error.mfaToken)
+ *       } as const))
+ *   )
+ * ```
+ *
+ * @since 1.0.0
+ * @category errors
+ */
+export class MfaRequiredError extends Schema.TaggedError<MfaRequiredError>(
+  "@effect-auth0/token-vault/MfaRequiredError"
+)("MfaRequiredError", {
+  ...oauthAnswer,
+  mfaToken: Schema.optional(Schema.Redacted(Schema.String))
+}) {
+  override get message(): string {
+    const mfa = this.mfaToken === undefined ? "" : " (the error's mfaToken continues Auth0's MFA flow)"
+    return `Auth0 requires multi-factor authentication for the token exchange for connection "${
+      shown(this.connection)
+    }" ${answerOf(this)}; have the user complete MFA${mfa}, then call again`
   }
 }
 
@@ -234,6 +429,11 @@ export class UnexpectedResponseError extends Schema.TaggedError<UnexpectedRespon
 export type TokenVaultError =
   | InvalidArgumentError
   | InvalidConfigurationError
+  | AccountNotConnectedError
+  | ReconnectRequiredError
+  | InvalidSubjectTokenError
+  | ClientNotAllowedError
+  | MfaRequiredError
   | TokenExchangeError
   | RateLimitError
   | TransportError

@@ -98,8 +98,10 @@ describe("Auth0 rejecting the client's authentication", () => {
           )
         )
       )
-      expect(error._tag).toBe("TokenExchangeError")
-      expect(error.message).toMatch(/^Auth0 refused the token exchange for connection "github" \(401 invalid_grant\)/)
+      expect(error._tag).toBe("InvalidSubjectTokenError")
+      expect(error.message).toMatch(
+        /^Auth0 refused the subject token of the token exchange for connection "github" \(401 invalid_grant\)/
+      )
       expect(error.message).not.toContain("client id")
     }))
 

@@ -10,6 +10,11 @@ const tagOf = (error: { readonly _tag: string }) => Effect.succeed(error._tag)
 /** One handler per error a call can fail with: InvalidConfigurationError is deliberately absent. */
 const everyCase = {
   InvalidArgumentError: tagOf,
+  AccountNotConnectedError: tagOf,
+  ReconnectRequiredError: tagOf,
+  InvalidSubjectTokenError: tagOf,
+  ClientNotAllowedError: tagOf,
+  MfaRequiredError: tagOf,
   TokenExchangeError: tagOf,
   RateLimitError: tagOf,
   TransportError: tagOf,
@@ -17,16 +22,16 @@ const everyCase = {
 }
 
 describe("the error type of a call", () => {
-  it.effect("excludes InvalidConfigurationError: an exhaustive catchTags names the five real cases", () =>
+  it.effect("excludes InvalidConfigurationError: an exhaustive catchTags names the ten real cases", () =>
     Effect.gen(function*() {
       const { vault } = yield* vaultOver(jsonAnswer(403, { error: "access_denied" }))
       const viaService = vault.getAccessTokenForConnection(github).pipe(Effect.catchTags(everyCase))
       expectTypeOf<Effect.Error<typeof viaService>>().toEqualTypeOf<never>()
-      expect(yield* viaService).toBe("TokenExchangeError")
+      expect(yield* viaService).toBe("ClientNotAllowedError")
 
       const viaAccessor = TokenVault.getAccessTokenForConnection(github).pipe(Effect.catchTags(everyCase))
       expectTypeOf<Effect.Error<typeof viaAccessor>>().toEqualTypeOf<never>()
-      expect(yield* Effect.provideService(viaAccessor, TokenVault.TokenVault, vault)).toBe("TokenExchangeError")
+      expect(yield* Effect.provideService(viaAccessor, TokenVault.TokenVault, vault)).toBe("ClientNotAllowedError")
       expectTypeOf<Effect.Error<ReturnType<TokenVault.Service["getAccessTokenForConnection"]>>>()
         .exclude<{ readonly _tag: "InvalidConfigurationError" }>()
         .toEqualTypeOf<Effect.Error<ReturnType<TokenVault.Service["getAccessTokenForConnection"]>>>()

@@ -62,9 +62,13 @@ const transports: ReadonlyArray<readonly [string, Effect.Effect<Setup, never, Sc
   ]
 ]
 
-const exchangeError = (error: TokenVaultError.TokenVaultError) => {
-  expect(error._tag).toBe("TokenExchangeError")
-  return error as TokenVaultError.TokenExchangeError
+/** Auth0's OAuth error answer, as the error of the tag it is classified as. */
+const exchangeError = <Tag extends TokenVaultError.TokenVaultError["_tag"]>(
+  tag: Tag,
+  error: TokenVaultError.TokenVaultError
+) => {
+  expect(error._tag).toBe(tag)
+  return error as Extract<TokenVaultError.TokenVaultError, { readonly _tag: Tag }>
 }
 
 describe.each(transports)("exchange over the %s", (_, setup) => {
@@ -155,10 +159,11 @@ describe.each(transports)("exchange over the %s", (_, setup) => {
       expect(request!.headers["auth0-client"]).toBeUndefined()
     }))
 
-  it.effect("an unknown subject token is invalid_grant", () =>
+  it.effect("an unknown subject token is invalid_grant: an InvalidSubjectTokenError", () =>
     Effect.gen(function*() {
       const vault = yield* Effect.flatMap(setup, (s) => s.makeVault())
       const error = exchangeError(
+        "InvalidSubjectTokenError",
         yield* Effect.flip(
           vault.getAccessTokenForConnection({ connection: "github", accessToken: "nobody-knows-me" })
         )
@@ -167,7 +172,7 @@ describe.each(transports)("exchange over the %s", (_, setup) => {
       expect(error.error).toBe("invalid_grant")
     }))
 
-  it.effect("a subject token past its expiry (TestClock) is invalid_grant", () =>
+  it.effect("a subject token past its expiry (TestClock) is invalid_grant: an InvalidSubjectTokenError", () =>
     Effect.gen(function*() {
       const vault = yield* Effect.flatMap(setup, (s) => s.makeVault())
       yield* TestClock.setTime(1_800_000_000_000)
@@ -175,6 +180,7 @@ describe.each(transports)("exchange over the %s", (_, setup) => {
       expect(first.expiresAt).toBe(1_800_000_000 + 3600)
       yield* TestClock.adjust("2 minutes")
       const error = exchangeError(
+        "InvalidSubjectTokenError",
         yield* Effect.flip(
           vault.getAccessTokenForConnection({ connection: "github", accessToken: "alice-short-lived", cache: false })
         )
@@ -182,7 +188,7 @@ describe.each(transports)("exchange over the %s", (_, setup) => {
       expect(error.error).toBe("invalid_grant")
     }))
 
-  it.effect("a connection the user never linked, or an unknown login_hint, is federated_connection_refresh_token_not_found", () =>
+  it.effect("a connection the user never linked, or an unknown login_hint, is federated_connection_refresh_token_not_found: an AccountNotConnectedError", () =>
     Effect.gen(function*() {
       const vault = yield* Effect.flatMap(setup, (s) => s.makeVault())
       for (
@@ -191,7 +197,10 @@ describe.each(transports)("exchange over the %s", (_, setup) => {
           { connection: "google-oauth2", accessToken: "alice-access-token", loginHint: "mallory@example.com" }
         ]
       ) {
-        const error = exchangeError(yield* Effect.flip(vault.getAccessTokenForConnection(options)))
+        const error = exchangeError(
+          "AccountNotConnectedError",
+          yield* Effect.flip(vault.getAccessTokenForConnection(options))
+        )
         expect(error.status).toBe(401)
         expect(error.error).toBe("federated_connection_refresh_token_not_found")
         expect(error.connection).toBe(options.connection)
@@ -202,6 +211,7 @@ describe.each(transports)("exchange over the %s", (_, setup) => {
     Effect.gen(function*() {
       const vault = yield* Effect.flatMap(setup, (s) => s.makeVault({ clientSecret: Redacted.make("wrong-secret") }))
       const error = exchangeError(
+        "TokenExchangeError",
         yield* Effect.flip(
           vault.getAccessTokenForConnection({ connection: "github", accessToken: "alice-access-token" })
         )
@@ -210,11 +220,14 @@ describe.each(transports)("exchange over the %s", (_, setup) => {
       expect(error.error).toBe("access_denied")
     }))
 
-  it.effect("a client without the Token Vault grant is unauthorized_client", () =>
+  it.effect("a client without the Token Vault grant is unauthorized_client: a ClientNotAllowedError", () =>
     Effect.gen(function*() {
-      const vault = yield* Effect.flatMap(setup, (s) =>
-        s.makeVault({ clientId: "no-vault", clientSecret: Redacted.make(secretOf("no-vault")) }))
+      const vault = yield* Effect.flatMap(
+        setup,
+        (s) => s.makeVault({ clientId: "no-vault", clientSecret: Redacted.make(secretOf("no-vault")) })
+      )
       const error = exchangeError(
+        "ClientNotAllowedError",
         yield* Effect.flip(
           vault.getAccessTokenForConnection({ connection: "github", accessToken: "alice-access-token" })
         )

@@ -86,7 +86,7 @@ describe("token cache", () => {
         Effect.succeed(index === 0 ? jsonAnswer(401, { error: "invalid_grant" }) : success())
       )
       const error = yield* Effect.flip(vault.getAccessTokenForConnection(github))
-      expect(error._tag).toBe("TokenExchangeError")
+      expect(error._tag).toBe("InvalidSubjectTokenError")
       yield* vault.getAccessTokenForConnection(github)
       expect(yield* requests).toBe(2)
     }))
@@ -364,7 +364,7 @@ describe("retries", () => {
 
   it.effect.each(
     [
-      ["an OAuth error", jsonAnswer(401, { error: "invalid_grant" }), "TokenExchangeError"],
+      ["an OAuth error", jsonAnswer(401, { error: "invalid_grant" }), "InvalidSubjectTokenError"],
       ["a 400", jsonAnswer(400, { error: "invalid_request" }), "TokenExchangeError"],
       ["a 500", { status: 500, body: "oops" }, "UnexpectedResponseError"]
     ] as const
@@ -536,7 +536,9 @@ describe("metrics and spans", () => {
         coalesced: yield* counter(TokenVaultMetrics.coalesced),
         retries: yield* counter(TokenVaultMetrics.retries),
         exchanges: yield* counter(TokenVaultMetrics.exchanges),
-        refused: yield* counter(Metric.withAttributes(TokenVaultMetrics.failures, { error: "TokenExchangeError" }))
+        refused: yield* counter(
+          Metric.withAttributes(TokenVaultMetrics.failures, { error: "InvalidSubjectTokenError" })
+        )
       }
       const gate = yield* Deferred.make<void>()
       const { vault } = yield* vaultOver((index) =>
@@ -563,7 +565,7 @@ describe("metrics and spans", () => {
       expect((yield* counter(TokenVaultMetrics.retries)) - before.retries).toBe(1)
       expect((yield* counter(TokenVaultMetrics.exchanges)) - before.exchanges).toBe(3)
       expect(
-        (yield* counter(Metric.withAttributes(TokenVaultMetrics.failures, { error: "TokenExchangeError" }))) -
+        (yield* counter(Metric.withAttributes(TokenVaultMetrics.failures, { error: "InvalidSubjectTokenError" }))) -
           before.refused
       ).toBe(1)
     }))

@@ -52,17 +52,17 @@ describe("token endpoint responses", () => {
       expect("scope" in tokenSet).toBe(true)
     }))
 
-  it.effect("an OAuth error becomes a TokenExchangeError", () =>
+  it.effect("an OAuth error of no situation of its own becomes a TokenExchangeError", () =>
     Effect.gen(function*() {
-      const error = yield* Effect.flip(exchangeAgainst(json(401, {
-        error: "federated_connection_refresh_token_not_found",
-        error_description: "Federated connection Refresh Token not found."
+      const error = yield* Effect.flip(exchangeAgainst(json(400, {
+        error: "invalid_request",
+        error_description: "The connection is not enabled for this application."
       })))
       expect(error).toBeInstanceOf(TokenVaultError.TokenExchangeError)
       const exchangeError = error as TokenVaultError.TokenExchangeError
-      expect(exchangeError.status).toBe(401)
-      expect(exchangeError.error).toBe("federated_connection_refresh_token_not_found")
-      expect(exchangeError.errorDescription).toBe("Federated connection Refresh Token not found.")
+      expect(exchangeError.status).toBe(400)
+      expect(exchangeError.error).toBe("invalid_request")
+      expect(exchangeError.errorDescription).toBe("The connection is not enabled for this application.")
       expect(exchangeError.connection).toBe("google-oauth2")
       expect(exchangeError.message).toContain("google-oauth2")
     }))

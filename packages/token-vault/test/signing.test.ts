@@ -1,6 +1,6 @@
-import { TokenTransport, TokenVault, type TokenVaultError, TokenVaultOptions } from "@effect-auth0/token-vault"
+import { TokenTransport, TokenVault, type TokenVaultError, type TokenVaultOptions } from "@effect-auth0/token-vault"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit, Layer, Redacted } from "effect"
+import { ConfigProvider, Effect, Exit, Layer, Redacted } from "effect"
 import { SecureRandom, Signature } from "effect/crypto"
 import { HttpClient } from "effect/http"
 import { Jwk, Jws } from "effect/jose"
@@ -189,6 +189,69 @@ describe("private_key_jwt", () => {
     }).pipe(Effect.scoped))
 })
 
+describe("private_key_jwt from configuration", () => {
+  const fromVariables = (variables: Record<string, string>, transport: ReturnType<typeof recordingTransport>) =>
+    TokenVault.layerConfig().pipe(
+      Layer.provide(transport.layer),
+      Layer.provide(ConfigProvider.layer(ConfigProvider.fromUnknown(variables)))
+    )
+
+  it.effect("layerConfig reads the key (line breaks written as \\n too) and its algorithm from AUTH0_CLIENT_ASSERTION_SIGNING_*", () =>
+    Effect.gen(function*() {
+      const keys = keyForms("PS256")
+      const transport = recordingTransport(success)
+      yield* TokenVault.getAccessTokenForConnection(call).pipe(
+        Effect.provide(fromVariables({
+          AUTH0_DOMAIN: domain,
+          AUTH0_CLIENT_ID: "configured-client",
+          // As a one-line `.env` value holds it.
+          AUTH0_CLIENT_ASSERTION_SIGNING_KEY: keys.pem.trim().replaceAll("\n", "\\n"),
+          AUTH0_CLIENT_ASSERTION_SIGNING_ALG: "PS256"
+        }, transport))
+      )
+      const form = new URLSearchParams(transport.sent[0]!.body)
+      const { claims, header } = yield* verifyJwt(form.get("client_assertion")!, keys.publicJwk, "PS256")
+      expect(header.alg).toBe("PS256")
+      expect(claims.iss).toBe("configured-client")
+    }))
+
+  it.effect("an unknown algorithm names the variable and the allowed values, never the key", () =>
+    Effect.gen(function*() {
+      const keys = keyForms("RS256")
+      const transport = recordingTransport(success)
+      const error = yield* TokenVault.getAccessTokenForConnection(call).pipe(
+        Effect.provide(fromVariables({
+          AUTH0_DOMAIN: domain,
+          AUTH0_CLIENT_ID: "configured-client",
+          AUTH0_CLIENT_ASSERTION_SIGNING_KEY: keys.pem,
+          AUTH0_CLIENT_ASSERTION_SIGNING_ALG: "HS256"
+        }, transport)),
+        Effect.flip
+      )
+      expect(error._tag).toBe("InvalidConfigurationError")
+      expect(error.message).toContain("AUTH0_CLIENT_ASSERTION_SIGNING_ALG")
+      expect(error.message).toContain("RS256, RS384, PS256, PS384, ES256, ES384")
+      expect(error.message).not.toContain("HS256")
+      expect(error.message).not.toContain(keys.pem.slice(30, 60))
+    }))
+
+  it.effect("a key that is not PEM names AUTH0_CLIENT_ASSERTION_SIGNING_KEY's option when the layer is built", () =>
+    Effect.gen(function*() {
+      const transport = recordingTransport(success)
+      const error = yield* TokenVault.getAccessTokenForConnection(call).pipe(
+        Effect.provide(fromVariables({
+          AUTH0_DOMAIN: domain,
+          AUTH0_CLIENT_ID: "configured-client",
+          AUTH0_CLIENT_ASSERTION_SIGNING_KEY: "not-a-pem-secret-value"
+        }, transport)),
+        Effect.flip
+      )
+      expect(error).toMatchObject({ _tag: "InvalidConfigurationError", option: "clientAssertionSigningKey" })
+      expect(error.message).not.toContain("not-a-pem-secret-value")
+      expect(transport.sent).toHaveLength(0)
+    }))
+})
+
 describe("DPoP", () => {
   it.effect("a proof per request, bound to the method and the URL, with the public key in its header", () =>
     Effect.gen(function*() {
@@ -271,6 +334,41 @@ describe("DPoP", () => {
       )
       expect(error._tag).toBe("TokenExchangeError")
       expect(transport.sent).toHaveLength(2)
+    }))
+
+  it.effect("a server that echoes the request never gets the assertion or the proof into an error", () =>
+    Effect.gen(function*() {
+      const rsa = keyForms("RS256")
+      const ec = keyForms("ES256")
+      const sent: Array<TokenTransport.TokenRequest> = []
+      const echo: TokenTransport.TokenTransport["Service"] = {
+        send: (request) =>
+          Effect.sync(() => {
+            sent.push(request)
+            const echoed = `${request.body} dpop=${request.headers["dpop"]}`
+            return {
+              status: 400,
+              header: () => undefined,
+              body: JSON.stringify({ error: echoed, error_description: echoed })
+            }
+          })
+      }
+      const error = yield* TokenVault.getAccessTokenForConnection(call).pipe(
+        Effect.provide(TokenVault.layer({
+          domain,
+          clientId: "c",
+          clientAssertionSigningKey: Redacted.make(rsa.pem),
+          dpop: { privateKey: ec.jwk }
+        })),
+        Effect.provide(Layer.succeed(TokenTransport.TokenTransport, echo)),
+        Effect.provide(Layer.succeed(HttpClient.HttpClient, HttpClient.make(() => Effect.die("unused")))),
+        Effect.flip
+      )
+      const assertion = new URLSearchParams(sent[0]!.body).get("client_assertion")!
+      const proof = sent[0]!.headers["dpop"]!
+      for (const shown of [error.message, String(error), JSON.stringify(error)]) {
+        for (const part of [...assertion.split("."), ...proof.split(".")]) expect(shown).not.toContain(part)
+      }
     }))
 
   it.effect("a CryptoKey private key without its public key is a typed configuration error", () =>

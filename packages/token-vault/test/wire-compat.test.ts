@@ -4,6 +4,7 @@ import { EmulatorServer, TokenVaultEmulator } from "@effect-auth0/token-vault-te
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Redacted } from "effect"
+import { generateKeyPairSync } from "node:crypto"
 import { secretOf, tenant } from "./utils/tenant.js"
 
 /**
@@ -73,4 +74,72 @@ describe("the request on the wire matches @auth0/auth0-auth-js", () => {
       )
       expect(Object.keys(ourRequest!.form)).toContain("client_secret")
     }))
+})
+
+/** The header and claims of a compact JWT, unverified. */
+const jwtParts = (token: string) => {
+  const [header, claims] = token.split(".").slice(0, 2).map((part) =>
+    JSON.parse(Buffer.from(part, "base64url").toString("utf8")) as Record<string, unknown>
+  )
+  return { header: header!, claims: claims! }
+}
+
+describe("private_key_jwt on the wire matches @auth0/auth0-auth-js", () => {
+  // Live clock: Auth0's SDK signs with the real time, and the emulator checks both assertions with its Clock.
+  it.live("same form fields, same assertion header and claims (apart from jti, iat, nbf, exp and the signature)", () =>
+    Effect.gen(function*() {
+      const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 })
+      const pem = privateKey.export({ format: "pem", type: "pkcs8" }) as string
+      const emulator = yield* TokenVaultEmulator.make({
+        ...tenant,
+        clients: [
+          ...tenant.clients,
+          {
+            clientId: "signing-app",
+            authMethods: ["private_key_jwt"],
+            clientAssertionKeys: [{ algorithm: "RS256", publicKey: publicKey.export({ format: "jwk" }) as never }]
+          }
+        ]
+      })
+      const server = yield* EmulatorServer.serve(emulator)
+      const toLoopback: typeof fetch = (input, init) => {
+        const url = input instanceof Request ? input.url : String(input)
+        return fetch(url.replace(`https://${tenant.domain}`, server.url), init)
+      }
+      const auth0 = new AuthClient({
+        domain: tenant.domain,
+        clientId: "signing-app",
+        clientAssertionSigningKey: pem,
+        customFetch: toLoopback
+      })
+      const call = { connection: "github", accessToken: "alice-access-token" } as const
+      const theirs = yield* Effect.promise(() => auth0.getTokenForConnection(call))
+      const ours = yield* TokenVault.getAccessTokenForConnection(call).pipe(
+        Effect.provide(TokenVault.layer({
+          domain: server.url,
+          clientId: "signing-app",
+          clientAssertionSigningKey: Redacted.make(pem)
+        })),
+        Effect.provide(NodeHttpClient.layerUndici)
+      )
+      expect(Redacted.value(ours.accessToken)).toBe(theirs.accessToken)
+
+      const [auth0Request, ourRequest] = (yield* emulator.requests).filter((request) => request.path === "/oauth/token")
+      const withoutAssertion = (form: Readonly<Record<string, string>>) => {
+        const { client_assertion: _, ...rest } = form
+        return rest
+      }
+      expect(withoutAssertion(ourRequest!.form)).toEqual(withoutAssertion(auth0Request!.form))
+      expect(ourRequest!.headers["authorization"]).toBeUndefined()
+      const theirAssertion = jwtParts(auth0Request!.form["client_assertion"]!)
+      const ourAssertion = jwtParts(ourRequest!.form["client_assertion"]!)
+      expect(ourAssertion.header).toEqual(theirAssertion.header)
+      expect(Object.keys(ourAssertion.claims).sort()).toEqual(Object.keys(theirAssertion.claims).sort())
+      // Each sends the issuer of the domain it was given: Auth0's SDK `https://tenant.test/`, ours the loopback URL's.
+      expect(theirAssertion.claims["aud"]).toBe(`https://${tenant.domain}/`)
+      expect(ourAssertion.claims["aud"]).toBe(`${server.url}/`)
+      for (const claim of ["iss", "sub"]) expect(ourAssertion.claims[claim]).toBe(theirAssertion.claims[claim])
+      const lifetime = (claims: Record<string, unknown>) => (claims["exp"] as number) - (claims["iat"] as number)
+      expect(lifetime(ourAssertion.claims)).toBe(lifetime(theirAssertion.claims))
+    }).pipe(Effect.scoped))
 })

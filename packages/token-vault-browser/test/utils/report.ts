@@ -23,7 +23,7 @@ export const expectExchanges = (report: Report, before: number): void => {
   linked(report.promiseLinked, before)
   expect(report.effectUnlinked).toMatchObject({
     ok: false,
-    name: "TokenExchangeError",
+    name: "AccountNotConnectedError",
     status: 401,
     error: "federated_connection_refresh_token_not_found"
   })

@@ -1,7 +1,8 @@
 /**
  * The one place where what a transport brought back becomes the result of an attempt: a
  * `TransportFailure` becomes a `TransportError` or an `UnexpectedResponseError`, and a response a
- * `ConnectionTokenSet`, a `TokenExchangeError`, a `RateLimitError` or an `UnexpectedResponseError`.
+ * `ConnectionTokenSet`, an OAuth error (one of the situations an application acts on, else a
+ * `TokenExchangeError`), a `RateLimitError` or an `UnexpectedResponseError`.
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
@@ -12,7 +13,17 @@ import * as Schema from "effect/Schema"
 import type * as SchemaIssue from "effect/SchemaIssue"
 import { ConnectionTokenSet } from "../ConnectionTokenSet.js"
 import type { TransportFailure } from "../TokenTransport.js"
-import { RateLimitError, TokenExchangeError, TransportError, UnexpectedResponseError } from "../TokenVaultError.js"
+import {
+  AccountNotConnectedError,
+  ClientNotAllowedError,
+  InvalidSubjectTokenError,
+  MfaRequiredError,
+  RateLimitError,
+  ReconnectRequiredError,
+  TokenExchangeError,
+  TransportError,
+  UnexpectedResponseError
+} from "../TokenVaultError.js"
 import { withAdvice } from "./advice.js"
 import { excerpt, scrub } from "./excerpt.js"
 
@@ -141,7 +152,16 @@ const decodeOAuthError = Schema.decodeUnknownOption(OAuthErrorBody)
 /** The longest `error` or `error_description` kept in an error, after scrubbing. */
 const oauthTextLength = 300
 
-type ExchangeFailure = TokenExchangeError | RateLimitError | UnexpectedResponseError
+/** The error of an OAuth error answer: the situation it names, or a `TokenExchangeError`. */
+type OAuthFailure =
+  | AccountNotConnectedError
+  | ReconnectRequiredError
+  | InvalidSubjectTokenError
+  | ClientNotAllowedError
+  | MfaRequiredError
+  | TokenExchangeError
+
+type ExchangeFailure = OAuthFailure | RateLimitError | UnexpectedResponseError
 
 /** What the classifier needs to know of the call that produced a response. */
 export interface ExchangeContext {
@@ -161,6 +181,79 @@ export interface ExchangeContext {
 const rejectsClient = (status: number, error: string, description: string | null | undefined): boolean =>
   error === "invalid_client" ||
   (status === 401 && error === "access_denied" && description?.trim().toLowerCase() === "unauthorized")
+
+/** The situations an application acts on, by Auth0's `error` code (a `4xx` answer's). */
+const situations = new Map<
+  string,
+  | typeof AccountNotConnectedError
+  | typeof ReconnectRequiredError
+  | typeof InvalidSubjectTokenError
+  | typeof ClientNotAllowedError
+>([
+  ["federated_connection_refresh_token_not_found", AccountNotConnectedError],
+  ["tokenset_not_found", AccountNotConnectedError],
+  ["federated_connection_refresh_token_flow_failed", ReconnectRequiredError],
+  ["invalid_grant", InvalidSubjectTokenError],
+  ["unauthorized_client", ClientNotAllowedError]
+])
+
+/** The `mfa_token` of an OAuth error body (Auth0 adds it to `mfa_required`), when it is a non-empty string. */
+const mfaTokenOf = (json: unknown): string | undefined => {
+  const token = (json as { readonly mfa_token?: unknown }).mfa_token
+  return typeof token === "string" && token !== "" ? token : undefined
+}
+
+/**
+ * An OAuth error answer: its `error` as sent (`code`, what it is classified by), and its `error`
+ * and `error_description` as an error keeps them: scrubbed of the request's secrets and of the
+ * answer's own `mfa_token`, which only `MfaRequiredError.mfaToken` holds.
+ */
+interface OAuthAnswer {
+  readonly code: string
+  readonly rejectsClient: boolean
+  readonly error: string
+  readonly errorDescription: string | undefined
+  readonly mfaToken: Redacted.Redacted<string> | undefined
+}
+
+const oauthAnswerOf = (status: number, json: unknown, secrets: ReadonlyArray<string>): OAuthAnswer | undefined => {
+  const answer = Option.getOrUndefined(decodeOAuthError(json))
+  if (answer === undefined) return undefined
+  const mfaToken = answer.error === "mfa_required" ? mfaTokenOf(json) : undefined
+  const hidden = mfaToken === undefined ? secrets : [...secrets, mfaToken]
+  return {
+    code: answer.error,
+    rejectsClient: rejectsClient(status, answer.error, answer.error_description),
+    error: scrub(answer.error, hidden, oauthTextLength),
+    errorDescription: answer.error_description == null
+      ? undefined
+      : scrub(answer.error_description, hidden, oauthTextLength),
+    mfaToken: mfaToken === undefined ? undefined : Redacted.make(mfaToken)
+  }
+}
+
+/**
+ * The error of an OAuth error answer with status `400` or above (not a 429): the situation its
+ * code names when the status is `4xx` (a `5xx` is Auth0 failing, whatever the code), else a
+ * `TokenExchangeError`, with the client-credentials advice when Auth0 rejected the client's
+ * authentication.
+ */
+const oauthFailure = (status: number, answer: OAuthAnswer, context: ExchangeContext): OAuthFailure => {
+  const fields = {
+    status,
+    error: answer.error,
+    errorDescription: answer.errorDescription,
+    connection: context.connection
+  }
+  if (status < 500) {
+    if (answer.code === "mfa_required") return new MfaRequiredError({ ...fields, mfaToken: answer.mfaToken })
+    if (answer.code === "access_denied" && status === 403) return new ClientNotAllowedError(fields)
+    const situation = situations.get(answer.code)
+    if (situation !== undefined) return new situation(fields)
+  }
+  const error = new TokenExchangeError(fields)
+  return answer.rejectsClient ? withAdvice(error, context.clientAdvice) : error
+}
 
 const parseJson = (text: string): unknown => {
   try {
@@ -296,15 +389,8 @@ export const classifyResponse = (
       )
     }
     // A server may echo what it was sent: what it says goes into the error scrubbed.
-    const oauthError = Option.map(decodeOAuthError(json), (answer) => ({
-      rejectsClient: rejectsClient(status, answer.error, answer.error_description),
-      error: scrub(answer.error, context.secrets, oauthTextLength),
-      errorDescription: answer.error_description == null
-        ? undefined
-        : scrub(answer.error_description, context.secrets, oauthTextLength)
-    }))
+    const answer = oauthAnswerOf(status, json, context.secrets)
     if (status === 429) {
-      const answer = Option.getOrUndefined(oauthError)
       return Effect.fail(
         new RateLimitError({
           connection: context.connection,
@@ -317,15 +403,7 @@ export const classifyResponse = (
         })
       )
     }
-    if (status >= 400 && Option.isSome(oauthError)) {
-      const error = new TokenExchangeError({
-        status,
-        error: oauthError.value.error,
-        errorDescription: oauthError.value.errorDescription,
-        connection: context.connection
-      })
-      return Effect.fail(oauthError.value.rejectsClient ? withAdvice(error, context.clientAdvice) : error)
-    }
+    if (status >= 400 && answer !== undefined) return Effect.fail(oauthFailure(status, answer, context))
     if (body.trim() === "") return unexpected(`status ${status} with an empty body`)
     return unexpected(
       json === undefined

@@ -59,6 +59,13 @@ const isCryptoKey = (value: object): value is WebCrypto.CryptoKey => "usages" in
 const reasonOf = (error: JoseError.JoseError): string =>
   error.reason._tag === "InvalidKey" || error.reason._tag === "InvalidArgument" ? `: ${error.reason.description}` : ""
 
+/**
+ * A PEM text as configuration often holds it: line breaks written as `\n` (an `.env` file, a
+ * dashboard's one-line field) made real, and each line's indentation dropped.
+ */
+const pemText = (text: string): string =>
+  (text.includes("\n") ? text : text.replaceAll("\\n", "\n")).split("\n").map((line) => line.trim()).join("\n")
+
 /** Imports a private key for `algorithm`, once; a key that does not fit names the option and the algorithm. */
 const importPrivateKey = (
   input: SigningKey,
@@ -75,7 +82,7 @@ const importPrivateKey = (
     if (Redacted.isRedacted(input)) {
       const value: unknown = Redacted.value(input as Redacted.Redacted<unknown>)
       return typeof value === "string"
-        ? Jwk.importPkcs8(Redacted.make(value), algorithm)
+        ? Jwk.importPkcs8(Redacted.make(pemText(value)), algorithm)
         : Jwk.importPrivate(Redacted.make(value as Jwk.PrivateJwk), algorithm)
     }
     if (isCryptoKey(input)) {
