@@ -324,6 +324,7 @@ export const serve: (
                 emulator.dispatch({
                   method: req.method ?? "GET",
                   url: req.url ?? "/",
+                  scheme: tls === undefined ? "http" : "https",
                   headers: headersOf(req),
                   body: Buffer.concat(chunks).toString("utf8"),
                   ...(clientCertificate === undefined ? {} : { clientCertificate })

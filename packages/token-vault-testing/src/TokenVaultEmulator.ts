@@ -1,7 +1,8 @@
 /**
  * An emulator of an Auth0 tenant's token endpoint for Token Vault: the tenant model (clients with
- * secret or mTLS authentication, users, their Auth0 tokens, connected accounts with federated
- * token sets, allowed web origins), the request handler (with CORS), the record of requests
+ * secret, mTLS or `private_key_jwt` authentication, users, their Auth0 tokens, possibly DPoP-bound,
+ * connected accounts with federated token sets and a state, allowed web origins), the request
+ * handler (with CORS, DPoP proofs and nonces, `scope` down-scoping), the record of requests
  * received, and fault injection (for every request or a limited number).
  *
  * Serve it in memory with `EmulatorHttpClient` or on loopback with `EmulatorServer`. This module
@@ -12,19 +13,28 @@
 import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
+import type * as KeyFormat from "effect/crypto/KeyFormat"
 import * as Effect from "effect/Effect"
+import type * as Jwk from "effect/jose/Jwk"
 import * as Layer from "effect/Layer"
 import * as Ref from "effect/Ref"
 import * as Result from "effect/Result"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
 import type * as Fault from "./Fault.js"
+import { importAssertionKeys } from "./internal/clientAssertion.js"
 import * as Cors from "./internal/cors.js"
+import { makeDpopVerifier } from "./internal/dpop.js"
 import { decideFault, makePrngs, outcomeOf, type Prngs, validateFault } from "./internal/faultOutcome.js"
+import { makeIdentityStatuses } from "./internal/identityStatus.js"
+import { makeJoseServices } from "./internal/jose.js"
 import { formOf } from "./internal/params.js"
 import * as Protocol from "./internal/protocol.js"
+import { FORWARDED_FOR_HEADER } from "./internal/protocol.js"
+import { makeReplayGuard } from "./internal/replay.js"
 import { type NormalizedRequest, route } from "./internal/router.js"
-import { certificateFingerprints, makeTenant, normalizeHost } from "./internal/tenant.js"
+import { certificateFingerprints, makeTenant, normalizeHost, type Tenant } from "./internal/tenant.js"
+import type { TokenEndpointState } from "./internal/tokenExchange.js"
 
 // -----------------------------------------------------------------------------
 // tenant model
@@ -32,9 +42,11 @@ import { certificateFingerprints, makeTenant, normalizeHost } from "./internal/t
 
 /**
  * How a client authenticates at the token endpoint: with its secret in the body or in a Basic
- * `Authorization` header, or with mTLS (RFC 8705): a CA-signed certificate whose subject DN is
+ * `Authorization` header, with mTLS (RFC 8705): a CA-signed certificate whose subject DN is
  * registered (`tls_client_auth`), or a self-signed certificate registered as such
- * (`self_signed_tls_client_auth`). With mTLS the body carries `client_id` and no secret.
+ * (`self_signed_tls_client_auth`), or with a JWT signed by its private key (`private_key_jwt`,
+ * RFC 7523, checked against `ClientConfig.clientAssertionKeys`). With mTLS the body carries
+ * `client_id` and no secret.
  *
  * @example
  * ```ts
@@ -51,6 +63,53 @@ export type ClientAuthMethod =
   | "client_secret_basic"
   | "tls_client_auth"
   | "self_signed_tls_client_auth"
+  | "private_key_jwt"
+
+/**
+ * The signature algorithms the emulator accepts for client assertions and DPoP proofs: the ones
+ * Auth0 accepts for `private_key_jwt`.
+ *
+ * @example
+ * ```ts
+ * import type { TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+ *
+ * const algorithm: TokenVaultEmulator.SigningAlgorithm = "PS256"
+ * ```
+ *
+ * @since 1.0.0
+ * @category models
+ */
+export type SigningAlgorithm = "RS256" | "RS384" | "PS256" | "PS384" | "ES256" | "ES384"
+
+/**
+ * A public key registered for a client's `private_key_jwt` authentication: the algorithm its
+ * assertions are signed with, and the key as a public JWK or SPKI PEM text
+ * (`-----BEGIN PUBLIC KEY-----`). An assertion is accepted when its signature verifies with a key
+ * of the algorithm its header names.
+ *
+ * @example
+ * ```ts
+ * import type { TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+ *
+ * const key: TokenVaultEmulator.ClientAssertionKey = {
+ *   algorithm: "ES256",
+ *   publicKey: {
+ *     kty: "EC",
+ *     crv: "P-256",
+ *     x: "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+ *     y: "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"
+ *   }
+ * }
+ * ```
+ *
+ * @since 1.0.0
+ * @category models
+ */
+export interface ClientAssertionKey {
+  readonly algorithm: SigningAlgorithm
+  /** A public JWK (`effect/jose`'s, or WebCrypto's `exportKey("jwk")`), or an SPKI public key in PEM. */
+  readonly publicKey: Jwk.PublicJwk | KeyFormat.JsonWebKey | string
+}
 
 /**
  * An application registered in the tenant.
@@ -74,7 +133,8 @@ export type ClientAuthMethod =
  *
  * A client that cannot work (a secret method without `clientSecret`, `tls_client_auth` without
  * `tlsClientAuthSubjectDn`, `self_signed_tls_client_auth` without `selfSignedCertificates`, a
- * certificate that is not PEM) makes `TokenVaultEmulator.make` die naming the client.
+ * certificate that is not PEM, `private_key_jwt` without `clientAssertionKeys`, a key that is not
+ * a public key for its algorithm) makes `TokenVaultEmulator.make` die naming the client.
  *
  * @since 0.1.0
  * @category models
@@ -95,6 +155,13 @@ export interface ClientConfig {
   readonly tlsClientAuthSubjectDn?: string
   /** `self_signed_tls_client_auth`: the certificates (PEM) the client may present, matched by SHA-256 fingerprint. */
   readonly selfSignedCertificates?: ReadonlyArray<string>
+  /** `private_key_jwt`: the public keys the client's assertions may be signed with. Imported once, by `make`. */
+  readonly clientAssertionKeys?: ReadonlyArray<ClientAssertionKey>
+  /**
+   * Whether the application is first-party. Default `true`; `false` makes every exchange answer
+   * 403 `access_denied` (Token Vault serves first-party applications only).
+   */
+  readonly firstParty?: boolean
 }
 
 /**
@@ -108,6 +175,8 @@ export interface ClientConfig {
  *
  * const plain: TokenVaultEmulator.SubjectTokenConfig = "at-alice"
  * const expiring: TokenVaultEmulator.SubjectTokenConfig = { token: "at-alice-2", expiresAt: 3600, clientId: "backend-api" }
+ * // DPoP-bound: exchanged only with a DPoP proof signed by the key of this RFC 7638 thumbprint.
+ * const bound: TokenVaultEmulator.SubjectTokenConfig = { token: "at-alice-3", dpopJkt: "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I" }
  * ```
  *
  * @since 0.1.0
@@ -121,7 +190,40 @@ export type SubjectTokenConfig =
     readonly expiresAt?: number
     /** The only client that may exchange this token. */
     readonly clientId?: string
+    /**
+     * The RFC 7638 SHA-256 thumbprint (base64url) of the key the token is DPoP-bound to: an
+     * exchange needs a valid `DPoP` proof signed with that key (else 400 `invalid_dpop_proof`).
+     */
+    readonly dpopJkt?: string
   }
+
+/**
+ * The state of a connected account, which decides the answer to an exchange for it:
+ *
+ * - `"connected"` (default): the federated access token.
+ * - `"refresh_token_not_found"`: 401 `federated_connection_refresh_token_not_found` (the user has
+ *   not connected the account; the same answer as for a connection without an identity).
+ * - `"tokenset_not_found"`: 401 `tokenset_not_found`.
+ * - `"refresh_failed"`: 401 `federated_connection_refresh_token_flow_failed` (the provider refused
+ *   the stored refresh token: the user must reconnect).
+ * - `"mfa_required"`: 403 `mfa_required` with a random `mfa_token`.
+ *
+ * @example
+ * ```ts
+ * import type { TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+ *
+ * const status: TokenVaultEmulator.IdentityStatus = "refresh_failed"
+ * ```
+ *
+ * @since 1.0.0
+ * @category models
+ */
+export type IdentityStatus =
+  | "connected"
+  | "refresh_token_not_found"
+  | "tokenset_not_found"
+  | "refresh_failed"
+  | "mfa_required"
 
 /**
  * One connected account of a user at a connection, with the federated token set Token Vault holds
@@ -151,6 +253,53 @@ export interface FederatedIdentityConfig {
   readonly scope?: string
   /** Seconds; default 3600. */
   readonly expiresIn?: number
+  /** The account's state (default `"connected"`); `setIdentityStatus` overrides it at run time. */
+  readonly status?: IdentityStatus
+}
+
+/**
+ * Which connected accounts `setIdentityStatus` changes: those of `userId` at `connection`, or only
+ * the one whose `loginHint` is given.
+ *
+ * @example
+ * ```ts
+ * import type { TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+ *
+ * const work: TokenVaultEmulator.IdentitySelector = {
+ *   userId: "auth0|alice",
+ *   connection: "google-oauth2",
+ *   loginHint: "alice@work.example"
+ * }
+ * ```
+ *
+ * @since 1.0.0
+ * @category models
+ */
+export interface IdentitySelector {
+  readonly userId: string
+  readonly connection: string
+  readonly loginHint?: string
+}
+
+/**
+ * DPoP (RFC 9449) at the token endpoint. A `DPoP` proof is verified whenever a request carries
+ * one; with `requireNonce`, a proof must also carry the emulator's current nonce: a proof without
+ * it is answered 400 `use_dpop_nonce`, and every answer of the token endpoint carries the nonce in
+ * a `DPoP-Nonce` header.
+ *
+ * @example
+ * ```ts
+ * import type { TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+ *
+ * const dpop: TokenVaultEmulator.DpopConfig = { requireNonce: true }
+ * ```
+ *
+ * @since 1.0.0
+ * @category models
+ */
+export interface DpopConfig {
+  /** Whether proofs must carry a server nonce. Default `false`. */
+  readonly requireNonce?: boolean
 }
 
 /**
@@ -219,8 +368,9 @@ export interface TenantConfig {
    * Origins (`scheme://host[:port]`, exactly, e.g. `http://127.0.0.1:5173`) from which browsers may
    * call the token endpoint and the discovery documents, like Auth0's "Allowed Web Origins".
    * Preflights from them are answered with CORS headers allowing `POST` (`GET`, `HEAD` for the
-   * documents) and the headers `content-type`, `auth0-client`, `authorization`; their actual
-   * requests get `access-control-allow-origin`. Other origins get no CORS headers (the browser
+   * documents) and the headers `content-type`, `auth0-client`, `authorization`, `dpop`,
+   * `auth0-forwarded-for`; their actual requests get `access-control-allow-origin` (and may read
+   * the rate-limit headers and `DPoP-Nonce`). Other origins get no CORS headers (the browser
    * blocks them). Trace-context headers (`traceparent`, `b3`) are not allowed.
    */
   readonly allowedWebOrigins?: ReadonlyArray<string>
@@ -231,6 +381,8 @@ export interface TenantConfig {
    * certificates advertises its own `https://127.0.0.1:PORT/oauth/token` while it runs.
    */
   readonly mtlsEndpoint?: string
+  /** DPoP options (proofs are verified whenever sent; this adds the nonce requirement). */
+  readonly dpop?: DpopConfig
 }
 
 // -----------------------------------------------------------------------------
@@ -264,7 +416,9 @@ export interface ClientCertificate {
 }
 
 /**
- * A request as the emulator sees it. `url` is a path with query (`/oauth/token`) or absolute.
+ * A request as the emulator sees it. `url` is a path with query (`/oauth/token`) or absolute. For
+ * a path, the URL the request was made to (which a DPoP proof's `htu` must name) is `scheme`, the
+ * `host` header (else the tenant's host) and the path.
  *
  * @example
  * ```ts
@@ -289,6 +443,8 @@ export interface EmulatorRequest {
   readonly body: string
   /** The TLS client certificate of the connection; absent over plain HTTP and in memory. */
   readonly clientCertificate?: ClientCertificate
+  /** The scheme of the connection, when `url` is a path. Default: the scheme of the tenant's domain. */
+  readonly scheme?: "http" | "https"
 }
 
 /**
@@ -452,6 +608,8 @@ export interface RecordedRequest {
   readonly at: number
   /** The TLS client certificate the request came with, if any. */
   readonly clientCertificate?: ClientCertificate
+  /** The end user's IP the caller forwarded in the `auth0-forwarded-for` header, if any. */
+  readonly forwardedFor?: string
   /** The fault that answered the request (for `Fault.Random`, the one it chose), if any. */
   readonly fault?: Fault.Fault
 }
@@ -461,7 +619,9 @@ export interface RecordedRequest {
 // -----------------------------------------------------------------------------
 
 /**
- * A running emulator. All state (recorded requests, the current fault) belongs to the instance.
+ * A running emulator. All state (recorded requests, the current fault, the `jti`s of accepted
+ * client assertions and DPoP proofs, the DPoP nonce, the states set with `setIdentityStatus`)
+ * belongs to the instance.
  *
  * @example
  * ```ts
@@ -516,6 +676,13 @@ export interface TokenVaultEmulator {
   readonly acceptsHost: (host: string) => Effect.Effect<boolean>
   /** Adds a `host[:port]` the emulator answers for, until the scope closes. */
   readonly addHost: (host: string) => Effect.Effect<void, never, Scope.Scope>
+  /**
+   * Puts connected accounts into a state (see {@link IdentityStatus}) until set again: every
+   * identity of `userId` at `connection`, or only the one with `loginHint`. `"connected"` restores
+   * the normal answer (also over a configured `status`). A selector that matches no configured
+   * identity, or an unknown status, is a defect naming it.
+   */
+  readonly setIdentityStatus: (selector: IdentitySelector, status: IdentityStatus) => Effect.Effect<void>
 }
 
 /**
@@ -634,8 +801,24 @@ const pathOf = (url: string, origin: string): string => {
 }
 
 /**
- * Builds an emulator for a tenant. A configuration that cannot work (unparseable domain, a client
- * id or subject token configured twice) is a defect.
+ * The absolute URL a request was made to: `url` when absolute, else resolved against the request's
+ * scheme (default: the tenant's) and `host` header (default: the tenant's host).
+ */
+const requestUrlOf = (
+  request: EmulatorRequest,
+  headers: Readonly<Record<string, string>>,
+  tenant: Tenant
+): URL | undefined => {
+  const scheme = request.scheme ?? new URL(tenant.origin).protocol.slice(0, -1)
+  const base = `${scheme}://${headers["host"] ?? tenant.host}`
+  return URL.canParse(request.url, base) ? new URL(request.url, base) : undefined
+}
+
+/**
+ * Builds an emulator for a tenant, importing the clients' `clientAssertionKeys` once. A
+ * configuration that cannot work (unparseable domain, a client id or subject token configured
+ * twice, a client that lacks what its methods need, an unknown identity `status`, a `dpopJkt` that
+ * is not a thumbprint) is a defect naming the problem.
  *
  * @example
  * ```ts
@@ -663,9 +846,18 @@ const pathOf = (url: string, origin: string): string => {
  */
 export const make: (config: TenantConfig) => Effect.Effect<TokenVaultEmulator> = Effect.fn("TokenVaultEmulator.make")(
   function*(config: TenantConfig) {
-    const parsed = makeTenant(config, yield* Effect.promise(() => certificateFingerprints(config)))
+    const joseServices = yield* makeJoseServices
+    const assertionKeys = yield* Effect.result(importAssertionKeys(config))
+    if (Result.isFailure(assertionKeys)) return yield* dieWith(`TokenVaultEmulator: ${assertionKeys.failure}`)
+    const fingerprints = yield* Effect.promise(() => certificateFingerprints(config))
+    const parsed = makeTenant(config, fingerprints, assertionKeys.success)
     if (Result.isFailure(parsed)) return yield* dieWith(`TokenVaultEmulator: ${parsed.failure}`)
     const tenant = parsed.success
+    const tokenEndpoint: TokenEndpointState = {
+      assertionReplay: makeReplayGuard(),
+      dpop: yield* Effect.provideContext(makeDpopVerifier(config.dpop), joseServices),
+      identityStatuses: makeIdentityStatuses(tenant)
+    }
     const recorded = yield* Ref.make(Chunk.empty<RecordedRequest>())
     const recordRequests = config.recordRequests ?? true
     const currentFault = yield* Ref.make<FaultState | undefined>(undefined)
@@ -691,12 +883,14 @@ export const make: (config: TenantConfig) => Effect.Effect<TokenVaultEmulator> =
       const normalized: NormalizedRequest = {
         method: request.method.toUpperCase(),
         path: pathOf(request.url, tenant.origin),
+        url: requestUrlOf(request, headers, tenant),
         headers,
         body: request.body,
         certificate: request.clientCertificate
       }
       const preflight = Cors.preflight(tenant, normalized)
       const fault = preflight === undefined ? yield* takeFault : undefined
+      const forwardedFor = headers[FORWARDED_FOR_HEADER]
       if (recordRequests) {
         yield* Ref.update(
           recorded,
@@ -709,13 +903,15 @@ export const make: (config: TenantConfig) => Effect.Effect<TokenVaultEmulator> =
             rawBody: request.body,
             at: now,
             ...(request.clientCertificate === undefined ? {} : { clientCertificate: request.clientCertificate }),
+            ...(forwardedFor === undefined ? {} : { forwardedFor }),
             ...(fault === undefined ? {} : { fault })
           })
         )
       }
       if (preflight !== undefined) return { _tag: "Respond", response: preflight } as const
       const mtlsTokenEndpoint = yield* mtlsEndpoint
-      const outcome = yield* outcomeOf(fault, () => route(tenant, normalized, { nowMillis: now, mtlsTokenEndpoint }))
+      const normal = route(tenant, normalized, { nowMillis: now, mtlsTokenEndpoint, tokenEndpoint })
+      const outcome = yield* outcomeOf(fault, Effect.provideContext(normal, joseServices))
       switch (outcome._tag) {
         case "Respond":
           return {
@@ -771,6 +967,12 @@ export const make: (config: TenantConfig) => Effect.Effect<TokenVaultEmulator> =
       )
     }
 
+    const setIdentityStatus = (selector: IdentitySelector, status: IdentityStatus): Effect.Effect<void> =>
+      Effect.suspend(() => {
+        const set = tokenEndpoint.identityStatuses.set(selector, status)
+        return Result.isFailure(set) ? dieWith(`TokenVaultEmulator.setIdentityStatus: ${set.failure}`) : Effect.void
+      })
+
     return {
       config,
       domain: config.domain,
@@ -785,7 +987,8 @@ export const make: (config: TenantConfig) => Effect.Effect<TokenVaultEmulator> =
       mtlsEndpoint,
       advertiseMtlsEndpoint,
       acceptsHost,
-      addHost
+      addHost,
+      setIdentityStatus
     } satisfies TokenVaultEmulator
   }
 )
@@ -864,3 +1067,31 @@ export const setFault = (
   options?: SetFaultOptions
 ): Effect.Effect<void, never, TokenVaultEmulator> =>
   TokenVaultEmulator.use((emulator) => emulator.setFault(fault, options))
+
+/**
+ * Puts connected accounts of the emulator in context into a state: every identity of `userId` at
+ * `connection`, or only the one with `loginHint`. Exchanges for them then get that state's answer
+ * (see {@link IdentityStatus}) until it is set again; `"connected"` restores the normal answer.
+ *
+ * @example
+ * ```ts
+ * import { TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+ *
+ * const revoked = TokenVaultEmulator.setIdentityStatus(
+ *   { userId: "auth0|alice", connection: "google-oauth2" },
+ *   "refresh_failed"
+ * )
+ * const reconnected = TokenVaultEmulator.setIdentityStatus(
+ *   { userId: "auth0|alice", connection: "google-oauth2" },
+ *   "connected"
+ * )
+ * ```
+ *
+ * @since 1.0.0
+ * @category accessors
+ */
+export const setIdentityStatus = (
+  selector: IdentitySelector,
+  status: IdentityStatus
+): Effect.Effect<void, never, TokenVaultEmulator> =>
+  TokenVaultEmulator.use((emulator) => emulator.setIdentityStatus(selector, status))

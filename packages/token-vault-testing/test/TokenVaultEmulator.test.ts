@@ -240,10 +240,11 @@ const errorCases: ReadonlyArray<ErrorCase> = [
     error: "invalid_request"
   },
   {
-    name: "a client assertion",
+    name: "a client assertion without client_assertion_type",
     request: post({ client_secret: undefined, client_assertion: "eyJ.x.y" }),
     status: 401,
-    error: "invalid_client"
+    error: "invalid_client",
+    description: "Invalid client assertion: client_assertion_type is missing"
   },
   {
     name: "a client without the Token Vault grant",
@@ -657,8 +658,12 @@ describe("TokenVaultEmulator: discovery", () => {
         "client_secret_post",
         "client_secret_basic",
         "tls_client_auth",
-        "self_signed_tls_client_auth"
+        "self_signed_tls_client_auth",
+        "private_key_jwt"
       ])
+      const algorithms = ["RS256", "RS384", "PS256", "PS384", "ES256", "ES384"]
+      expect(doc["token_endpoint_auth_signing_alg_values_supported"]).toStrictEqual(algorithms)
+      expect(doc["dpop_signing_alg_values_supported"]).toStrictEqual(algorithms)
       expect(doc).not.toHaveProperty("mtls_endpoint_aliases")
     }))
 

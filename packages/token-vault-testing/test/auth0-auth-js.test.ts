@@ -7,7 +7,9 @@ import { AuthClient, TokenForConnectionError } from "@auth0/auth0-auth-js"
 import { EmulatorServer, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
 import { APP_ID, APP_SECRET, GOOGLE_SCOPE, tenant } from "./fixtures.js"
+import { generateKey } from "./jose-fixtures.js"
 
 /** Sends `https://{domain}` requests to the loopback server instead. */
 const rewritingFetch = (domain: string, serverUrl: string): typeof fetch => (input, init) => {
@@ -17,20 +19,25 @@ const rewritingFetch = (domain: string, serverUrl: string): typeof fetch => (inp
   return input instanceof Request ? fetch(new Request(target, input), init) : fetch(target, init)
 }
 
+type Credentials =
+  | { readonly clientId: string; readonly clientSecret: string }
+  | {
+    readonly clientId: string
+    readonly clientAssertionSigningKey: string
+    readonly clientAssertionSigningAlg: string
+  }
+
 const withSdk = <A>(
   domain: string,
-  use: (client: AuthClient, emulator: TokenVaultEmulator.TokenVaultEmulator) => Promise<A>
+  use: (client: AuthClient, emulator: TokenVaultEmulator.TokenVaultEmulator) => Promise<A>,
+  credentials: Credentials = { clientId: APP_ID, clientSecret: APP_SECRET },
+  config: TokenVaultEmulator.TenantConfig = tenant
 ) =>
   Effect.scoped(
     Effect.gen(function*() {
-      const emulator = yield* TokenVaultEmulator.make({ ...tenant, domain })
+      const emulator = yield* TokenVaultEmulator.make({ ...config, domain })
       const server = yield* EmulatorServer.serve(emulator)
-      const client = new AuthClient({
-        domain,
-        clientId: APP_ID,
-        clientSecret: APP_SECRET,
-        customFetch: rewritingFetch(domain, server.url)
-      })
+      const client = new AuthClient({ domain, ...credentials, customFetch: rewritingFetch(domain, server.url) })
       return yield* Effect.promise(() => use(client, emulator))
     })
   )
@@ -78,4 +85,39 @@ describe("@auth0/auth0-auth-js against the emulator", () => {
         error_description: "Federated connection Refresh Token not found."
       })
     }))
+
+  for (const algorithm of ["RS256", "ES256"] as const) {
+    it.live(`authenticates with private_key_jwt (${algorithm}): the emulator verifies the SDK's assertion`, () =>
+      Effect.gen(function*() {
+        const key = yield* Effect.promise(() => generateKey(algorithm))
+        const jwtTenant: TokenVaultEmulator.TenantConfig = {
+          ...tenant,
+          clients: [{
+            clientId: "sdk-jwt-client",
+            authMethods: ["private_key_jwt"],
+            clientAssertionKeys: [{ algorithm, publicKey: key.spkiPem }]
+          }]
+        }
+        return yield* withSdk(
+          "sdk-jwt.example.com",
+          async (client, emulator) => {
+            const result = await client.getTokenForConnection({ connection: "google-oauth2", accessToken: "at-alice" })
+            expect(result.accessToken).toBe("ya29.alice-personal")
+            const second = await client.getTokenForConnection({ connection: "github", refreshToken: "rt-alice" })
+            expect(second.accessToken).toBe("gho_alice")
+            const requests = await Effect.runPromise(emulator.requests)
+            expect(requests.at(-1)?.form).toMatchObject({
+              client_id: "sdk-jwt-client",
+              client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+            })
+          },
+          {
+            clientId: "sdk-jwt-client",
+            clientAssertionSigningKey: Redacted.value(key.pkcs8Pem),
+            clientAssertionSigningAlg: algorithm
+          },
+          jwtTenant
+        )
+      }))
+  }
 })

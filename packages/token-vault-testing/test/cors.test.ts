@@ -77,17 +77,27 @@ describe("CORS for allowed web origins", () => {
         .toBe(true)
     }))
 
-  it.effect("without access-control-request-headers, allows content-type, auth0-client and authorization", () =>
+  it.effect("without access-control-request-headers, allows content-type, auth0-client, authorization, dpop and auth0-forwarded-for", () =>
     Effect.gen(function*() {
       const emulator = yield* TokenVaultEmulator.make(corsTenant)
       const answer = yield* emulator.handle(preflightRequest(APP_ORIGIN))
-      expect(answer.headers["access-control-allow-headers"]).toBe("content-type, auth0-client, authorization")
+      expect(answer.headers["access-control-allow-headers"]).toBe(
+        "content-type, auth0-client, authorization, dpop, auth0-forwarded-for"
+      )
       const basicAuth = yield* emulator.handle(preflightRequest(APP_ORIGIN, "Authorization, Content-Type"))
       expect(basicAuth.headers["access-control-allow-headers"]).toBe("authorization, content-type")
       expect(
         preflightPasses(basicAuth, { origin: APP_ORIGIN, method: "POST", headers: ["authorization", "content-type"] })
       )
         .toBe(true)
+      const dpopClient = yield* emulator.handle(preflightRequest(APP_ORIGIN, "content-type,dpop,auth0-forwarded-for"))
+      expect(
+        preflightPasses(dpopClient, {
+          origin: APP_ORIGIN,
+          method: "POST",
+          headers: ["content-type", "dpop", "auth0-forwarded-for"]
+        })
+      ).toBe(true)
     }))
 
   it.effect("does not allow trace-context headers: a client that propagates them fails its preflight", () =>
@@ -96,7 +106,9 @@ describe("CORS for allowed web origins", () => {
       for (const traced of ["content-type,traceparent", "b3,content-type", "content-type,tracestate,traceparent"]) {
         const answer = yield* emulator.handle(preflightRequest(APP_ORIGIN, traced))
         expect(answer.status).toBe(204)
-        expect(answer.headers["access-control-allow-headers"]).toBe("content-type, auth0-client, authorization")
+        expect(answer.headers["access-control-allow-headers"]).toBe(
+          "content-type, auth0-client, authorization, dpop, auth0-forwarded-for"
+        )
         expect(preflightPasses(answer, { origin: APP_ORIGIN, method: "POST", headers: traced.split(",") })).toBe(false)
       }
       // The same client without propagation passes.
@@ -136,7 +148,7 @@ describe("CORS for allowed web origins", () => {
       expect(ok.headers).toMatchObject({
         "access-control-allow-origin": APP_ORIGIN,
         "access-control-expose-headers":
-          "x-auth0-requestid, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset",
+          "x-auth0-requestid, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, dpop-nonce",
         vary: "origin"
       })
       const denied = yield* emulator.handle(tokenRequest({ client_secret: "wrong" }, headers))
@@ -254,7 +266,9 @@ describe("CORS over the transports", () => {
       expect(preflight.headers["content-length"]).toBeUndefined()
       expect(preflight.headers["access-control-allow-origin"]).toBe(APP_ORIGIN)
       expect(preflight.headers["access-control-allow-methods"]).toBe("POST")
-      expect(preflight.headers["access-control-allow-headers"]).toBe("content-type, auth0-client, authorization")
+      expect(preflight.headers["access-control-allow-headers"]).toBe(
+        "content-type, auth0-client, authorization, dpop, auth0-forwarded-for"
+      )
       expect(preflight.headers["access-control-max-age"]).toBe("86400")
       expect(preflight.headers["vary"]).toBe("origin")
       const post = yield* postOver(server.tokenEndpoint)

@@ -1,12 +1,16 @@
 /**
- * Client authentication at the token endpoint: `client_secret_post`, `client_secret_basic`, and
- * mTLS (`tls_client_auth`: a CA-verified certificate whose subject DN matches;
- * `self_signed_tls_client_auth`: a certificate whose SHA-256 fingerprint is registered).
+ * Client authentication at the token endpoint: `client_secret_post`, `client_secret_basic`, mTLS
+ * (`tls_client_auth`: a CA-verified certificate whose subject DN matches;
+ * `self_signed_tls_client_auth`: a certificate whose SHA-256 fingerprint is registered), and
+ * `private_key_jwt` (see `clientAssertion.ts`).
  *
  * @internal
  */
+import type * as Signature from "effect/crypto/Signature"
+import * as Effect from "effect/Effect"
 import type { ClientAuthMethod, ClientCertificate, ClientConfig, EmulatorResponse } from "../TokenVaultEmulator.js"
 import { normalizeFingerprint, sameDn } from "./certificates.js"
+import { type AssertionContext, authenticateByAssertion } from "./clientAssertion.js"
 import * as Errors from "./errors.js"
 import { param } from "./params.js"
 import { DEFAULT_AUTH_METHODS, type Tenant } from "./tenant.js"
@@ -21,7 +25,8 @@ export const SUPPORTED_AUTH_METHODS: ReadonlyArray<ClientAuthMethod> = [
   "client_secret_post",
   "client_secret_basic",
   "tls_client_auth",
-  "self_signed_tls_client_auth"
+  "self_signed_tls_client_auth",
+  "private_key_jwt"
 ]
 
 const MTLS_METHODS: ReadonlyArray<ClientAuthMethod> = ["tls_client_auth", "self_signed_tls_client_auth"]
@@ -112,21 +117,23 @@ const authenticateMtls = (
   return { _tag: "Rejected", response: Errors.clientCertificateNotRegistered() }
 }
 
-/** @internal */
-export const authenticateClient = (
+/** A client assertion to check, or the outcome of the other methods. */
+type Credentials = ClientAuthentication | { readonly _tag: "Assertion"; readonly assertion: string }
+
+const credentialsOf = (
   tenant: Tenant,
   headers: Readonly<Record<string, string>>,
   params: ReadonlyMap<string, string>,
   certificate: ClientCertificate | undefined
-): ClientAuthentication => {
+): Credentials => {
   const basic = basicCredentials(headers["authorization"])
   const bodyClientId = param(params, "client_id")
   const bodySecret = param(params, "client_secret")
-  const hasAssertion = param(params, "client_assertion") !== undefined
+  const assertion = param(params, "client_assertion")
 
   if (basic._tag === "Malformed") return { _tag: "Rejected", response: Errors.malformedAuthorizationHeader() }
   if (basic._tag === "Basic") {
-    if (bodySecret !== undefined || hasAssertion) {
+    if (bodySecret !== undefined || assertion !== undefined) {
       return { _tag: "Rejected", response: Errors.multipleClientAuthentication() }
     }
     // RFC 6749 allows client_id in the body alongside Basic, provided it names the same client.
@@ -135,9 +142,9 @@ export const authenticateClient = (
     }
     return verify(tenant, basic.clientId, basic.clientSecret, "client_secret_basic")
   }
-  if (hasAssertion) {
+  if (assertion !== undefined) {
     if (bodySecret !== undefined) return { _tag: "Rejected", response: Errors.multipleClientAuthentication() }
-    return { _tag: "Rejected", response: Errors.clientAssertionNotSupported() }
+    return { _tag: "Assertion", assertion }
   }
   if (bodyClientId === undefined) return { _tag: "Rejected", response: Errors.clientAuthenticationRequired() }
   if (bodySecret === undefined) {
@@ -150,4 +157,18 @@ export const authenticateClient = (
     return authenticateMtls(tenant, client, mtlsMethods, certificate)
   }
   return verify(tenant, bodyClientId, bodySecret, "client_secret_post")
+}
+
+/** @internal */
+export const authenticateClient = (
+  tenant: Tenant,
+  headers: Readonly<Record<string, string>>,
+  params: ReadonlyMap<string, string>,
+  certificate: ClientCertificate | undefined,
+  assertionContext: AssertionContext
+): Effect.Effect<ClientAuthentication, never, Signature.Signature> => {
+  const credentials = credentialsOf(tenant, headers, params, certificate)
+  return credentials._tag === "Assertion"
+    ? authenticateByAssertion(tenant, params, credentials.assertion, assertionContext)
+    : Effect.succeed(credentials)
 }

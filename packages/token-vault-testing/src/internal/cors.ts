@@ -8,7 +8,7 @@
  *   are acceptable, else the fixed list, which the browser then finds lacking) and a max age; from
  *   any other origin it carries no CORS header at all, so the browser blocks the request.
  * - Any other answer to an allowed origin carries `access-control-allow-origin` and exposes the
- *   rate-limit headers.
+ *   rate-limit headers and `DPoP-Nonce`.
  * - With allowed origins configured, every answer carries `vary: origin`.
  *
  * Trace-context headers (`traceparent`, `tracestate`, `b3`, …) are not acceptable: a browser
@@ -17,12 +17,19 @@
  * @internal
  */
 import type { EmulatorResponse } from "../TokenVaultEmulator.js"
+import { DPOP_HEADER, DPOP_NONCE_HEADER, FORWARDED_FOR_HEADER } from "./protocol.js"
 import type { NormalizedRequest } from "./router.js"
 import { methodsFor } from "./router.js"
 import type { Tenant } from "./tenant.js"
 
 /** The request headers a browser token client needs beyond the CORS-safelisted ones. @internal */
-export const ALLOWED_REQUEST_HEADERS: ReadonlyArray<string> = ["content-type", "auth0-client", "authorization"]
+export const ALLOWED_REQUEST_HEADERS: ReadonlyArray<string> = [
+  "content-type",
+  "auth0-client",
+  "authorization",
+  DPOP_HEADER,
+  FORWARDED_FOR_HEADER
+]
 
 /** Also acceptable when a browser lists them (CORS-safelisted names, listed when their value is not). */
 const ACCEPTABLE_REQUEST_HEADERS: ReadonlySet<string> = new Set([
@@ -40,7 +47,8 @@ export const EXPOSED_HEADERS: ReadonlyArray<string> = [
   "x-auth0-requestid",
   "x-ratelimit-limit",
   "x-ratelimit-remaining",
-  "x-ratelimit-reset"
+  "x-ratelimit-reset",
+  DPOP_NONCE_HEADER
 ]
 
 /** @internal */

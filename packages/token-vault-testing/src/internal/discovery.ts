@@ -4,7 +4,7 @@
  * @internal
  */
 import { SUPPORTED_AUTH_METHODS } from "./clientAuth.js"
-import { GRANT_TYPE, JWKS_PATH, TOKEN_PATH } from "./protocol.js"
+import { GRANT_TYPE, JWKS_PATH, SIGNING_ALGORITHMS, TOKEN_PATH } from "./protocol.js"
 import type { Tenant } from "./tenant.js"
 
 /** @internal */
@@ -26,6 +26,9 @@ export const discoveryDocument = (tenant: Tenant, mtlsTokenEndpoint: string | un
     // The emulator answers only the Token Vault grant at its token endpoint.
     grant_types_supported: [GRANT_TYPE],
     token_endpoint_auth_methods_supported: [...SUPPORTED_AUTH_METHODS],
+    token_endpoint_auth_signing_alg_values_supported: [...SIGNING_ALGORITHMS],
+    // RFC 9449 §5.1: the algorithms the token endpoint accepts for DPoP proofs.
+    dpop_signing_alg_values_supported: [...SIGNING_ALGORITHMS],
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     // RFC 8705 §5: where clients with a certificate send their token requests.

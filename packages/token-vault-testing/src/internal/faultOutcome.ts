@@ -180,9 +180,9 @@ const oversizedBody = (bytes: number, contentLength: boolean): EmulatorOutcome =
  */
 export const outcomeOf = (
   fault: Fault | undefined,
-  normal: () => EmulatorResponse
+  normal: Effect.Effect<EmulatorResponse>
 ): Effect.Effect<EmulatorOutcome> => {
-  if (fault === undefined) return Effect.sync(() => ({ _tag: "Respond", response: normal() }))
+  if (fault === undefined) return Effect.map(normal, (response) => ({ _tag: "Respond", response }))
   switch (fault._tag) {
     case "Latency":
       return Effect.andThen(Effect.sleep(fault.millis), outcomeOf(fault.then, normal))
@@ -192,20 +192,17 @@ export const outcomeOf = (
     case "ResetBeforeHeaders":
       return Effect.succeed({ _tag: "ResetConnection" })
     case "ResetAfterHeaders":
-      return Effect.sync(() => cutShort(normal(), "Reset"))
+      return Effect.map(normal, (response) => cutShort(response, "Reset"))
     case "TruncatedJson":
-      return Effect.sync(() => cutShort(normal(), "Close"))
+      return Effect.map(normal, (response) => cutShort(response, "Close"))
     case "StalledBody":
-      return Effect.sync(() => {
-        const response = normal()
-        return {
-          _tag: "StreamResponse",
-          status: response.status,
-          headers: withContentLength(response, bodyBytes(response).length),
-          body: Stream.never,
-          end: "End"
-        }
-      })
+      return Effect.map(normal, (response) => ({
+        _tag: "StreamResponse",
+        status: response.status,
+        headers: withContentLength(response, bodyBytes(response).length),
+        body: Stream.never,
+        end: "End"
+      }))
     case "EndlessBody":
       return Effect.succeed(endlessBody(fault.intervalMillis))
     case "OversizedBody":

@@ -1,3 +1,4 @@
+import type * as Jwk from "effect/jose/Jwk"
 import * as Result from "effect/Result"
 import type {
   ClientAuthMethod,
@@ -9,7 +10,7 @@ import type {
 } from "../TokenVaultEmulator.js"
 import { fingerprintHex, parseDn, pemToDer } from "./certificates.js"
 import type { SubjectTokenKind } from "./errors.js"
-import { TOKEN_PATH } from "./protocol.js"
+import { isIdentityStatus, TOKEN_PATH } from "./protocol.js"
 
 /** @internal */
 export interface IndexedSubjectToken {
@@ -18,6 +19,8 @@ export interface IndexedSubjectToken {
   /** Epoch seconds. */
   readonly expiresAt: number | undefined
   readonly clientId: string | undefined
+  /** The thumbprint of the key the token is DPoP-bound to, if any. */
+  readonly dpopJkt: string | undefined
 }
 
 /** What a client's mTLS authentication is checked against. @internal */
@@ -26,6 +29,8 @@ export interface ClientCredentials {
   readonly subjectDn: ReadonlyArray<string> | undefined
   /** Upper-case hex SHA-256 fingerprints of `selfSignedCertificates`. */
   readonly fingerprints: ReadonlySet<string>
+  /** `private_key_jwt`: the imported `clientAssertionKeys`. */
+  readonly assertionKeys: ReadonlyArray<Jwk.PublicKey>
 }
 
 /** The authentication methods a client uses when `authMethods` is not given. @internal */
@@ -48,6 +53,7 @@ export interface Tenant {
   readonly clients: ReadonlyMap<string, ClientConfig>
   readonly credentials: ReadonlyMap<string, ClientCredentials>
   readonly subjectTokens: ReadonlyMap<string, IndexedSubjectToken>
+  readonly users: ReadonlyMap<string, UserConfig>
   /** Normalized origins (`scheme://host[:port]`) allowed to call the endpoints from a browser. */
   readonly allowedWebOrigins: ReadonlySet<string>
   /** The configured mTLS alias of the token endpoint (absolute URL), if any. */
@@ -100,7 +106,8 @@ const SECRET_METHODS: ReadonlyArray<ClientAuthMethod> = ["client_secret_post", "
 /** Checks that a client has what its authentication methods need. */
 const clientCredentials = (
   client: ClientConfig,
-  fingerprintOf: ReadonlyMap<string, string>
+  fingerprintOf: ReadonlyMap<string, string>,
+  assertionKeys: ReadonlyArray<Jwk.PublicKey>
 ): Result.Result<ClientCredentials, string> => {
   const methods = client.authMethods ?? DEFAULT_AUTH_METHODS
   const secretMethod = methods.find((method) => SECRET_METHODS.includes(method))
@@ -130,7 +137,27 @@ const clientCredentials = (
   if (methods.includes("self_signed_tls_client_auth") && fingerprints.size === 0) {
     return Result.fail("allows self_signed_tls_client_auth but has no selfSignedCertificates")
   }
-  return Result.succeed({ subjectDn, fingerprints })
+  if (methods.includes("private_key_jwt") && assertionKeys.length === 0) {
+    return Result.fail("allows private_key_jwt but has no clientAssertionKeys")
+  }
+  return Result.succeed({ subjectDn, fingerprints, assertionKeys })
+}
+
+/** An RFC 7638 SHA-256 thumbprint, base64url without padding. */
+const THUMBPRINT = /^[A-Za-z0-9_-]{43}$/
+
+/** A problem with a user's connected accounts (an unknown `status`), if any. */
+const checkIdentities = (user: UserConfig): string | undefined => {
+  for (const [connection, identities] of Object.entries(user.connections ?? {})) {
+    for (const [index, identity] of identities.entries()) {
+      if (identity.status !== undefined && !isIdentityStatus(identity.status)) {
+        return `has connections[${JSON.stringify(connection)}][${index}] with an unknown status ${
+          JSON.stringify(identity.status)
+        }`
+      }
+    }
+  }
+  return undefined
 }
 
 const subjectTokenEntries = (
@@ -140,20 +167,25 @@ const subjectTokenEntries = (
 ): ReadonlyArray<readonly [string, IndexedSubjectToken]> =>
   (tokens ?? []).map((token) =>
     typeof token === "string"
-      ? [token, { kind, user, expiresAt: undefined, clientId: undefined }] as const
-      : [token.token, { kind, user, expiresAt: token.expiresAt, clientId: token.clientId }] as const
+      ? [token, { kind, user, expiresAt: undefined, clientId: undefined, dpopJkt: undefined }] as const
+      : [
+        token.token,
+        { kind, user, expiresAt: token.expiresAt, clientId: token.clientId, dpopJkt: token.dpopJkt }
+      ] as const
   )
 
 /**
  * Validates and indexes a tenant configuration. Fails with a message naming the problem (never
  * a token or secret value). `fingerprintOf` maps each PEM of `selfSignedCertificates` that is a
- * certificate to its fingerprint (see {@link certificateFingerprints}).
+ * certificate to its fingerprint (see {@link certificateFingerprints}); `assertionKeysOf` holds
+ * each client's imported `clientAssertionKeys` (see `importAssertionKeys`).
  *
  * @internal
  */
 export const makeTenant = (
   config: TenantConfig,
-  fingerprintOf: ReadonlyMap<string, string>
+  fingerprintOf: ReadonlyMap<string, string>,
+  assertionKeysOf: ReadonlyMap<string, ReadonlyArray<Jwk.PublicKey>>
 ): Result.Result<Tenant, string> => {
   const domainUrl = parseDomain(config.domain)
   if (domainUrl === undefined) {
@@ -177,7 +209,7 @@ export const makeTenant = (
     if (clients.has(client.clientId)) {
       return Result.fail(`TenantConfig.clients: clientId ${JSON.stringify(client.clientId)} is configured twice`)
     }
-    const checked = clientCredentials(client, fingerprintOf)
+    const checked = clientCredentials(client, fingerprintOf, assertionKeysOf.get(client.clientId) ?? [])
     if (Result.isFailure(checked)) {
       return Result.fail(`TenantConfig.clients: client ${JSON.stringify(client.clientId)} ${checked.failure}`)
     }
@@ -208,12 +240,16 @@ export const makeTenant = (
   }
 
   const subjectTokens = new Map<string, IndexedSubjectToken>()
-  const userIds = new Set<string>()
+  const users = new Map<string, UserConfig>()
   for (const user of config.users) {
-    if (userIds.has(user.userId)) {
+    if (users.has(user.userId)) {
       return Result.fail(`TenantConfig.users: userId ${JSON.stringify(user.userId)} is configured twice`)
     }
-    userIds.add(user.userId)
+    users.set(user.userId, user)
+    const identityProblem = checkIdentities(user)
+    if (identityProblem !== undefined) {
+      return Result.fail(`TenantConfig.users: user ${JSON.stringify(user.userId)} ${identityProblem}`)
+    }
     const entries = [
       ...subjectTokenEntries(user, "access_token", user.accessTokens),
       ...subjectTokenEntries(user, "refresh_token", user.refreshTokens)
@@ -221,6 +257,13 @@ export const makeTenant = (
     for (const [token, entry] of entries) {
       if (token === "") {
         return Result.fail(`TenantConfig.users: user ${JSON.stringify(user.userId)} has an empty subject token`)
+      }
+      if (entry.dpopJkt !== undefined && !THUMBPRINT.test(entry.dpopJkt)) {
+        return Result.fail(
+          `TenantConfig.users: user ${
+            JSON.stringify(user.userId)
+          } has a dpopJkt that is not a base64url SHA-256 JWK thumbprint`
+        )
       }
       const existing = subjectTokens.get(token)
       if (existing !== undefined) {
@@ -243,6 +286,7 @@ export const makeTenant = (
     clients,
     credentials,
     subjectTokens,
+    users,
     allowedWebOrigins,
     mtlsEndpoint
   })
