@@ -79,7 +79,11 @@ Consumer.runCheck(Effect.gen(function*() {
     tenant.matches === true,
     "TokenVault.layer over EmulatorHttpClient.layerTenant returns the token"
   )
-  yield* Consumer.check(tenant.refused === refused, "... and an AccountNotConnectedError is caught by its tag", tenant.refused)
+  yield* Consumer.check(
+    tenant.refused === refused,
+    "... and an AccountNotConnectedError is caught by its tag",
+    tenant.refused
+  )
   yield* Consumer.check(
     !tenant.printed.includes("gho_consumer"),
     "... and the token set prints and serializes redacted",
