@@ -371,6 +371,28 @@ describe("DPoP", () => {
       }
     }))
 
+  it.effect("a CryptoKey private key with its public key as a JWK signs; a public key of another pair is refused", () =>
+    Effect.gen(function*() {
+      const pair = nodeKeyPair("ES256")
+      const publicJwk = pair.publicKey.export({ format: "jwk" }) as Jwk.PublicJwk
+      const privateKey = pair.privateKey.toCryptoKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign"])
+      const options = (publicJwk: Jwk.PublicJwk) => ({
+        domain,
+        clientId: "c",
+        clientSecret: Redacted.make("client-secret"),
+        dpop: { privateKey, publicKey: publicJwk }
+      })
+      const transport = recordingTransport(success)
+      const vault = yield* TokenVault.make(options(publicJwk)).pipe(Effect.provide(transport.layer))
+      yield* vault.getAccessTokenForConnection(call)
+      yield* verifyJwt(transport.sent[0]!.headers["dpop"]!, publicJwk, "ES256")
+      const error = yield* TokenVault.make(options(keyForms("ES256").publicJwk)).pipe(
+        Effect.provide(transport.layer),
+        Effect.flip
+      )
+      expect(error).toMatchObject({ _tag: "InvalidConfigurationError", option: "dpop.publicKey" })
+    }).pipe(Effect.scoped))
+
   it.effect("a CryptoKey private key without its public key is a typed configuration error", () =>
     Effect.gen(function*() {
       const pair = yield* Effect.promise(() =>

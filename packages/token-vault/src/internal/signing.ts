@@ -5,6 +5,7 @@
  * to the others (in a bundle it is a chunk of its own).
  */
 import * as Digest from "effect/crypto/Digest"
+import * as KeyFormat from "effect/crypto/KeyFormat"
 import * as SecureRandom from "effect/crypto/SecureRandom"
 import * as Signature from "effect/crypto/Signature"
 import type * as WebCrypto from "effect/crypto/WebCrypto"
@@ -103,9 +104,11 @@ const importPrivateKey = (
 }
 
 /** The public members of a JWK (RFC 7638 §3.2), for the `jwk` header of a DPoP proof. */
-const publicMembers = (jwk: Record<string, unknown>): Record<string, string> => {
+const publicMembers = (jwk: Record<string, unknown>): Jwk.PublicJwk => {
   const names = jwk["kty"] === "RSA" ? ["e", "kty", "n"] : ["crv", "kty", "x", "y"]
-  return Object.fromEntries(names.flatMap((name) => typeof jwk[name] === "string" ? [[name, jwk[name]]] : []))
+  return Object.fromEntries(
+    names.flatMap((name) => typeof jwk[name] === "string" ? [[name, jwk[name]]] : [])
+  ) as unknown as Jwk.PublicJwk
 }
 
 /** The public JWK of a DPoP key: from `publicKey` when given, else computed from the private key. */
@@ -113,38 +116,54 @@ const dpopPublicJwk = (
   privateKey: Jwk.PrivateKey,
   publicKey: WebCrypto.CryptoKey | Jwk.PublicJwk | undefined,
   algorithm: SigningAlgorithm
-): Effect.Effect<Record<string, string>, InvalidConfigurationError, Signature.Signature> => {
+): Effect.Effect<Jwk.PublicJwk, InvalidConfigurationError, Signature.Signature> => {
   const refused = (why: string) =>
     new InvalidConfigurationError({ option: "dpop.publicKey", message: `dpop.publicKey ${why}` })
-  const exported: Effect.Effect<Record<string, unknown>, unknown, Signature.Signature> = publicKey === undefined
-    ? Signature.Signature.use((signature) =>
-      Effect.flatMap(
+  const key: Effect.Effect<Signature.PublicKey, InvalidConfigurationError, Signature.Signature> =
+    publicKey === undefined
+      ? Signature.Signature.use((signature) =>
         Effect.mapError(
           signature.publicKeyOf(privateKey.key),
           () => refused("is needed: the public key of this dpop.privateKey cannot be read from it")
-        ),
-        (key) => Jwk.exportPublic({ _tag: "PublicKey", algorithm, kid: undefined, jwk: {} as Jwk.PublicJwk, key })
+        )
       )
-    )
-    : isCryptoKey(publicKey)
-    ? Effect.flatMap(
-      Effect.mapError(
+      : isCryptoKey(publicKey)
+      ? Effect.mapError(
         Signature.publicKeyFromCryptoKey(signatureAlgorithms[algorithm], publicKey),
         () => refused(`must be a public ${algorithm} CryptoKey with the verify usage`)
-      ),
-      (key) => Jwk.exportPublic({ _tag: "PublicKey", algorithm, kid: undefined, jwk: {} as Jwk.PublicJwk, key })
-    )
-    : Effect.map(Jwk.importPublic(publicKey, algorithm), (key) => key.jwk)
-  return Effect.mapError(
-    exported,
-    (error) =>
-      error instanceof InvalidConfigurationError
-        ? error
-        : refused(`must be the public key of dpop.privateKey, usable with ${algorithm}`)
-  ).pipe(Effect.map(publicMembers))
+      )
+      : Effect.mapError(
+        Effect.map(Jwk.importPublic(publicKey, algorithm), (imported) => imported.key),
+        () => refused(`must be a public JWK usable with ${algorithm}`)
+      )
+  return Effect.flatMap(
+    key,
+    (publicKey) =>
+      Effect.mapBoth(KeyFormat.encode(KeyFormat.jwk, publicKey as KeyFormat.Key), {
+        onFailure: () => refused("could not be read (a non-extractable public CryptoKey?)"),
+        onSuccess: (jwk) => publicMembers(jwk as Record<string, unknown>)
+      })
+  )
 }
 
 const encoder = new TextEncoder()
+
+/**
+ * Whether `publicJwk` verifies what `privateKey` signs: a `dpop.publicKey` of another key would
+ * make every proof invalid, so it fails the client instead.
+ */
+const checkPair = (privateKey: Jwk.PrivateKey, publicJwk: Jwk.PublicJwk, algorithm: SigningAlgorithm) =>
+  Effect.gen(function*() {
+    const publicKey = yield* Jwk.importPublic(publicJwk, algorithm)
+    yield* Jws.verify(yield* Jws.sign(encoder.encode("{}"), privateKey), publicKey)
+  }).pipe(
+    Effect.mapError(() =>
+      new InvalidConfigurationError({
+        option: "dpop.publicKey",
+        message: "dpop.publicKey is not the public key of dpop.privateKey"
+      })
+    )
+  )
 
 /** A fresh, unguessable JWT id: 16 random bytes, base64url. */
 const makeJti = Effect.map(SecureRandom.SecureRandom.use((random) => random.randomBytes(16)), Base64Url.encode)
@@ -191,6 +210,7 @@ export const makeSigner = (settings: SigningSettings): Effect.Effect<Signer, Inv
     const dpopJwk = dpopKey === undefined
       ? undefined
       : yield* dpopPublicJwk(dpopKey, settings.dpop?.publicKey, dpopAlgorithm)
+    if (dpopKey !== undefined && dpopJwk !== undefined) yield* checkPair(dpopKey, dpopJwk, dpopAlgorithm)
     const nonces = new Map<string, string>()
 
     const signJson = (key: Jwk.PrivateKey, payload: object, header?: Record<string, unknown>) =>
@@ -211,7 +231,7 @@ export const makeSigner = (settings: SigningSettings): Effect.Effect<Signer, Inv
           exp: now + assertionLifetimeSeconds
         }))
 
-    const proof = (key: Jwk.PrivateKey, jwk: Record<string, string>, url: string, now: number) =>
+    const proof = (key: Jwk.PrivateKey, jwk: Jwk.PublicJwk, url: string, now: number) =>
       Effect.flatMap(makeJti, (jti) => {
         const nonce = nonces.get(originOf(url))
         return signJson(
