@@ -1,9 +1,15 @@
 /**
  * Builds the package: `src/index.ts` bundled with Effect, the core and (on Node) the Node adapter
- * inside, four times, one file per entry:
+ * inside, four times, one entry file each:
  *
  *   dist/node.js, dist/node.cjs     the `node` export condition: undici (kept external)
  *   dist/index.js, dist/index.cjs   everywhere else: fetch; no Node built-in
+ *
+ * The ESM builds are split (esbuild's `splitting`): what the code loads with `import()` (the
+ * signing code of private_key_jwt and DPoP with Effect's JOSE and crypto modules, the Node
+ * adapter) is a chunk of its own in `dist/chunks/`, loaded on first use; the entry file and a
+ * chunk it imports hold the rest. esbuild splits ESM only: in the CommonJS builds that code is
+ * inside the one file, and runs only when first used.
  *
  * then one self-contained declaration file, `dist/index.d.ts` (and its CommonJS twin
  * `dist/index.d.cts`), with no import at all, and `dist/THIRD_PARTY_LICENSES.md` with the
@@ -13,7 +19,7 @@
  */
 import * as esbuild from "esbuild"
 import { existsSync, readFileSync } from "node:fs"
-import { mkdir, rm, writeFile } from "node:fs/promises"
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises"
 import { dirname, join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { gzipSync } from "node:zlib"
@@ -44,6 +50,9 @@ const entries: ReadonlyArray<Entry> = [
   { file: "index.cjs", format: "cjs", platform: "neutral" }
 ]
 
+/** Where the chunks of an ESM build go: `dist/chunks/`, the Node build's names prefixed `node-`. */
+const chunkNames = (entry: Entry) => `chunks/${entry.platform === "node" ? "node-" : ""}[name]-[hash]`
+
 /**
  * undici loads on first use, not with the package: it costs several times the rest of the import.
  * The facade imports the Node adapter with `import()`, so the bundler initialises the adapter's
@@ -65,14 +74,63 @@ const lazyUndici: esbuild.Plugin = {
   }
 }
 
+const schemaCrypto = "schema-crypto"
+
+/**
+ * esbuild splits by file: a file that the entry's static imports reach goes into a chunk the entry
+ * loads, even when only lazily loaded code uses it. Effect's `Schema.js` imports the crypto modules
+ * (for its key schemas, which nothing here uses), so the crypto code that the signing module needs
+ * (`KeyFormat`, `Signature`, `SecureRandom`, ...) would land in the chunk every user loads. This
+ * plugin gives `Schema.js` copies of its own of `effect/dist/crypto/**` and `effect/dist/jose/**`,
+ * marked free of side effects: nothing uses them, so they add no byte (the build checks it), and
+ * the real modules are reached from the signing chunk only.
+ */
+const lazyCrypto: esbuild.Plugin = {
+  name: "lazy-crypto",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const fromCopy = args.namespace === schemaCrypto
+      if (!fromCopy && !(args.namespace === "file" && /[\\/]effect[\\/]dist[\\/]Schema\.js$/.test(args.importer))) {
+        return undefined
+      }
+      const path = resolve(args.resolveDir, args.path)
+      if (/[\\/]effect[\\/]dist[\\/](crypto|jose)[\\/]/.test(path)) {
+        return { path, namespace: schemaCrypto, sideEffects: false }
+      }
+      return fromCopy ? { path } : undefined
+    })
+    build.onLoad({ filter: /.*/, namespace: schemaCrypto }, async (args) => ({
+      contents: await readFile(args.path, "utf8"),
+      loader: "js",
+      resolveDir: dirname(args.path)
+    }))
+  }
+}
+
+/** Fails the build when a copy of {@link lazyCrypto} is used after all: two instances of a module. */
+const checkCryptoCopiesUnused = (result: esbuild.BuildResult<{ metafile: true }>) => {
+  const used = Object.values(result.metafile.outputs).flatMap((output) =>
+    Object.entries(output.inputs).filter(([input, { bytesInOutput }]) =>
+      input.startsWith(`${schemaCrypto}:`) && bytesInOutput > 0
+    ).map(([input]) => input)
+  )
+  if (used.length > 0) throw new Error(`the copies of Schema's crypto modules are used: ${used.join(", ")}`)
+}
+
 /** `import.meta.url` is empty when an application bundles this file into CommonJS: then `__filename`. */
 const requireInEsm = "import { createRequire as __createRequire } from \"node:module\";\n" +
   "const require = __createRequire(import.meta.url || __filename);"
 
 const bundle = (entry: Entry) =>
   esbuild.build({
-    entryPoints: [join(here, "src/index.ts")],
-    outfile: join(dist, entry.file),
+    ...(entry.format === "esm"
+      ? {
+        entryPoints: [{ in: join(here, "src/index.ts"), out: entry.file.replace(/\.js$/, "") }],
+        outdir: dist,
+        splitting: true,
+        chunkNames: chunkNames(entry)
+      }
+      : { entryPoints: [join(here, "src/index.ts")], outfile: join(dist, entry.file) }),
     bundle: true,
     format: entry.format,
     platform: entry.platform,
@@ -83,7 +141,7 @@ const bundle = (entry: Entry) =>
     tsconfig: join(here, "tsconfig.build.json"),
     // undici is the package's one dependency (Node only), required on first use; everything
     // else is inside.
-    plugins: entry.platform === "node" ? [lazyUndici] : [],
+    plugins: [...(entry.platform === "node" ? [lazyUndici] : []), ...(entry.format === "esm" ? [lazyCrypto] : [])],
     ...(entry.platform === "node" && entry.format === "esm" ? { banner: { js: requireInEsm } } : {}),
     treeShaking: true,
     minify: true,
@@ -192,16 +250,21 @@ const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`
 await rm(dist, { recursive: true, force: true })
 await mkdir(dist, { recursive: true })
 const results = await Promise.all(entries.map(bundle))
+results.forEach(checkCryptoCopiesUnused)
 const dts = declarations()
 await writeFile(join(dist, "index.d.ts"), dts)
 await writeFile(join(dist, "index.d.cts"), dts)
+// (The unused copies of Schema's crypto modules are not counted: they are not in the files.)
 const inputs = [...new Set(results.flatMap((result) => Object.keys(result.metafile.inputs)))]
+  .filter((input) => !input.startsWith(`${schemaCrypto}:`))
 await writeFile(join(dist, "THIRD_PARTY_LICENSES.md"), thirdPartyLicenses(inputs))
-for (const entry of entries) {
-  const code = readFileSync(join(dist, entry.file))
-  console.log(
-    `dist/${entry.file.padEnd(10)} ${kib(code.length).padStart(10)}  ${
-      kib(gzipSync(code, { level: 9 }).length).padStart(9)
-    } gzip`
-  )
+for (const result of results) {
+  for (const output of Object.keys(result.metafile.outputs).sort()) {
+    const code = readFileSync(output)
+    console.log(
+      `${relative(here, output).padEnd(36)} ${kib(code.length).padStart(10)}  ${
+        kib(gzipSync(code, { level: 9 }).length).padStart(9)
+      } gzip`
+    )
+  }
 }

@@ -17,6 +17,7 @@ import { parseDomain } from "../../token-vault/src/internal/domain.js"
 import { unreadableOptions } from "../../token-vault/src/internal/unreadable.js"
 import { InvalidConfigurationError, MissingRequiredArgumentError, TokenForConnectionError } from "./errors.js"
 import { readSettings, type Settings } from "./internal/settings.js"
+import { signingOptions } from "./internal/signingKeys.js"
 import { toFacadeError } from "./internal/toFacadeError.js"
 import type { AccessTokenForConnectionOptions, ApiClientOptions, ConnectionTokenSet } from "./options.js"
 
@@ -48,6 +49,15 @@ type CallOptions = Parameters<typeof TokenVault.getAccessTokenForConnection>[0]
  *   accessToken: "eyJ..." // the user's Auth0 access token
  * })
  * await apiClient.dispose()
+ *
+ * // private_key_jwt instead of a secret: a PKCS#8 PEM text (or a CryptoKey)
+ * declare const privateKeyPem: string
+ * const keyClient = new ApiClient({
+ *   domain: "example.us.auth0.com",
+ *   clientId: "my-client-id",
+ *   clientAssertionSigningKey: privateKeyPem,
+ *   clientAssertionSigningAlg: "RS256"
+ * })
  * ```
  *
  * @since 0.1.0
@@ -55,14 +65,15 @@ type CallOptions = Parameters<typeof TokenVault.getAccessTokenForConnection>[0]
  */
 export class ApiClient {
   readonly #runtime: ManagedRuntime.ManagedRuntime<TokenVault.TokenVault, TokenVaultError.InvalidConfigurationError>
-  readonly #unsupported: InvalidConfigurationError | undefined
   #disposed = false
 
   constructor(options: ApiClientOptions) {
     if (typeof options !== "object" || options === null) throw new MissingRequiredArgumentError("domain")
     let settings: Settings
+    let signing: Readonly<Record<string, unknown>>
     try {
       settings = readSettings(options)
+      signing = signingOptions(settings)
     } catch {
       // A getter or Proxy trap that throws: what it threw may quote a secret.
       throw new InvalidConfigurationError(`Invalid options configuration: ${unreadableOptions}`)
@@ -71,9 +82,6 @@ export class ApiClient {
     if (domain === undefined || domain === null) throw new MissingRequiredArgumentError("domain")
     const origin = typeof domain === "string" ? parseDomain(domain) : Result.fail("domain must be a string")
     if (Result.isFailure(origin)) throw new InvalidConfigurationError(`Invalid domain configuration: ${origin.failure}`)
-    this.#unsupported = settings.clientAssertionSigningKey === undefined ? undefined : new InvalidConfigurationError(
-      "Invalid clientAssertionSigningKey configuration: private_key_jwt is not supported yet; use clientSecret"
-    )
     // The values are passed on unchecked (`as never`): the core validates every option when the
     // layer is built, and a bad one rejects the calls with its InvalidConfigurationError.
     this.#runtime = ManagedRuntime.make(
@@ -81,6 +89,7 @@ export class ApiClient {
         domain: domain as string,
         clientId: (settings.clientId ?? "") as string,
         clientSecret: settings.clientSecret === undefined ? undefined : Redacted.make(settings.clientSecret as string),
+        ...signing,
         clientAuthentication: settings.clientAuthentication as never,
         mtlsEndpoint: settings.mtlsEndpoint as never,
         discoverMtlsEndpoint: settings.discoverMtlsEndpoint as never,
@@ -93,8 +102,11 @@ export class ApiClient {
 
   /**
    * Exchanges the user's Auth0 access token or refresh token for the connection's access token.
-   * Rejects with `TokenForConnectionError` when the exchange fails, `MissingClientAuthError`
-   * without client authentication, `MissingRequiredArgumentError` without a `connection`.
+   * Rejects with `TokenForConnectionError` when the exchange fails (its `reason` says why),
+   * `MissingClientAuthError` without client authentication, `MissingRequiredArgumentError`
+   * without a `connection`, `InvalidConfigurationError` when an option of the client is wrong (a
+   * signing key that cannot be imported, for one). The first call of a client with
+   * `clientAssertionSigningKey` or `dpop` loads the signing code and imports the keys.
    *
    * @example
    * ```ts
@@ -105,6 +117,14 @@ export class ApiClient {
    *   connection: "github",
    *   refreshToken: "v1.M...",
    *   loginHint: "octocat"
+   * })
+   *
+   * // Down-scoped to read-only, and the end user's IP for Auth0's suspicious-IP throttling.
+   * const readOnly = await apiClient.getAccessTokenForConnection({
+   *   connection: "github",
+   *   refreshToken: "v1.M...",
+   *   scope: "read:user",
+   *   forwardedFor: "203.0.113.7"
    * })
    * ```
    *
@@ -125,8 +145,9 @@ export class ApiClient {
   }
 
   /**
-   * Drops the cached token set for these options, so that the next call exchanges again: for
-   * when the provider rejected a token that was still within its lifetime.
+   * Drops the cached token set for these options (`scope` included: each scope has its own), so
+   * that the next call exchanges again: for when the provider rejected a token that was still
+   * within its lifetime.
    *
    * @example
    * ```ts
@@ -164,15 +185,20 @@ export class ApiClient {
   }
 
   #assertUsable(): void {
-    if (this.#unsupported !== undefined) throw this.#unsupported
-    if (this.#disposed) throw new TokenForConnectionError("This ApiClient was disposed; create a new one")
+    if (this.#disposed) {
+      throw new TokenForConnectionError("This ApiClient was disposed; create a new one", undefined, undefined, {
+        reason: "disposed"
+      })
+    }
   }
 
   #rejection(cause: Cause.Cause<TokenVaultError.TokenVaultError>): Error {
     const failure = Cause.findErrorOption(cause)
     if (Option.isSome(failure)) return toFacadeError(failure.value)
-    return new TokenForConnectionError(
-      Cause.hasInterruptsOnly(cause) ? "The exchange was interrupted" : "The exchange failed unexpectedly"
-    )
+    return Cause.hasInterruptsOnly(cause)
+      ? new TokenForConnectionError("The exchange was interrupted", undefined, undefined, { reason: "interrupted" })
+      : new TokenForConnectionError("The exchange failed unexpectedly", undefined, undefined, {
+        reason: "internal_error"
+      })
   }
 }

@@ -12,7 +12,8 @@ export {
   MissingClientAuthError,
   MissingRequiredArgumentError,
   type OAuthErrorCause,
-  TokenForConnectionError
+  TokenForConnectionError,
+  type TokenForConnectionErrorReason
 } from "./errors.js"
 export type {
   AccessTokenForConnectionOptions,
@@ -20,11 +21,14 @@ export type {
   CacheOptions,
   ClientAuthentication,
   ConnectionTokenSet,
+  DpopOptions,
   Duration,
   DurationUnit,
   Fetch,
+  JsonWebKey,
   NodeHttpOptions,
   RetryOptions,
+  SigningAlgorithm,
   SigningKey,
   StructuralFetch,
   TimeoutOptions,

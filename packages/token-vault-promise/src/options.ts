@@ -100,8 +100,9 @@ export type StructuralFetch = (
 }>
 
 /**
- * The runtime's `CryptoKey` type where it has one, otherwise its structural shape. Accepted for
- * compatibility with `@auth0/auth0-api-js`.
+ * The runtime's `CryptoKey` type where it has one, otherwise its structural shape: a WebCrypto
+ * key as `clientAssertionSigningKey` (as `@auth0/auth0-api-js` takes it) or as a DPoP key. A
+ * private key needs the `sign` usage; it may be non-extractable.
  *
  * @example
  * ```ts
@@ -119,6 +120,106 @@ export type SigningKey = typeof globalThis extends { CryptoKey: { prototype: inf
   readonly extractable: boolean
   readonly algorithm: object
   readonly usages: ReadonlyArray<string>
+}
+
+/**
+ * A JSON Web Key (RFC 7517): the members of WebCrypto's `JsonWebKey`, declared here so that the
+ * declarations need no DOM lib. `crypto.subtle.exportKey("jwk", key)` returns one, and a
+ * `JsonWebKey` of the DOM lib or of `@types/node` is assignable to it. A private key (with `d`)
+ * is never copied into an error message.
+ *
+ * @example
+ * ```ts
+ * import type { JsonWebKey } from "@effect-auth0/token-vault-promise"
+ *
+ * const publicKey: JsonWebKey = {
+ *   kty: "EC",
+ *   crv: "P-256",
+ *   x: "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+ *   y: "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"
+ * }
+ * ```
+ *
+ * @since 1.0.0
+ * @category models
+ */
+export interface JsonWebKey {
+  readonly kty?: string | undefined
+  readonly alg?: string | undefined
+  readonly use?: string | undefined
+  readonly key_ops?: ReadonlyArray<string> | undefined
+  readonly ext?: boolean | undefined
+  readonly crv?: string | undefined
+  readonly x?: string | undefined
+  readonly y?: string | undefined
+  readonly n?: string | undefined
+  readonly e?: string | undefined
+  readonly d?: string | undefined
+  readonly p?: string | undefined
+  readonly q?: string | undefined
+  readonly dp?: string | undefined
+  readonly dq?: string | undefined
+  readonly qi?: string | undefined
+  readonly oth?: ReadonlyArray<{ readonly r?: string; readonly d?: string; readonly t?: string }> | undefined
+  readonly k?: string | undefined
+}
+
+/**
+ * The algorithms that sign client assertions (`private_key_jwt`) and DPoP proofs: those Auth0
+ * accepts. `RS256` is the default of client assertions, `ES256` that of DPoP proofs.
+ *
+ * @example
+ * ```ts
+ * import type { SigningAlgorithm } from "@effect-auth0/token-vault-promise"
+ *
+ * const algorithm: SigningAlgorithm = "PS256"
+ * ```
+ *
+ * @since 1.0.0
+ * @category models
+ */
+export type SigningAlgorithm = "RS256" | "RS384" | "PS256" | "PS384" | "ES256" | "ES384"
+
+/**
+ * DPoP (RFC 9449) on the token request, for applications whose Auth0 tokens are bound to a key
+ * pair. Every request carries a fresh proof signed with `privateKey`, bound to the method and the
+ * token URL; when Auth0 asks for a nonce (`use_dpop_nonce`), the request is sent once more with
+ * it, and the nonce is used from then on.
+ *
+ * - `privateKey`: a PKCS#8 PEM text (`-----BEGIN PRIVATE KEY-----`), a `CryptoKey` with the `sign`
+ *   usage, or a private JWK.
+ * - `publicKey`: its public key, as a `CryptoKey` or a JWK; needed only when `privateKey` is a
+ *   `CryptoKey` that is not extractable (a PEM text, a private JWK or an extractable key carries
+ *   its public part). One given is checked against the private key.
+ * - `algorithm`: one of the {@link SigningAlgorithm}s; by default the one of a `CryptoKey`'s
+ *   algorithm, otherwise `ES256`.
+ *
+ * The key is imported once per client. A key that cannot be imported, or that does not fit the
+ * algorithm, rejects the calls with `InvalidConfigurationError`; key material never appears in
+ * an error.
+ *
+ * @example
+ * ```ts
+ * import { ApiClient, type DpopOptions } from "@effect-auth0/token-vault-promise"
+ *
+ * const keyPair = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"])
+ * const dpop: DpopOptions = { privateKey: keyPair.privateKey, publicKey: keyPair.publicKey }
+ *
+ * export const apiClient = new ApiClient({
+ *   domain: "example.us.auth0.com",
+ *   clientId: "my-client-id",
+ *   clientSecret: "my-client-secret",
+ *   dpop
+ * })
+ * ```
+ *
+ * @since 1.0.0
+ * @category models
+ */
+export interface DpopOptions {
+  readonly privateKey: string | SigningKey | JsonWebKey
+  readonly publicKey?: SigningKey | JsonWebKey | undefined
+  readonly algorithm?: SigningAlgorithm | undefined
 }
 
 /**
@@ -236,9 +337,11 @@ export interface NodeHttpOptions {
 }
 
 /**
- * How the client authenticates at the token endpoint: `client_secret_post` (the default, as
- * Auth0's SDKs), `client_secret_basic`, or mTLS, where the certificate in `tls` is the credential
- * (`tls_client_auth`, `self_signed_tls_client_auth`).
+ * How the client authenticates at the token endpoint: `client_secret_post` (the default without a
+ * signing key, as Auth0's SDKs), `client_secret_basic`, `private_key_jwt` (the default with
+ * `clientAssertionSigningKey`: a client assertion signed with the application's private key), or
+ * mTLS, where the certificate in `tls` is the credential (`tls_client_auth`,
+ * `self_signed_tls_client_auth`).
  *
  * @example
  * ```ts
@@ -253,16 +356,25 @@ export interface NodeHttpOptions {
 export type ClientAuthentication =
   | "client_secret_post"
   | "client_secret_basic"
+  | "private_key_jwt"
   | "tls_client_auth"
   | "self_signed_tls_client_auth"
 
 /**
  * The constructor options, as `@auth0/auth0-api-js` takes them, plus the token cache, retries,
- * time limits, client authentication by mTLS and, on Node, the HTTP client's options.
+ * time limits, client authentication by mTLS, DPoP and, on Node, the HTTP client's options.
  *
  * `audience` is accepted for compatibility and not used by the exchange.
- * `clientAssertionSigningKey` (`private_key_jwt`) is not supported yet: when it is given, calls
- * reject with `InvalidConfigurationError` rather than silently authenticate another way.
+ *
+ * With `clientAssertionSigningKey` the client authenticates with `private_key_jwt`, as Auth0's
+ * SDKs do: every request carries a fresh client assertion (a JWT signed with that key, `iss` and
+ * `sub` the client id, `aud` the tenant's issuer `https://DOMAIN/`, a unique `jti`, valid for 60
+ * seconds). The key is a PKCS#8 PEM text (`-----BEGIN PRIVATE KEY-----`) or a `CryptoKey` with the
+ * `sign` usage, imported once per client; `clientAssertionSigningAlg` is one of RS256 (the
+ * default), RS384, PS256, PS384, ES256 and ES384 (for a `CryptoKey`, the default is the key's own
+ * algorithm). A key that cannot be imported, or an algorithm that does not fit it, rejects the
+ * calls with `InvalidConfigurationError`; key material never appears in an error.
+ *
  * With mTLS (`clientAuthentication: "tls_client_auth"`), give the token endpoint's mTLS alias as
  * `mtlsEndpoint`, or `discoverMtlsEndpoint: true` to read it from the tenant's discovery
  * document, and the certificate and key in `tls` (Node).
@@ -277,6 +389,15 @@ export type ClientAuthentication =
  *   clientId: "my-client-id",
  *   clientSecret: "my-client-secret"
  * }
+ *
+ * // private_key_jwt: the application's private key, e.g. from a secret store
+ * declare const privateKeyPem: string // "-----BEGIN PRIVATE KEY-----\n..."
+ * const withKey: ApiClientOptions = {
+ *   domain: "example.us.auth0.com",
+ *   clientId: "my-client-id",
+ *   clientAssertionSigningKey: privateKeyPem,
+ *   clientAssertionSigningAlg: "PS256"
+ * }
  * ```
  *
  * @since 0.1.0
@@ -289,6 +410,7 @@ export interface ApiClientOptions extends NodeHttpOptions {
   readonly clientSecret?: string | undefined
   readonly clientAssertionSigningKey?: string | SigningKey | undefined
   readonly clientAssertionSigningAlg?: string | undefined
+  readonly dpop?: DpopOptions | undefined
   readonly customFetch?: Fetch | undefined
   readonly clientAuthentication?: ClientAuthentication | undefined
   readonly mtlsEndpoint?: string | undefined
@@ -300,13 +422,29 @@ export interface ApiClientOptions extends NodeHttpOptions {
 
 /**
  * The options of `getAccessTokenForConnection`: the connection and exactly one of the user's
- * Auth0 `accessToken` or `refreshToken`.
+ * Auth0 `accessToken` or `refreshToken`, and optionally:
+ *
+ * - `loginHint`: which of the user's accounts at the connection, when there are several.
+ * - `scope`: space-delimited scopes to down-scope the federated token to, a subset of those the
+ *   user granted (an Early Access feature of Auth0). Sent as the form field `scope`; calls with
+ *   other scopes are cached apart (the order of the scopes does not matter).
+ * - `forwardedFor`: the end user's IP address (IPv4 or IPv6), sent as the `auth0-forwarded-for`
+ *   header, so that Auth0's suspicious-IP throttling sees the user rather than your server. Not
+ *   part of the cache key. Anything but an IP address rejects the call.
+ * - `cache: false`: skip the token cache's lookup for this call.
  *
  * @example
  * ```ts
  * import type { AccessTokenForConnectionOptions } from "@effect-auth0/token-vault-promise"
  *
  * const options: AccessTokenForConnectionOptions = { connection: "google-oauth2", accessToken: "eyJ..." }
+ *
+ * const downScoped: AccessTokenForConnectionOptions = {
+ *   connection: "google-oauth2",
+ *   accessToken: "eyJ...",
+ *   scope: "https://www.googleapis.com/auth/calendar.readonly",
+ *   forwardedFor: "203.0.113.7"
+ * }
  * ```
  *
  * @since 0.1.0
@@ -317,6 +455,10 @@ export interface AccessTokenForConnectionOptions {
   readonly accessToken?: string | undefined
   readonly refreshToken?: string | undefined
   readonly loginHint?: string | undefined
+  /** Space-delimited scopes, a subset of those the user granted; part of the cache key. */
+  readonly scope?: string | undefined
+  /** The end user's IP address, sent as `auth0-forwarded-for`; not part of the cache key. */
+  readonly forwardedFor?: string | undefined
   /** `false` skips the token cache's lookup for this call (the fresh token set still replaces the cached one). */
   readonly cache?: boolean | undefined
 }

@@ -7,7 +7,7 @@ import {
   TokenForConnectionError
 } from "@effect-auth0/token-vault-promise"
 import { describe, expect, it } from "@effect/vitest"
-import { rejection, type StubAnswer, stubFetch } from "./fixtures.js"
+import { decodeJwt, generateKey, rejection, type StubAnswer, stubFetch } from "./fixtures.js"
 
 const subjectToken = "subject-8c1f0e"
 const clientSecret = "secret-5b7e2d"
@@ -90,22 +90,35 @@ describe("ApiClient (Promise facade)", () => {
     await apiClient.dispose()
   })
 
-  it.each([[undefined], [clientSecret]])(
-    "rejects a signing key (secret: %s): private_key_jwt is not supported yet",
-    async (secret) => {
-      const { apiClient, seen } = clientWith(success, {
-        clientSecret: secret,
-        clientAssertionSigningKey: "-----BEGIN PRIVATE KEY-----"
-      })
-      const error = await rejection(
-        apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken })
-      )
-      expect(error).toBeInstanceOf(InvalidConfigurationError)
-      expect(error.message).toContain("private_key_jwt")
-      expect(seen()).toHaveLength(0)
-      await apiClient.dispose()
-    }
-  )
+  it("with a signing key and a secret, authenticates with the key (private_key_jwt), as Auth0's SDK does", async () => {
+    const key = await generateKey("RS256")
+    const { apiClient, seen } = clientWith(success, { clientAssertionSigningKey: key.pem })
+    await apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken })
+    const form = new URLSearchParams(seen()[0]!.body)
+    expect(form.get("client_assertion_type")).toBe("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+    expect(decodeJwt(form.get("client_assertion")!).claims).toMatchObject({
+      iss: "client",
+      sub: "client",
+      aud: "https://tenant.auth0.com/"
+    })
+    expect(form.has("client_secret")).toBe(false)
+    await apiClient.dispose()
+  })
+
+  it("refuses a signing key with another clientAuthentication, sending nothing", async () => {
+    const key = await generateKey("ES256")
+    const { apiClient, seen } = clientWith(success, {
+      clientAssertionSigningKey: key.privateKey,
+      clientAuthentication: "client_secret_post"
+    })
+    const error = await rejection(
+      apiClient.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken })
+    )
+    expect(error).toBeInstanceOf(InvalidConfigurationError)
+    expect(error.message).toContain("clientAssertionSigningKey")
+    expect(seen()).toHaveLength(0)
+    await apiClient.dispose()
+  })
 
   it.each([
     [{ connection: "github" }, "must be specified"],

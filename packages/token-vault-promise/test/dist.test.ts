@@ -15,7 +15,7 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
 import { promiseProgram } from "../../../scripts/consumer/promise-program.js"
-import { CLIENT_ID, CLIENT_SECRET, tenant } from "./fixtures.js"
+import { CLIENT_ID, CLIENT_SECRET, generateKey, tenant } from "./fixtures.js"
 
 const exec = promisify(execFile)
 const packageDir = fileURLToPath(new URL("..", import.meta.url))
@@ -72,15 +72,57 @@ const runBundled = (
             logLevel: "silent"
           })
         )
+        // The entry file, then the chunks of its build (the ESM builds are split).
         const bundled = Object.keys(result.metafile.inputs)
           .filter((input) => input.includes("token-vault-promise/dist/"))
           .map((input) => input.slice(input.indexOf("dist/")))
+          .sort((a, b) => Number(a.startsWith("dist/chunks/")) - Number(b.startsWith("dist/chunks/")))
         return { bundled, output: yield* run([outfile], env) }
       }),
     (directory) => Effect.promise(() => rm(directory, { recursive: true, force: true }))
   )
 
 const serve = Effect.flatMap(TokenVaultEmulator.make(tenant), (emulator) => EmulatorServer.serve(emulator))
+
+/** A `private_key_jwt` client of the tenant (PS256), and a DPoP key (ES256). */
+const assertionKey = await generateKey("PS256")
+const dpopKey = await generateKey("ES256")
+const KEY_CLIENT = "dist-key-app"
+const serveWithKeyClient = Effect.flatMap(
+  TokenVaultEmulator.make({
+    ...tenant,
+    clients: [...tenant.clients, {
+      clientId: KEY_CLIENT,
+      authMethods: ["private_key_jwt"],
+      clientAssertionKeys: [{ algorithm: "PS256", publicKey: assertionKey.publicJwk }]
+    }],
+    dpop: { requireNonce: true }
+  }),
+  (emulator) => EmulatorServer.serve(emulator)
+)
+
+/**
+ * A program with private_key_jwt and DPoP: the signing code is a chunk of the ESM builds, loaded by
+ * `import()` on first use, and inside the CommonJS builds.
+ */
+const signingProgram = (load: string) =>
+  `${load}
+;(async () => {
+  const apiClient = new M.ApiClient({
+    domain: process.env.DOMAIN,
+    clientId: process.env.CLIENT_ID,
+    clientAssertionSigningKey: process.env.ASSERTION_KEY,
+    clientAssertionSigningAlg: "PS256",
+    dpop: { privateKey: process.env.DPOP_KEY }
+  })
+  const tokenSet = await apiClient.getAccessTokenForConnection({ connection: "google-oauth2", accessToken: "at-alice" })
+  console.log(JSON.stringify({ accessToken: tokenSet.accessToken }))
+  await apiClient.dispose()
+})().catch((error) => {
+  console.error(error)
+  process.exitCode = 1
+})
+`
 
 const expectOutput = (output: Record<string, unknown>) => {
   expect(output.tokenSet).toMatchObject({ accessToken: "ya29.alice", scope: "openid", connection: "google-oauth2" })
@@ -163,10 +205,38 @@ apiClient.getAccessTokenForConnection({ connection: "google-oauth2", accessToken
           CLIENT_ID,
           CLIENT_SECRET
         })
-        expect(bundled).toEqual([file])
+        expect(bundled[0]).toBe(file)
+        // The chunks of the default build, not the Node build's (`node-…`).
+        expect(bundled.slice(1).every((chunk) => /^dist\/chunks\/(?!node-)/.test(chunk))).toBe(true)
+        expect(bundled.length > 1).toBe(format === "esm")
         expectOutput(output)
         const tokenRequests = (yield* server.emulator.requests).filter((request) => request.path === "/oauth/token")
         expect(tokenRequests.map((request) => request.headers["user-agent"])).toEqual(["node", "node"])
+      })
+  )
+
+  it.live.each(
+    Object.entries(nodes).flatMap(([name, node]) => [["module", name, node], ["commonjs", name, node]] as const)
+  )(
+    "node condition, %s on %s: private_key_jwt and DPoP (with a nonce round) through the signing code",
+    ([format, _, node]) =>
+      Effect.gen(function*() {
+        const server = yield* serveWithKeyClient
+        const load = format === "module"
+          ? "import * as M from \"@effect-auth0/token-vault-promise\""
+          : "const M = require(\"@effect-auth0/token-vault-promise\")"
+        const output = yield* run([`--input-type=${format}`, "--eval", signingProgram(load)], {
+          DOMAIN: server.url,
+          CLIENT_ID: KEY_CLIENT,
+          ASSERTION_KEY: assertionKey.pem,
+          DPOP_KEY: dpopKey.pem
+        }, node)
+        expect(output).toEqual({ accessToken: "ya29.alice" })
+        const tokenRequests = (yield* server.emulator.requests).filter((request) => request.path === "/oauth/token")
+        // The first request is refused for want of a nonce, the second carries it.
+        expect(tokenRequests).toHaveLength(2)
+        expect(tokenRequests.every((request) => request.form.client_assertion !== undefined && request.headers.dpop))
+          .toBe(true)
       })
   )
 
@@ -180,7 +250,9 @@ apiClient.getAccessTokenForConnection({ connection: "google-oauth2", accessToken
         CLIENT_ID,
         CLIENT_SECRET
       })
-      expect(bundled).toEqual(["dist/node.js"])
+      expect(bundled[0]).toBe("dist/node.js")
+      expect(bundled.length).toBeGreaterThan(1)
+      expect(bundled.slice(1).every((chunk) => chunk.startsWith("dist/chunks/node-"))).toBe(true)
       expectOutput(output)
       const tokenRequests = (yield* server.emulator.requests).filter((request) => request.path === "/oauth/token")
       expect(tokenRequests.map((request) => request.headers["user-agent"])).toEqual([undefined, undefined])

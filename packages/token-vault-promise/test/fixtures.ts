@@ -62,3 +62,53 @@ export const tenant: TokenVaultEmulator.TenantConfig = {
   ],
   recordRequests: true
 }
+
+/** The signing algorithms of client assertions and DPoP proofs. */
+export const signingAlgorithms = ["RS256", "RS384", "PS256", "PS384", "ES256", "ES384"] as const
+export type SigningAlgorithm = typeof signingAlgorithms[number]
+
+const keyParameters: Record<SigningAlgorithm, RsaHashedKeyGenParams | EcKeyGenParams> = {
+  RS256: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) },
+  RS384: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-384", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) },
+  PS256: { name: "RSA-PSS", hash: "SHA-256", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) },
+  PS384: { name: "RSA-PSS", hash: "SHA-384", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) },
+  ES256: { name: "ECDSA", namedCurve: "P-256" },
+  ES384: { name: "ECDSA", namedCurve: "P-384" }
+}
+
+/** A key pair of a signing algorithm, in every form the tests pass it. */
+export interface TestKey {
+  readonly algorithm: SigningAlgorithm
+  /** The private key, extractable. */
+  readonly privateKey: CryptoKey
+  readonly publicKey: CryptoKey
+  /** PKCS#8 PEM, 64-character lines. */
+  readonly pem: string
+  /** The base64 body of the PEM on one line: what must never appear in an error. */
+  readonly pemBody: string
+  readonly privateJwk: JsonWebKey
+  readonly publicJwk: JsonWebKey
+}
+
+/** Generates a key pair of `algorithm` with WebCrypto. */
+export const generateKey = async (algorithm: SigningAlgorithm): Promise<TestKey> => {
+  const pair = await crypto.subtle.generateKey(keyParameters[algorithm], true, ["sign", "verify"]) as CryptoKeyPair
+  const pemBody = Buffer.from(await crypto.subtle.exportKey("pkcs8", pair.privateKey)).toString("base64")
+  return {
+    algorithm,
+    privateKey: pair.privateKey,
+    publicKey: pair.publicKey,
+    pem: `-----BEGIN PRIVATE KEY-----\n${pemBody.match(/.{1,64}/g)!.join("\n")}\n-----END PRIVATE KEY-----\n`,
+    pemBody,
+    privateJwk: await crypto.subtle.exportKey("jwk", pair.privateKey),
+    publicJwk: await crypto.subtle.exportKey("jwk", pair.publicKey)
+  }
+}
+
+/** The JSON of a JWT's header and claims (the signature unchecked). */
+export const decodeJwt = (jwt: string) => {
+  const [header, claims] = jwt.split(".").slice(0, 2).map((part) =>
+    JSON.parse(Buffer.from(part, "base64url").toString("utf8")) as Record<string, unknown>
+  )
+  return { header: header!, claims: claims! }
+}

@@ -16,11 +16,15 @@ const polluting = [
   "proxy",
   "proxyFromEnvironment",
   "clientAssertionSigningKey",
+  "clientAssertionSigningAlg",
+  "dpop",
   "customFetch",
   "connection",
   "accessToken",
   "refreshToken",
-  "loginHint"
+  "loginHint",
+  "scope",
+  "forwardedFor"
 ] as const
 
 /** Sets these entries on `Object.prototype`; `afterEach` removes them. */
@@ -62,6 +66,8 @@ describe("ApiClient reads its options as own properties only", () => {
       proxy: "http://attacker.example:3128",
       proxyFromEnvironment: true,
       clientAssertionSigningKey: "key",
+      clientAssertionSigningAlg: "HS256",
+      dpop: { privateKey: "key" },
       customFetch: attacker.fetch
     })
     const { client, own } = ownClient()
@@ -69,6 +75,10 @@ describe("ApiClient reads its options as own properties only", () => {
       const tokenSet = await client.getAccessTokenForConnection({ connection: "github", accessToken: "subject" })
       expect(tokenSet.accessToken).toBe("federated-token")
       expect(own.seen().map((request) => request.url)).toEqual(["https://tenant.auth0.com/oauth/token"])
+      // The client secret authenticated (no client assertion), and no DPoP proof was sent.
+      expect(new URLSearchParams(own.seen()[0]!.body).get("client_secret")).toBe("client-secret-value")
+      // (Own keys: with Object.prototype polluted, every object "has" the polluted names.)
+      expect(Object.keys(own.seen()[0]!.headers)).not.toContain("dpop")
       expect(attacker.seen()).toEqual([])
       expect(received).toEqual([])
     } finally {
@@ -76,12 +86,14 @@ describe("ApiClient reads its options as own properties only", () => {
     }
   })
 
-  it("a polluted Object.prototype (connection, refreshToken, loginHint) does not reach a call's options", async () => {
+  it("a polluted Object.prototype (connection, refreshToken, loginHint, scope, forwardedFor) does not reach a call's options", async () => {
     pollute({
       connection: "polluted-connection",
       accessToken: "polluted-access-token",
       refreshToken: "polluted-refresh-token",
-      loginHint: "evil"
+      loginHint: "evil",
+      scope: "admin",
+      forwardedFor: "198.51.100.66"
     })
     const { client, own } = ownClient()
     try {
@@ -95,6 +107,8 @@ describe("ApiClient reads its options as own properties only", () => {
         subject_token_type: "urn:ietf:params:oauth:token-type:access_token"
       })
       expect(form).not.toHaveProperty("login_hint")
+      expect(Object.keys(form!)).not.toContain("scope")
+      expect(Object.keys(own.seen()[0]!.headers)).not.toContain("auth0-forwarded-for")
       // A call without its own connection is still refused, as unpolluted.
       const missing = client.getAccessTokenForConnection({ accessToken: "subject" } as never)
       await expect(missing).rejects.toThrow("The argument 'connection' is required but was not provided.")

@@ -21,6 +21,7 @@ const optionNames = [
   "clientSecret",
   "clientAssertionSigningKey",
   "clientAssertionSigningAlg",
+  "dpop",
   "customFetch",
   "clientAuthentication",
   "mtlsEndpoint",
