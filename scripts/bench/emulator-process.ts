@@ -3,7 +3,8 @@
  * URL on stdout, and answers `"stats"` messages on the IPC channel with how many token requests
  * it has answered and the CPU time it has used. Exits when its parent goes away.
  *
- *   node --import tsx scripts/bench/emulator-process.ts <tokenCount>   (spawned by run.ts)
+ *   node --import tsx scripts/bench/emulator-process.ts <tokenCount> [<SPKI PEM of the private_key_jwt client>]
+ *   (spawned by run.ts)
  */
 import { EmulatorServer, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
 import * as Effect from "effect/Effect"
@@ -11,9 +12,10 @@ import type { EmulatorStats } from "./emulator.js"
 import { countTokenRequests, tenantConfig } from "./tenant.js"
 
 const tokenCount = Number(process.argv[2] ?? 256)
+const assertionKey = process.argv[3]
 
 const main = Effect.gen(function*() {
-  const counting = countTokenRequests(yield* TokenVaultEmulator.make(tenantConfig(tokenCount)))
+  const counting = countTokenRequests(yield* TokenVaultEmulator.make(tenantConfig(tokenCount, assertionKey)))
   const server = yield* EmulatorServer.serve(counting.emulator)
   process.on("message", (message) => {
     if (message !== "stats") return

@@ -4,6 +4,7 @@
  */
 import { createInterface } from "node:readline"
 import { exited, spawnScript } from "./child.js"
+import { assertionKeyPair } from "./signingKeys.js"
 
 /** What the emulator process reports. */
 export interface EmulatorStats {
@@ -22,10 +23,13 @@ export interface EmulatorProcess {
 const startTimeoutMs = 30_000
 const statsTimeoutMs = 5_000
 
-/** Starts the emulator process for a tenant with `tokenCount` subject tokens; resolves once it listens. */
+/**
+ * Starts the emulator process for a tenant with `tokenCount` subject tokens and the benchmark's
+ * `private_key_jwt` client; resolves once it listens.
+ */
 export const startEmulator = async (tokenCount: number): Promise<EmulatorProcess> => {
   const child = spawnScript("emulator-process.ts", {
-    args: [String(tokenCount)],
+    args: [String(tokenCount), assertionKeyPair().publicKeyPem],
     stdio: ["ignore", "pipe", "inherit", "ipc"]
   })
   const url = await new Promise<string>((resolve, reject) => {

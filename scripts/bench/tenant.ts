@@ -14,11 +14,25 @@ export const connection = "github"
 /** The `i`-th Auth0 access token of the user. */
 export const subjectToken = (i: number): string => `bench-access-token-${i}`
 
-/** The tenant, with `recordRequests: false` (the record would only grow). */
-export const tenantConfig = (tokenCount: number): TokenVaultEmulator.TenantConfig => ({
+/** The client that authenticates with `private_key_jwt` (RS256, the default algorithm). */
+export const jwtClientId = "bench-jwt-app"
+
+/**
+ * The tenant, with `recordRequests: false` (the record would only grow). With the public key of
+ * the `private_key_jwt` client (an SPKI PEM: the key pair is made by the benchmark's process, the
+ * emulator process gets the public half).
+ */
+export const tenantConfig = (tokenCount: number, assertionKey?: string): TokenVaultEmulator.TenantConfig => ({
   domain,
   recordRequests: false,
-  clients: [{ clientId, clientSecret, authMethods: ["client_secret_post"] }],
+  clients: [
+    { clientId, clientSecret, authMethods: ["client_secret_post"] },
+    ...(assertionKey === undefined ? [] : [{
+      clientId: jwtClientId,
+      authMethods: ["private_key_jwt"] as const,
+      clientAssertionKeys: [{ algorithm: "RS256" as const, publicKey: assertionKey }]
+    }])
+  ],
   users: [{
     userId: "auth0|bench-user",
     accessTokens: Array.from({ length: tokenCount }, (_, i) => subjectToken(i)),

@@ -11,7 +11,8 @@ import { NodeTokenVault } from "@effect-auth0/token-vault-node"
 import type * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Redacted from "effect/Redacted"
-import { clientId, clientSecret, connection, subjectToken } from "../tenant.js"
+import { assertionKeyPair, dpopKeyPem } from "../signingKeys.js"
+import { clientId, clientSecret, connection, jwtClientId, subjectToken } from "../tenant.js"
 import type { Driver, DriverSpec } from "./driver.js"
 
 /** The client options of every Effect driver: the emulator, everything else the defaults. */
@@ -39,6 +40,30 @@ export const effectNode: DriverSpec = {
   key: "effect-node",
   role: "library",
   make: (url) => effectDriver("Effect API, NodeTokenVault.layer, defaults", NodeTokenVault.layer(effectOptions(url)))
+}
+
+export const effectNodeJwt: DriverSpec = {
+  key: "effect-node-jwt",
+  role: "library",
+  make: (url) =>
+    effectDriver(
+      "Effect API, NodeTokenVault.layer, private_key_jwt (RS256)",
+      NodeTokenVault.layer({
+        domain: url,
+        clientId: jwtClientId,
+        clientAssertionSigningKey: Redacted.make(assertionKeyPair().privateKeyPem)
+      })
+    )
+}
+
+export const effectNodeDpop: DriverSpec = {
+  key: "effect-node-dpop",
+  role: "library",
+  make: (url) =>
+    effectDriver(
+      "Effect API, NodeTokenVault.layer, client secret + DPoP (ES256)",
+      NodeTokenVault.layer({ ...effectOptions(url), dpop: { privateKey: Redacted.make(dpopKeyPem()) } })
+    )
 }
 
 export const effectFetch: DriverSpec = {

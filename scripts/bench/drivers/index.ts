@@ -4,7 +4,7 @@
 import { auth0AuthJs } from "./anchor.js"
 import type { DriverSpec } from "./driver.js"
 import { effectHttp } from "./effect-http.js"
-import { effectFetch, effectNode } from "./effect.js"
+import { effectFetch, effectNode, effectNodeDpop, effectNodeJwt } from "./effect.js"
 import { globalFetch, undiciRequest } from "./handwritten.js"
 import { promiseFetch, promiseNode } from "./promise.js"
 
@@ -16,6 +16,8 @@ export const drivers: ReadonlyArray<DriverSpec> = [
   globalFetch,
   effectHttp,
   effectNode,
+  effectNodeJwt,
+  effectNodeDpop,
   effectFetch,
   promiseNode,
   promiseFetch,
