@@ -15,10 +15,12 @@ const linked = (outcome: Outcome, before: number) => {
 /**
  * The report of a runtime that reached the emulator: the linked connection's token through the
  * Effect API (twice: default and configured fetch) and the Promise facade, and the typed error of
- * the unlinked one through each.
+ * the unlinked one through each; then the linked one with `private_key_jwt` and DPoP, which the
+ * emulator accepted after checking the assertion's signature and the proof.
  */
 export const expectExchanges = (report: Report, before: number): void => {
   linked(report.effectLinked, before)
+  linked(report.effectSigned, before)
   linked(report.effectWithOptions, before)
   linked(report.promiseLinked, before)
   expect(report.effectUnlinked).toMatchObject({
@@ -36,9 +38,21 @@ export const expectExchanges = (report: Report, before: number): void => {
   })
 }
 
+/**
+ * The token requests of the scenarios: six, the last one the signed scenario's, with a client
+ * assertion instead of a secret and a DPoP proof.
+ */
+export const expectScenarioPosts = (posts: ReadonlyArray<TokenVaultEmulator.RecordedRequest>): void => {
+  expect(posts.length).toBe(6)
+  const signed = posts[5]!
+  expect(signed.form["client_assertion_type"]).toBe("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+  expect(signed.form["client_secret"]).toBeUndefined()
+  expect(signed.headers["dpop"]?.split(".")).toHaveLength(3)
+}
+
 /** The report of a runtime whose requests never got an answer it could read. */
 export const expectTransportFailures = (report: Report): void => {
-  for (const outcome of [report.effectLinked, report.effectWithOptions, report.effectUnlinked]) {
+  for (const outcome of [report.effectLinked, report.effectWithOptions, report.effectUnlinked, report.effectSigned]) {
     expect(outcome).toMatchObject({ ok: false, name: "TransportError" })
   }
   for (const outcome of [report.promiseLinked, report.promiseUnlinked]) {

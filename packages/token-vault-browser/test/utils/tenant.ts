@@ -1,4 +1,5 @@
 import type { TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
+import { generateKeyPairSync } from "node:crypto"
 import type { ScenarioConfig } from "../fixtures/scenarios.js"
 
 export const CLIENT_ID = "spa-client"
@@ -8,12 +9,24 @@ export const ACCESS_TOKEN = "at-alice-7c21"
 export const BOB_ACCESS_TOKEN = "at-bob-41d0"
 export const FEDERATED_TOKEN = "ya29.alice-calendar"
 export const SCOPE = "openid https://www.googleapis.com/auth/calendar.readonly"
+/** The client that authenticates with `private_key_jwt`. */
+export const SIGNING_CLIENT_ID = "signing-client"
+
+/** Its RS256 key pair: the emulator holds the public key, the runtime signs with the private one. */
+const signingKey = generateKeyPairSync("rsa", { modulusLength: 2048 })
 
 /** Alice linked Google; she never linked Slack. Bob linked nothing. */
 export const tenant = (allowedWebOrigins: ReadonlyArray<string>): TokenVaultEmulator.TenantConfig => ({
   domain: "tenant.example.com",
   allowedWebOrigins,
-  clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }],
+  clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, {
+    clientId: SIGNING_CLIENT_ID,
+    authMethods: ["private_key_jwt"],
+    clientAssertionKeys: [{
+      algorithm: "RS256",
+      publicKey: signingKey.publicKey.export({ format: "pem", type: "spki" }) as string
+    }]
+  }],
   users: [{
     userId: "auth0|alice",
     accessTokens: [ACCESS_TOKEN],
@@ -32,5 +45,9 @@ export const scenarioConfig = (domain: string): ScenarioConfig => ({
   accessToken: ACCESS_TOKEN,
   linkedConnection: "google-oauth2",
   unlinkedConnection: "slack",
-  httpClientOptions: { credentials: "omit", mode: "cors", referrerPolicy: "no-referrer" }
+  httpClientOptions: { credentials: "omit", mode: "cors", referrerPolicy: "no-referrer" },
+  signing: {
+    clientId: SIGNING_CLIENT_ID,
+    privateKeyPem: signingKey.privateKey.export({ format: "pem", type: "pkcs8" }) as string
+  }
 })
