@@ -94,32 +94,39 @@ const tokenPosts = Effect.map(
 )
 
 describe("private_key_jwt against the emulator's signature check", () => {
-  it.effect.each(algorithms)("%s, the key as PEM, JWK and CryptoKey", (algorithm) =>
-    Effect.gen(function*() {
-      const pair = keys[algorithm]
-      const forms: ReadonlyArray<TokenVaultOptions.SigningKey> = [
-        Redacted.make(pemOf(pair.privateKey)),
-        pair.privateKey.export({ format: "jwk" }) as Jwk.PrivateJwk,
-        pair.privateKey.toCryptoKey(
-          algorithm.startsWith("ES")
-            ? { name: "ECDSA", namedCurve: algorithm === "ES256" ? "P-256" : "P-384" }
-            : { name: algorithm.startsWith("PS") ? "RSA-PSS" : "RSASSA-PKCS1-v1_5", hash: `SHA-${algorithm.slice(2)}` },
-          false,
-          ["sign"]
-        ) as unknown as TokenVaultOptions.SigningKey
-      ]
-      for (const key of forms) {
-        const tokenSet = yield* TokenVault.getAccessTokenForConnection({ ...github, cache: false }).pipe(
-          withClient({
-            clientId: `jwt-${algorithm}`,
-            clientAssertionSigningKey: key,
-            clientAssertionSigningAlg: algorithm,
-            dpop: { privateKey: dpopJwk }
-          })
-        )
-        expect(Redacted.value(tokenSet.accessToken)).toBe("gho_alice")
-      }
-    }))
+  it.effect.each(algorithms)(
+    "%s, the key as PEM, JWK, Redacted JWK and CryptoKey",
+    (algorithm) =>
+      Effect.gen(function*() {
+        const pair = keys[algorithm]
+        const forms: ReadonlyArray<TokenVaultOptions.SigningKey> = [
+          Redacted.make(pemOf(pair.privateKey)),
+          pair.privateKey.export({ format: "jwk" }) as Jwk.PrivateJwk,
+          Redacted.make(pair.privateKey.export({ format: "jwk" }) as Jwk.PrivateJwk),
+          pair.privateKey.toCryptoKey(
+            algorithm.startsWith("ES")
+              ? { name: "ECDSA", namedCurve: algorithm === "ES256" ? "P-256" : "P-384" }
+              : {
+                name: algorithm.startsWith("PS") ? "RSA-PSS" : "RSASSA-PKCS1-v1_5",
+                hash: `SHA-${algorithm.slice(2)}`
+              },
+            false,
+            ["sign"]
+          ) as unknown as TokenVaultOptions.SigningKey
+        ]
+        for (const key of forms) {
+          const tokenSet = yield* TokenVault.getAccessTokenForConnection({ ...github, cache: false }).pipe(
+            withClient({
+              clientId: `jwt-${algorithm}`,
+              clientAssertionSigningKey: key,
+              clientAssertionSigningAlg: algorithm,
+              dpop: { privateKey: dpopJwk }
+            })
+          )
+          expect(Redacted.value(tokenSet.accessToken)).toBe("gho_alice")
+        }
+      })
+  )
 
   it.effect("a key the client did not register is Auth0's invalid_client, with the advice to check the key", () =>
     Effect.gen(function*() {

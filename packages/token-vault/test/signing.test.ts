@@ -312,6 +312,31 @@ describe("DPoP", () => {
       expect(nonces).toEqual([undefined, "nonce-1", "nonce-1"])
     }).pipe(Effect.scoped))
 
+  it.effect("a remembered nonce the server no longer takes is replaced by the one it sends", () =>
+    Effect.gen(function*() {
+      const keys = keyForms("ES256")
+      const askNonce = (nonce: string): TokenTransport.TokenResponse => ({
+        status: 400,
+        header: (name) => (name === "dpop-nonce" ? nonce : undefined),
+        body: JSON.stringify({ error: "use_dpop_nonce" })
+      })
+      const transport = recordingTransport(askNonce("nonce-1"), success, askNonce("nonce-2"), success)
+      const vault = yield* TokenVault.make({
+        domain,
+        clientId: "c",
+        clientSecret: Redacted.make("client-secret"),
+        retry: false,
+        dpop: { privateKey: keys.jwk }
+      }).pipe(Effect.provide(transport.layer))
+      yield* vault.getAccessTokenForConnection(call)
+      yield* vault.getAccessTokenForConnection({ ...call, cache: false })
+      const nonces = []
+      for (const request of transport.sent) {
+        nonces.push((yield* verifyJwt(request.headers["dpop"]!, keys.publicJwk, "ES256")).claims.nonce)
+      }
+      expect(nonces).toEqual([undefined, "nonce-1", "nonce-1", "nonce-2"])
+    }).pipe(Effect.scoped))
+
   it.effect("a second use_dpop_nonce is not resent again: it is the call's error", () =>
     Effect.gen(function*() {
       const keys = keyForms("ES256")
