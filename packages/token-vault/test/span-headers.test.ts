@@ -5,6 +5,7 @@ import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Redacted } from "effect"
 import { FetchHttpClient, Headers, HttpClient, HttpClientResponse } from "effect/http"
+import { generateKeyPairSync } from "node:crypto"
 import { createServer, type IncomingMessage } from "node:http"
 import type { AddressInfo } from "node:net"
 import { recordingTracer } from "./utils/recorders.js"
@@ -14,6 +15,10 @@ const subjectToken = "SUBJECT-eyJhbGciOiJSUzI1NiJ9.s3cr3t"
 const clientSecret = "CLIENT-SECRET-kq84hd"
 const issuedToken = "ISSUED-ya29.a0AfH6SM"
 const secrets = [subjectToken, clientSecret, issuedToken]
+const pkcs8 = (pair: ReturnType<typeof generateKeyPairSync>) =>
+  pair.privateKey.export({ format: "pem", type: "pkcs8" }) as string
+const signingKeyPem = pkcs8(generateKeyPairSync("rsa", { modulusLength: 2048 }))
+const dpopKeyPem = pkcs8(generateKeyPairSync("ec", { namedCurve: "P-256" }))
 
 /** An attribute that holds a header of a request or a response. */
 const headerAttribute = /^http\.(request|response)\.header\./
@@ -100,10 +105,14 @@ const transports: ReadonlyArray<readonly [string, Http]> = [
  * One exchange with a recording tracer, under an application that asks Effect's `HttpClient` to
  * record every header in its spans, and to redact none.
  */
-const exchangeRecorded = (http: Http, options: Partial<TokenVaultOptions.TokenVaultOptions>) =>
+const exchangeRecorded = (
+  http: Http,
+  options: Partial<TokenVaultOptions.TokenVaultOptions>,
+  call: { readonly forwardedFor?: string } = {}
+) =>
   Effect.gen(function*() {
     const recording = recordingTracer()
-    yield* TokenVault.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken }).pipe(
+    yield* TokenVault.getAccessTokenForConnection({ connection: "github", accessToken: subjectToken, ...call }).pipe(
       Effect.provide(TokenVault.layer({
         domain: "tenant.auth0.com",
         clientId: "client",
@@ -138,6 +147,22 @@ describe("no header of a token or discovery request reaches a span", () => {
           expectNoHeaderInSpans(recording)
         }))
     }
+
+    it.effect(`private_key_jwt, DPoP and forwardedFor, over ${name}: no assertion, proof or IP in a span`, () =>
+      Effect.gen(function*() {
+        const server = yield* echoServer
+        const recording = yield* exchangeRecorded(http, {
+          domain: server.origin,
+          clientAssertionSigningKey: Redacted.make(signingKeyPem),
+          dpop: { privateKey: Redacted.make(dpopKeyPem) }
+        }, { forwardedFor: "203.0.113.9" })
+        expect(recording.spans.map((span) => span.name)).toContain("TokenVault.attempt")
+        expectNoHeaderInSpans(recording)
+        const text = recording.text()
+        for (const leak of ["client_assertion", "eyJhbGciOiJFUzI1NiIsInR5cCI6ImRwb3Arand0", "203.0.113.9"]) {
+          expect(text).not.toContain(leak)
+        }
+      }))
 
     it.effect(`mTLS discovery and the token request to its alias, over ${name}`, () =>
       Effect.gen(function*() {
