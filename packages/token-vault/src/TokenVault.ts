@@ -268,15 +268,14 @@ export const make = (
             )
           }
           if (signer === undefined) return Effect.flatMap(send(remainingMillis, undefined), classify)
-          /** A signed request; the `DPoP-Nonce` its answer carries is remembered. */
+          /** A signed request; a usable `DPoP-Nonce` its answer carries is remembered. */
           const sendSigned = (remaining: number) =>
-            Effect.map(Effect.flatMap(signer.sign(url), (signed) => send(remaining, signed)), (sent) => {
-              const nonce = signer.dpop ? sent.response.header("dpop-nonce") : undefined
-              if (nonce !== undefined) signer.rememberNonce(url, nonce)
-              return sent
-            })
+            Effect.map(Effect.flatMap(signer.sign(url), (signed) => send(remaining, signed)), (sent) => ({
+              ...sent,
+              nonceTaken: signer.takeNonce(url, sent.response.header)
+            }))
           return Effect.flatMap(sendSigned(remainingMillis), (sent) =>
-            signer.dpop && sent.response.header("dpop-nonce") !== undefined && asksForDpopNonce(sent.response)
+            sent.nonceTaken && asksForDpopNonce(sent.response)
               ? spanEvent("TokenVault.dpop_nonce", { "auth0.attempt": number }).pipe(
                 Effect.andThen(Clock.currentTimeMillis),
                 Effect.flatMap((now) => now >= deadline ? expired() : sendSigned(deadline - now)),
@@ -308,8 +307,7 @@ export const make = (
                   (url) =>
                     Effect.flatMap(
                       Clock.currentTimeMillis,
-                      (later) =>
-                        attempt(url, outgoing, context, number, deadline, deadline - later)
+                      (later) => attempt(url, outgoing, context, number, deadline, deadline - later)
                     )
                 )
             ))

@@ -337,6 +337,31 @@ describe("DPoP", () => {
       expect(nonces).toEqual([undefined, "nonce-1", "nonce-1", "nonce-2"])
     }).pipe(Effect.scoped))
 
+  it.effect("a DPoP-Nonce that is not a nonce (too long, control characters, quotes) is neither sent nor resent for", () =>
+    Effect.gen(function*() {
+      const keys = keyForms("ES256")
+      for (const hostile of ["n".repeat(1025), "nonce\r\nx-injected: 1", "say \"hi\"", ""]) {
+        const transport = recordingTransport({
+          status: 400,
+          header: (name) => (name === "dpop-nonce" ? hostile : undefined),
+          body: JSON.stringify({ error: "use_dpop_nonce" })
+        }, success)
+        const error = yield* TokenVault.getAccessTokenForConnection(call).pipe(
+          Effect.provide(TokenVault.layer({
+            domain,
+            clientId: "c",
+            clientSecret: Redacted.make("client-secret"),
+            retry: false,
+            dpop: { privateKey: keys.jwk }
+          })),
+          Effect.provide(transport.layer),
+          Effect.flip
+        )
+        expect(error).toMatchObject({ _tag: "TokenExchangeError", error: "use_dpop_nonce" })
+        expect(transport.sent).toHaveLength(1)
+      }
+    }))
+
   it.effect("a second use_dpop_nonce is not resent again: it is the call's error", () =>
     Effect.gen(function*() {
       const keys = keyForms("ES256")

@@ -34,10 +34,12 @@ export interface SignedParts {
 export interface Signer {
   /** The signed parts of a request to `url`, with the nonce last remembered for its origin. */
   readonly sign: (url: string) => Effect.Effect<SignedParts, TransportError>
-  /** Remembers the `DPoP-Nonce` a response from `url` carried, for later requests to its origin. */
-  readonly rememberNonce: (url: string, nonce: string) => void
-  /** Whether the client sends DPoP proofs. */
-  readonly dpop: boolean
+  /**
+   * Remembers the `DPoP-Nonce` of a response from `url` for later requests to its origin, when the
+   * client sends DPoP proofs and the header holds a nonce (RFC 9449 §8: 1 to 1024 of `NQCHAR`
+   * here); whether it did. A server cannot make the client carry anything else in its proofs.
+   */
+  readonly takeNonce: (url: string, header: (name: string) => string | undefined) => boolean
 }
 
 const assertionType = formEncode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
@@ -168,6 +170,9 @@ const checkPair = (privateKey: Jwk.PrivateKey, publicJwk: Jwk.PublicJwk, algorit
 /** A fresh, unguessable JWT id: 16 random bytes, base64url. */
 const makeJti = Effect.map(SecureRandom.SecureRandom.use((random) => random.randomBytes(16)), Base64Url.encode)
 
+/** A DPoP nonce (RFC 9449 §8: `NQCHAR`, visible ASCII without `"` and `\\`), at most 1 KiB. */
+const isNonce = (value: string): boolean => /^[\x21\x23-\x5B\x5D-\x7E]{1,1024}$/.test(value)
+
 /** The origin of a URL, the key of its remembered DPoP nonce. */
 const originOf = (url: string): string => {
   try {
@@ -274,9 +279,11 @@ export const makeSigner = (settings: SigningSettings): Effect.Effect<Signer, Inv
             description: "the client assertion or the DPoP proof could not be signed",
             responseReceived: false
           })),
-      rememberNonce: (url: string, nonce: string) => {
+      takeNonce: (url, header) => {
+        const nonce = dpopKey === undefined ? undefined : header("dpop-nonce")
+        if (nonce === undefined || !isNonce(nonce)) return false
         nonces.set(originOf(url), nonce)
-      },
-      dpop: dpopKey !== undefined
+        return true
+      }
     } satisfies Signer
   }).pipe(Effect.provide(services))
