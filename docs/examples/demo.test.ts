@@ -1,12 +1,20 @@
 import { EmulatorServer, TokenVaultEmulator } from "@effect-auth0/token-vault-testing"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { TestClock } from "effect/testing"
 import { execFile } from "node:child_process"
+import { generateKeyPairSync } from "node:crypto"
 import { fileURLToPath } from "node:url"
 import { demoTenant } from "./demoTenant.js"
 
 const root = fileURLToPath(new URL("../..", import.meta.url))
-const tenantVariables = ["AUTH0_DOMAIN", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET", "AUTH0_SUBJECT_TOKEN"]
+const tenantVariables = [
+  "AUTH0_DOMAIN",
+  "AUTH0_CLIENT_ID",
+  "AUTH0_CLIENT_SECRET",
+  "AUTH0_CLIENT_ASSERTION_SIGNING_KEY",
+  "AUTH0_SUBJECT_TOKEN"
+]
 
 /** Runs `tsx docs/examples/demo.ts` with `env` over the process's environment less the AUTH0_* variables. */
 const runDemo = (env: Record<string, string> = {}) =>
@@ -106,4 +114,40 @@ describe("the demo (pnpm demo)", () => {
         expect(access.stdout + access.stderr + refresh.stdout + refresh.stderr).not.toContain(secret)
       }
     }), { timeout: 60_000 })
+
+  it.effect(
+    "with AUTH0_CLIENT_ASSERTION_SIGNING_KEY instead of a secret, exchanges with private_key_jwt",
+    () =>
+      Effect.gen(function*() {
+        // The emulator checks the assertion's `exp` against its Clock: the demo signs with the real time.
+        yield* TestClock.setTime(Date.now())
+        const key = generateKeyPairSync("rsa", { modulusLength: 2048 })
+        const emulator = yield* TokenVaultEmulator.make({
+          ...demoTenant,
+          clients: [...demoTenant.clients, {
+            clientId: "demo-jwt-backend",
+            authMethods: ["private_key_jwt"],
+            clientAssertionKeys: [{
+              algorithm: "RS256",
+              publicKey: key.publicKey.export({ format: "pem", type: "spki" }) as string
+            }]
+          }]
+        })
+        const server = yield* EmulatorServer.serve(emulator)
+        const pem = key.privateKey.export({ format: "pem", type: "pkcs8" }) as string
+        const run = yield* runDemo({
+          AUTH0_DOMAIN: server.url,
+          AUTH0_CLIENT_ID: "demo-jwt-backend",
+          AUTH0_CLIENT_ASSERTION_SIGNING_KEY: pem,
+          AUTH0_SUBJECT_TOKEN: "alice-auth0-access-token",
+          AUTH0_CONNECTION: "github"
+        })
+        expect(run.code, run.stderr).toBe(0)
+        expect(run.stdout).toContain("Exchanged an Auth0 access token for the user's github token:")
+        const [request] = yield* emulator.requests
+        expect(request?.form["client_assertion_type"]).toBe("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+        expect(run.stdout + run.stderr).not.toContain(pem.split("\n")[1])
+      }),
+    { timeout: 60_000 }
+  )
 })

@@ -3,8 +3,8 @@
  * the Promise facade, over real HTTP.
  *
  * Without configuration it starts the bundled Token Vault emulator on 127.0.0.1 and runs four
- * exchanges against it. With AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET and
- * AUTH0_SUBJECT_TOKEN set (optionally AUTH0_SUBJECT_TOKEN_TYPE=refresh_token, AUTH0_CONNECTION,
+ * exchanges against it. With AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET (or, for
+ * private_key_jwt, AUTH0_CLIENT_ASSERTION_SIGNING_KEY: a PKCS#8 PEM) and AUTH0_SUBJECT_TOKEN set (optionally AUTH0_SUBJECT_TOKEN_TYPE=refresh_token, AUTH0_CONNECTION,
  * AUTH0_LOGIN_HINT) it makes one exchange against that tenant instead. With the tenant's variables
  * set but no AUTH0_SUBJECT_TOKEN it stops and says so, rather than quietly using the emulator.
  *
@@ -22,7 +22,12 @@ import { demoTenant } from "./demoTenant.js"
 class DemoConfigurationError extends Data.TaggedError("DemoConfigurationError")<{ readonly message: string }> {}
 
 /** The variables that point the demo at a real tenant, next to AUTH0_SUBJECT_TOKEN. */
-const tenantVariables = ["AUTH0_DOMAIN", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET"] as const
+const tenantVariables = [
+  "AUTH0_DOMAIN",
+  "AUTH0_CLIENT_ID",
+  "AUTH0_CLIENT_SECRET",
+  "AUTH0_CLIENT_ASSERTION_SIGNING_KEY"
+] as const
 
 /** A Promise-facade result on one line, its plain-string token shown the way `Redacted` shows one. */
 const showPlain = (tokenSet: ConnectionTokenSet) => JSON.stringify({ ...tokenSet, accessToken: "<redacted>" })
