@@ -4,6 +4,7 @@
  * module with a dynamic `import()` only for a client that uses either, so that JOSE costs nothing
  * to the others (in a bundle it is a chunk of its own).
  */
+import * as Clock from "effect/Clock"
 import * as Digest from "effect/crypto/Digest"
 import * as KeyFormat from "effect/crypto/KeyFormat"
 import * as SecureRandom from "effect/crypto/SecureRandom"
@@ -247,7 +248,7 @@ export const makeSigner = (settings: SigningSettings): Effect.Effect<Signer, Inv
       })
 
     const signOnce = (url: string) =>
-      Effect.flatMap(Effect.clockWith((clock) => clock.currentTimeMillis), (millis) => {
+      Effect.flatMap(Clock.currentTimeMillis, (millis) => {
         const now = Math.floor(millis / 1000)
         return Effect.all([
           assertionKey === undefined ? Effect.succeed(undefined) : assertion(assertionKey, now),
