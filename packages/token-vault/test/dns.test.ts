@@ -26,6 +26,16 @@ const failingTransport = (error: unknown) => {
   return { layer, sent: () => sent }
 }
 
+/** A `fetch` that fails as undici's does when the tenant's host name does not resolve, and its count of calls. */
+const unresolvedFetch = () => {
+  let calls = 0
+  const fetch = (() => {
+    calls++
+    return Promise.reject(new TypeError("fetch failed", { cause: lookupError("ENOTFOUND", "dev-x1y2z3.us.auth0.com") }))
+  }) as typeof globalThis.fetch
+  return { fetch, fetched: () => calls }
+}
+
 /** Fast retries, so that a retried failure shows as several requests within the test. */
 const quickRetries = { maxAttempts: 8, baseDelay: "1 millis", maxDelay: "1 millis" } as const
 
@@ -59,20 +69,14 @@ describe("a host name that does not resolve", () => {
 
   it.live("over fetch, whose error carries the code in its cause", () =>
     Effect.gen(function*() {
-      let fetched = 0
-      const fetch = (() => {
-        fetched++
-        return Promise.reject(
-          new TypeError("fetch failed", { cause: lookupError("ENOTFOUND", "dev-x1y2z3.us.auth0.com") })
-        )
-      }) as typeof globalThis.fetch
+      const { fetch, fetched } = unresolvedFetch()
       const error = yield* failureOf(
         TokenVault.layer(options).pipe(
           Layer.provide(Layer.merge(FetchHttpClient.layer, FetchTokenTransport.layer({ fetch })))
         )
       )
       expect(error._tag).toBe("TransportError")
-      expect(fetched).toBe(1)
+      expect(fetched()).toBe(1)
       expect(error.message).toContain("check the domain option")
     }))
 
@@ -94,13 +98,7 @@ describe("a host name that does not resolve", () => {
 
   it.live("mTLS discovery from the default configuration: the message names AUTH0_DOMAIN too", () =>
     Effect.gen(function*() {
-      let fetched = 0
-      const fetch = (() => {
-        fetched++
-        return Promise.reject(
-          new TypeError("fetch failed", { cause: lookupError("ENOTFOUND", "dev-x1y2z3.us.auth0.com") })
-        )
-      }) as typeof globalThis.fetch
+      const { fetch, fetched } = unresolvedFetch()
       const env = {
         AUTH0_DOMAIN: "dev-x1y2z3.us.auth0.com",
         AUTH0_CLIENT_ID: "client",
@@ -117,7 +115,7 @@ describe("a host name that does not resolve", () => {
       expect(error._tag).toBe("TransportError")
       expect(error.message).toContain("discovery failed")
       expect(error.message).toMatch(/the host name did not resolve: check AUTH0_DOMAIN\)$/)
-      expect(fetched).toBe(1)
+      expect(fetched()).toBe(1)
     }))
 
   it.live("a refused connection is still retried", () =>

@@ -2,9 +2,10 @@ import { TokenTransport, TokenVault, type TokenVaultError, type TokenVaultOption
 import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Exit, Layer, Redacted } from "effect"
 import { SecureRandom, Signature } from "effect/crypto"
-import { HttpClient } from "effect/http"
 import { Jwk, Jws } from "effect/jose"
-import { generateKeyPairSync, type KeyObject, webcrypto } from "node:crypto"
+import { webcrypto } from "node:crypto"
+import { algorithms, keyForms, keyPair } from "./utils/signingKeys.js"
+import * as Transports from "./utils/transports.js"
 
 const domain = "tenant.auth0.com"
 const tokenUrl = `https://${domain}/oauth/token`
@@ -14,41 +15,15 @@ const success: TokenTransport.TokenResponse = {
   body: JSON.stringify({ access_token: "federated", expires_in: 3600 })
 }
 
-/** A `TokenTransport` that records what it sends and answers with `answers` in turn (the last one repeats). */
+/** A recording `TokenTransport` answering `answers` in turn, next to an HttpClient that must not be used. */
 const recordingTransport = (...answers: ReadonlyArray<TokenTransport.TokenResponse>) => {
-  const sent: Array<TokenTransport.TokenRequest> = []
-  const service: TokenTransport.TokenTransport["Service"] = {
-    send: (request) => Effect.sync(() => (sent.push(request), answers[Math.min(sent.length, answers.length) - 1]!))
-  }
-  const unusedHttp = HttpClient.make(() => Effect.die("the HttpClient must not be used"))
-  return {
-    sent,
-    layer: Layer.merge(
-      Layer.succeed(TokenTransport.TokenTransport, service),
-      Layer.succeed(HttpClient.HttpClient, unusedHttp)
-    )
-  }
+  const transport = Transports.recordingTransport(...answers)
+  return { sent: transport.sent, layer: Layer.merge(transport.layer, Transports.unusedHttpClient().layer) }
 }
 
 const jose = Signature.layerWebCrypto.pipe(Layer.provideMerge(SecureRandom.layerWebCrypto))
 
 type Algorithm = TokenVaultOptions.SigningAlgorithm
-
-/** A key pair for `algorithm`: RSA for RS* and PS* (as JOSE keys are), EC for ES*. */
-const nodeKeyPair = (algorithm: Algorithm): { privateKey: KeyObject; publicKey: KeyObject } =>
-  algorithm.startsWith("ES")
-    ? generateKeyPairSync("ec", { namedCurve: algorithm === "ES256" ? "P-256" : "P-384" })
-    : generateKeyPairSync("rsa", { modulusLength: 2048 })
-
-/** A private key as PKCS#8 PEM and as a JWK, and its public JWK. */
-const keyForms = (algorithm: Algorithm) => {
-  const pair = nodeKeyPair(algorithm)
-  return {
-    pem: pair.privateKey.export({ format: "pem", type: "pkcs8" }) as string,
-    jwk: pair.privateKey.export({ format: "jwk" }) as Jwk.PrivateJwk,
-    publicJwk: pair.publicKey.export({ format: "jwk" }) as Jwk.PublicJwk
-  }
-}
 
 const verifyJwt = (token: string, publicJwk: Jwk.PublicJwk, algorithm: Algorithm) =>
   Effect.gen(function*() {
@@ -61,7 +36,6 @@ const verifyJwt = (token: string, publicJwk: Jwk.PublicJwk, algorithm: Algorithm
   }).pipe(Effect.provide(jose))
 
 const call = { connection: "github", accessToken: "subject-token" }
-const algorithms: ReadonlyArray<Algorithm> = ["RS256", "RS384", "PS256", "PS384", "ES256", "ES384"]
 
 describe("private_key_jwt", () => {
   it.effect.each(algorithms)(
@@ -252,17 +226,27 @@ describe("private_key_jwt from configuration", () => {
     }))
 })
 
+/** A `use_dpop_nonce` answer whose `DPoP-Nonce` header is `nonce`. */
+const askNonce = (nonce: string): TokenTransport.TokenResponse => ({
+  status: 400,
+  header: (name) => (name === "dpop-nonce" ? nonce : undefined),
+  body: JSON.stringify({ error: "use_dpop_nonce", error_description: "Authorization server requires nonce" })
+})
+
+/** A client with a secret and no retries over `transport`, with `options` besides. */
+const secretClient = (
+  transport: ReturnType<typeof recordingTransport>,
+  options: Partial<TokenVaultOptions.TokenVaultOptions> = {}
+) =>
+  TokenVault.make({ domain, clientId: "c", clientSecret: Redacted.make("client-secret"), retry: false, ...options })
+    .pipe(Effect.provide(transport.layer))
+
 describe("DPoP", () => {
   it.effect("a proof per request, bound to the method and the URL, with the public key in its header", () =>
     Effect.gen(function*() {
       const keys = keyForms("ES256")
       const transport = recordingTransport(success)
-      const vault = yield* TokenVault.make({
-        domain,
-        clientId: "c",
-        clientSecret: Redacted.make("client-secret"),
-        dpop: { privateKey: Redacted.make(keys.pem) }
-      }).pipe(Effect.provide(transport.layer))
+      const vault = yield* secretClient(transport, { dpop: { privateKey: Redacted.make(keys.pem) } })
       yield* vault.getAccessTokenForConnection(call)
       yield* vault.getAccessTokenForConnection({ ...call, cache: false })
       const proofs = transport.sent.map((request) => request.headers["dpop"]!)
@@ -287,19 +271,14 @@ describe("DPoP", () => {
       const publicJwk = (yield* Effect.promise(() =>
         webcrypto.subtle.exportKey("jwk", pair.publicKey)
       )) as unknown as Jwk.PublicJwk
-      const askNonce: TokenTransport.TokenResponse = {
-        status: 400,
-        header: (name) => (name === "dpop-nonce" ? "nonce-1" : undefined),
-        body: JSON.stringify({ error: "use_dpop_nonce", error_description: "Authorization server requires nonce" })
-      }
-      const transport = recordingTransport(askNonce, success)
-      const vault = yield* TokenVault.make({
-        domain,
-        clientId: "c",
-        clientSecret: Redacted.make("client-secret"),
-        retry: false,
-        dpop: { privateKey: pair.privateKey, publicKey: pair.publicKey, algorithm: "ES384" }
-      }).pipe(Effect.provide(transport.layer))
+      const transport = recordingTransport(askNonce("nonce-1"), success)
+      const vault = yield* secretClient(transport, {
+        dpop: {
+          privateKey: pair.privateKey,
+          publicKey: pair.publicKey,
+          algorithm: "ES384"
+        }
+      })
       const tokenSet = yield* vault.getAccessTokenForConnection(call)
       expect(Redacted.value(tokenSet.accessToken)).toBe("federated")
       yield* vault.getAccessTokenForConnection({ ...call, cache: false })
@@ -315,19 +294,8 @@ describe("DPoP", () => {
   it.effect("a remembered nonce the server no longer takes is replaced by the one it sends", () =>
     Effect.gen(function*() {
       const keys = keyForms("ES256")
-      const askNonce = (nonce: string): TokenTransport.TokenResponse => ({
-        status: 400,
-        header: (name) => (name === "dpop-nonce" ? nonce : undefined),
-        body: JSON.stringify({ error: "use_dpop_nonce" })
-      })
       const transport = recordingTransport(askNonce("nonce-1"), success, askNonce("nonce-2"), success)
-      const vault = yield* TokenVault.make({
-        domain,
-        clientId: "c",
-        clientSecret: Redacted.make("client-secret"),
-        retry: false,
-        dpop: { privateKey: keys.jwk }
-      }).pipe(Effect.provide(transport.layer))
+      const vault = yield* secretClient(transport, { dpop: { privateKey: keys.jwk } })
       yield* vault.getAccessTokenForConnection(call)
       yield* vault.getAccessTokenForConnection({ ...call, cache: false })
       const nonces = []
@@ -341,50 +309,23 @@ describe("DPoP", () => {
     Effect.gen(function*() {
       const keys = keyForms("ES256")
       for (const hostile of ["n".repeat(1025), "nonce\r\nx-injected: 1", "say \"hi\"", ""]) {
-        const transport = recordingTransport({
-          status: 400,
-          header: (name) => (name === "dpop-nonce" ? hostile : undefined),
-          body: JSON.stringify({ error: "use_dpop_nonce" })
-        }, success)
-        const error = yield* TokenVault.getAccessTokenForConnection(call).pipe(
-          Effect.provide(TokenVault.layer({
-            domain,
-            clientId: "c",
-            clientSecret: Redacted.make("client-secret"),
-            retry: false,
-            dpop: { privateKey: keys.jwk }
-          })),
-          Effect.provide(transport.layer),
-          Effect.flip
-        )
+        const transport = recordingTransport(askNonce(hostile), success)
+        const vault = yield* secretClient(transport, { dpop: { privateKey: keys.jwk } })
+        const error = yield* Effect.flip(vault.getAccessTokenForConnection(call))
         expect(error).toMatchObject({ _tag: "TokenExchangeError", error: "use_dpop_nonce" })
         expect(transport.sent).toHaveLength(1)
       }
-    }))
+    }).pipe(Effect.scoped))
 
   it.effect("a second use_dpop_nonce is not resent again: it is the call's error", () =>
     Effect.gen(function*() {
       const keys = keyForms("ES256")
-      const askNonce: TokenTransport.TokenResponse = {
-        status: 400,
-        header: (name) => (name === "dpop-nonce" ? "nonce-again" : undefined),
-        body: JSON.stringify({ error: "use_dpop_nonce" })
-      }
-      const transport = recordingTransport(askNonce)
-      const error = yield* TokenVault.getAccessTokenForConnection(call).pipe(
-        Effect.provide(TokenVault.layer({
-          domain,
-          clientId: "c",
-          clientSecret: Redacted.make("client-secret"),
-          retry: false,
-          dpop: { privateKey: keys.jwk }
-        })),
-        Effect.provide(transport.layer),
-        Effect.flip
-      )
-      expect(error._tag).toBe("TokenExchangeError")
+      const transport = recordingTransport(askNonce("nonce-again"))
+      const vault = yield* secretClient(transport, { dpop: { privateKey: keys.jwk } })
+      const error = yield* Effect.flip(vault.getAccessTokenForConnection(call))
+      expect(error).toMatchObject({ _tag: "TokenExchangeError", error: "use_dpop_nonce" })
       expect(transport.sent).toHaveLength(2)
-    }))
+    }).pipe(Effect.scoped))
 
   it.effect("a server that echoes the request never gets the assertion or the proof into an error", () =>
     Effect.gen(function*() {
@@ -411,7 +352,7 @@ describe("DPoP", () => {
           dpop: { privateKey: ec.jwk }
         })),
         Effect.provide(Layer.succeed(TokenTransport.TokenTransport, echo)),
-        Effect.provide(Layer.succeed(HttpClient.HttpClient, HttpClient.make(() => Effect.die("unused")))),
+        Effect.provide(Transports.unusedHttpClient().layer),
         Effect.flip
       )
       const assertion = new URLSearchParams(sent[0]!.body).get("client_assertion")!
@@ -423,7 +364,7 @@ describe("DPoP", () => {
 
   it.effect("a CryptoKey private key with its public key as a JWK signs; a public key of another pair is refused", () =>
     Effect.gen(function*() {
-      const pair = nodeKeyPair("ES256")
+      const pair = keyPair("ES256")
       const publicJwk = pair.publicKey.export({ format: "jwk" }) as Jwk.PublicJwk
       const privateKey = pair.privateKey.toCryptoKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign"])
       const options = (publicJwk: Jwk.PublicJwk) => ({
@@ -449,12 +390,7 @@ describe("DPoP", () => {
         webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"])
       )
       const transport = recordingTransport(success)
-      const error = yield* TokenVault.make({
-        domain,
-        clientId: "c",
-        clientSecret: Redacted.make("client-secret"),
-        dpop: { privateKey: pair.privateKey }
-      }).pipe(Effect.provide(transport.layer), Effect.flip)
+      const error = yield* Effect.flip(secretClient(transport, { dpop: { privateKey: pair.privateKey } }))
       expect(error).toMatchObject({ _tag: "InvalidConfigurationError", option: "dpop.publicKey" })
     }).pipe(Effect.scoped))
 })
@@ -463,8 +399,7 @@ describe("scope and forwardedFor", () => {
   it.effect("scope is sent and keys the cache; forwardedFor is sent as auth0-forwarded-for and does not", () =>
     Effect.gen(function*() {
       const transport = recordingTransport(success)
-      const vault = yield* TokenVault.make({ domain, clientId: "c", clientSecret: Redacted.make("client-secret") })
-        .pipe(Effect.provide(transport.layer))
+      const vault = yield* secretClient(transport)
       yield* vault.getAccessTokenForConnection({ ...call, scope: "repo read:user", forwardedFor: "203.0.113.7" })
       yield* vault.getAccessTokenForConnection({ ...call, scope: "read:user  repo", forwardedFor: "2001:db8::1" })
       yield* vault.getAccessTokenForConnection({ ...call, scope: "repo" })
@@ -481,8 +416,7 @@ describe("scope and forwardedFor", () => {
   it.effect("a bad scope or IP address is an InvalidArgumentError naming it, never repeating it", () =>
     Effect.gen(function*() {
       const transport = recordingTransport(success)
-      const vault = yield* TokenVault.make({ domain, clientId: "c", clientSecret: Redacted.make("client-secret") })
-        .pipe(Effect.provide(transport.layer))
+      const vault = yield* secretClient(transport)
       const cases: ReadonlyArray<[string, Record<string, unknown>]> = [
         ["scope", { scope: "" }],
         ["scope", { scope: "   " }],

@@ -5,20 +5,18 @@ import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Redacted } from "effect"
 import { FetchHttpClient, Headers, HttpClient, HttpClientResponse } from "effect/http"
-import { generateKeyPairSync } from "node:crypto"
 import { createServer, type IncomingMessage } from "node:http"
 import type { AddressInfo } from "node:net"
 import { recordingTracer } from "./utils/recorders.js"
+import { keyForms } from "./utils/signingKeys.js"
 import { secretOf, tenant } from "./utils/tenant.js"
 
 const subjectToken = "SUBJECT-eyJhbGciOiJSUzI1NiJ9.s3cr3t"
 const clientSecret = "CLIENT-SECRET-kq84hd"
 const issuedToken = "ISSUED-ya29.a0AfH6SM"
 const secrets = [subjectToken, clientSecret, issuedToken]
-const pkcs8 = (pair: ReturnType<typeof generateKeyPairSync>) =>
-  pair.privateKey.export({ format: "pem", type: "pkcs8" }) as string
-const signingKeyPem = pkcs8(generateKeyPairSync("rsa", { modulusLength: 2048 }))
-const dpopKeyPem = pkcs8(generateKeyPairSync("ec", { namedCurve: "P-256" }))
+const signingKeyPem = keyForms("RS256").pem
+const dpopKeyPem = keyForms("ES256").pem
 
 /** An attribute that holds a header of a request or a response. */
 const headerAttribute = /^http\.(request|response)\.header\./

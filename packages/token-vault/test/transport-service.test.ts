@@ -1,33 +1,12 @@
 import { FetchTokenTransport, TokenTransport, TokenVault } from "@effect-auth0/token-vault"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Redacted } from "effect"
-import { HttpClient } from "effect/http"
 import { jsonAnswer, stubHttpClient } from "./utils/stubHttpClient.js"
+import { recordingTransport, unusedHttpClient } from "./utils/transports.js"
 
 const options = { domain: "tenant.auth0.com", clientId: "client", clientSecret: Redacted.make("client-secret") }
 const call = { connection: "github", accessToken: "subject-token" }
 const body = JSON.stringify({ access_token: "federated", expires_in: 3600 })
-
-/** An HttpClient that must not be used: it counts what it was asked and fails the test's call. */
-const unusedHttpClient = () => {
-  const used: Array<string> = []
-  const layer = Layer.succeed(
-    HttpClient.HttpClient,
-    HttpClient.make((request) =>
-      Effect.sync(() => used.push(request.url)).pipe(Effect.andThen(Effect.die("HttpClient used")))
-    )
-  )
-  return { used, layer }
-}
-
-/** A `TokenTransport` that records the requests it sends and answers each with `answer`. */
-const recordingTransport = (answer: TokenTransport.TokenResponse) => {
-  const sent: Array<TokenTransport.TokenRequest> = []
-  const service: TokenTransport.TokenTransport["Service"] = {
-    send: (request) => Effect.sync(() => (sent.push(request), answer))
-  }
-  return { sent, layer: Layer.succeed(TokenTransport.TokenTransport, service) }
-}
 
 const success: TokenTransport.TokenResponse = { status: 200, header: () => undefined, body }
 

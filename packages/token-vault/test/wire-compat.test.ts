@@ -4,7 +4,7 @@ import { EmulatorServer, TokenVaultEmulator } from "@effect-auth0/token-vault-te
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Redacted } from "effect"
-import { generateKeyPairSync } from "node:crypto"
+import { keyForms } from "./utils/signingKeys.js"
 import { secretOf, tenant } from "./utils/tenant.js"
 
 /**
@@ -88,8 +88,7 @@ describe("private_key_jwt on the wire matches @auth0/auth0-auth-js", () => {
   // Live clock: Auth0's SDK signs with the real time, and the emulator checks both assertions with its Clock.
   it.live("same form fields, same assertion header and claims (apart from jti, iat, nbf, exp and the signature)", () =>
     Effect.gen(function*() {
-      const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 })
-      const pem = privateKey.export({ format: "pem", type: "pkcs8" }) as string
+      const { pem, publicJwk } = keyForms("RS256")
       const emulator = yield* TokenVaultEmulator.make({
         ...tenant,
         clients: [
@@ -97,7 +96,7 @@ describe("private_key_jwt on the wire matches @auth0/auth0-auth-js", () => {
           {
             clientId: "signing-app",
             authMethods: ["private_key_jwt"],
-            clientAssertionKeys: [{ algorithm: "RS256", publicKey: publicKey.export({ format: "jwk" }) as never }]
+            clientAssertionKeys: [{ algorithm: "RS256", publicKey: publicJwk }]
           }
         ]
       })
