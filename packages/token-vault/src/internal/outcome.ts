@@ -21,6 +21,7 @@ import {
   RateLimitError,
   ReconnectRequiredError,
   TokenExchangeError,
+  type TokenVaultError,
   TransportError,
   UnexpectedResponseError
 } from "../TokenVaultError.js"
@@ -152,14 +153,14 @@ const decodeOAuthError = Schema.decodeUnknownOption(OAuthErrorBody)
 /** The longest `error` or `error_description` kept in an error, after scrubbing. */
 const oauthTextLength = 300
 
-/** The error of an OAuth error answer: the situation it names, or a `TokenExchangeError`. */
-type OAuthFailure =
-  | AccountNotConnectedError
-  | ReconnectRequiredError
-  | InvalidSubjectTokenError
-  | ClientNotAllowedError
-  | MfaRequiredError
-  | TokenExchangeError
+/**
+ * The error of an OAuth error answer: the situation it names, or a `TokenExchangeError`; the
+ * errors of `TokenVaultError` that always keep Auth0's `status`, `error` and `connection`.
+ */
+type OAuthFailure = Extract<
+  TokenVaultError,
+  { readonly status: number; readonly error: string; readonly connection: string }
+>
 
 type ExchangeFailure = OAuthFailure | RateLimitError | UnexpectedResponseError
 
